@@ -1,0 +1,40 @@
+# newsdesk: `make run` starts the live app, `make test` runs every test.
+# Both install missing system packages first (scripts/ensure-deps.sh).
+
+SWIFT ?= swift
+BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
+RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
+ARGS ?=
+
+.PHONY: all deps build run test bench bench-quick clean
+
+all: build
+
+deps:
+	@./scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+## Build and start the live app (pass options with ARGS="--seed 7 --speed 5").
+run: build
+	@$(BIN_DIR)/newsdesk $(ARGS)
+
+## Build and run every test: unit, property and end-to-end against the built binary.
+test: build
+	NEWSDESK_BIN=$(BIN_DIR)/newsdesk $(SWIFT) test
+
+## Benchmarks in release mode, side by side with the competitors (slow: minutes).
+bench: deps
+	$(SWIFT) build -c release --product newsdesk-bench
+	$(SWIFT) build -c release --product newsdesk
+	$(RELEASE_DIR)/newsdesk-bench --newsdesk $(RELEASE_DIR)/newsdesk
+
+## A short benchmark run (under a minute), for a quick check.
+bench-quick: deps
+	$(SWIFT) build -c release --product newsdesk-bench
+	$(SWIFT) build -c release --product newsdesk
+	$(RELEASE_DIR)/newsdesk-bench --quick --newsdesk $(RELEASE_DIR)/newsdesk
+
+clean:
+	$(SWIFT) package clean

@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "newsdesk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "newsdesk", targets: ["newsdesk"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // The headline vocabularies and templates live as plain text under the
+        // top-level Resources/ folder; this small target bundles them.
+        .target(
+            name: "NewsResources",
+            path: "Resources",
+            exclude: ["README.md"],
+            sources: ["NewsResources.swift"],
+            resources: [.copy("vocabulary")]
+        ),
+        // Declares libc's memmem, which Swift's Glibc module hides (see the header).
+        .target(name: "CSearch"),
+        .target(
+            name: "NewsCore",
+            dependencies: [
+                "NewsResources",
+                "CSearch",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .executableTarget(
+            name: "newsdesk",
+            dependencies: [
+                "NewsCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "newsdesk-bench",
+            dependencies: ["NewsCore"],
+            path: "Benchmarks/NewsBench"
+        ),
+        .testTarget(
+            name: "NewsCoreTests",
+            dependencies: [
+                "NewsCore",
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "NewsdeskTests",
+            dependencies: ["NewsCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

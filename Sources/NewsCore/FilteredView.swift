@@ -1,0 +1,51 @@
+import DequeModule
+
+/// The headlines of a ``History`` that match the current query, kept up to date as
+/// headlines arrive and old ones are evicted.
+///
+/// Changing the query narrows the previous result when the new query implies the old
+/// one (the user typed one more character: `goa` -> `goal`, or added a term), and
+/// rescans the history otherwise. Both give the same result.
+public struct FilteredView {
+    public private(set) var query: Query
+    /// Matching sequence numbers, oldest first.
+    public private(set) var matches: Deque<Int> = []
+    /// Every seq below this has been considered.
+    public private(set) var scannedUpTo: Int
+    /// How the last query change was computed (for tests and the status line).
+    public private(set) var lastChange: Change = .rescan
+
+    public enum Change: Sendable, Equatable { case rescan, narrowed }
+
+    public init(query: Query = .all, history: History) {
+        self.query = query
+        self.matches = Deque(history.filter(query))
+        self.scannedUpTo = history.nextSeq
+    }
+
+    public var count: Int { matches.count }
+
+    /// Takes in what arrived since the last update and forgets what was evicted.
+    public mutating func update(from history: History) {
+        while let first = matches.first, first < history.firstSeq { matches.removeFirst() }
+        if scannedUpTo < history.nextSeq {
+            matches.append(contentsOf: history.filter(query, from: scannedUpTo))
+            scannedUpTo = history.nextSeq
+        }
+    }
+
+    /// Switches to `newQuery`.
+    public mutating func setQuery(_ newQuery: Query, history: History) {
+        update(from: history)
+        if newQuery == query { return }
+        if newQuery.implies(query) {
+            matches = Deque(history.refine(matches, by: newQuery))
+            lastChange = .narrowed
+        } else {
+            matches = Deque(history.filter(newQuery))
+            lastChange = .rescan
+        }
+        query = newQuery
+        scannedUpTo = history.nextSeq
+    }
+}

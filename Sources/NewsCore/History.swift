@@ -1,0 +1,473 @@
+import DequeModule
+import Dispatch
+
+import CSearch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bounded history of headlines: keeps the newest `capacity`, counts what it
+/// evicted, and filters everything it holds for a query, fast.
+///
+/// Every headline gets a sequence number (`seq`) in arrival order; the history holds
+/// `firstSeq..<nextSeq`. Storage is by column, in chunks of ``chunkSize`` headlines:
+/// the titles of a chunk lie in one contiguous byte buffer, next to a case-folded copy
+/// with the same byte offsets (see ``CaseFolding``) that a query searches with `memmem`,
+/// one pass per term over the whole chunk instead of one call per headline. Sources
+/// and outlets are interned to 16-bit numbers; summaries and URLs, rare in simulated
+/// feeds, sit in a side table. Together that is about 2 bytes per title byte plus 32
+/// per headline, instead of ~150 for a struct of Strings. Chunks are filtered on all
+/// cores in parallel, and a whole chunk is freed once all of it has been evicted.
+///
+/// Not thread-safe: one owner (the app's event loop) appends and filters.
+public final class History {
+    public static let defaultCapacity = 100_000
+    public let capacity: Int
+    public let chunkSize: Int
+    public private(set) var firstSeq = 0
+    public private(set) var nextSeq = 0
+    /// Headlines dropped because the history was full.
+    public private(set) var evicted = 0
+    public var count: Int { nextSeq - firstSeq }
+
+    var chunks: Deque<Chunk> = []
+    var sources = Interner()
+    var outlets = Interner()
+    private var averageTitleBytes = 64.0
+
+    public init(capacity: Int = History.defaultCapacity, chunkSize: Int = 8192) {
+        precondition(capacity > 0 && chunkSize > 0)
+        self.capacity = capacity
+        self.chunkSize = chunkSize
+    }
+
+    final class Chunk {
+        let base: Int
+        var lower: [UInt8] = []
+        var title: [UInt8] = []
+        /// End offset of each title in `lower` and `title` (start: the previous end).
+        var ends: [UInt32] = []
+        var published: [Int64] = []
+        var source: [UInt16] = []
+        var outlet: [UInt16] = []
+        var ids: [String] = []
+        var extras: [Int: Extras] = [:]
+        var count: Int { ends.count }
+
+        init(base: Int, capacity: Int, titleBytes: Int) {
+            self.base = base
+            lower.reserveCapacity(titleBytes)
+            title.reserveCapacity(titleBytes)
+            ends.reserveCapacity(capacity)
+            published.reserveCapacity(capacity)
+            source.reserveCapacity(capacity)
+            outlet.reserveCapacity(capacity)
+            ids.reserveCapacity(capacity)
+        }
+
+        @inline(__always) func start(_ i: Int) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
+
+        /// Drops spare capacity once the chunk is full.
+        func compact() {
+            if title.capacity > title.count + title.count / 32 {
+                title = title.withUnsafeBufferPointer { Array($0) }
+                lower = lower.withUnsafeBufferPointer { Array($0) }
+            }
+        }
+    }
+
+    struct Extras {
+        var summary: String?
+        var url: String?
+        /// Set only when the interner is full (more than 65,535 distinct names).
+        var source: String?
+        var outlet: String?
+    }
+
+    // MARK: adding
+
+    public func append(_ headline: Headline) {
+        let seq = nextSeq
+        if chunks.isEmpty || chunks[chunks.count - 1].count == chunkSize {
+            if let last = chunks.last { last.compact() }
+            let estimate = Int(averageTitleBytes * 1.1 * Double(chunkSize))
+            chunks.append(Chunk(base: seq, capacity: chunkSize, titleBytes: estimate))
+        }
+        let chunk = chunks[chunks.count - 1]
+        var title = headline.title
+        title.withUTF8 { bytes in
+            chunk.title.append(contentsOf: bytes)
+            CaseFolding.appendFolded(bytes, to: &chunk.lower)
+            averageTitleBytes += (Double(bytes.count) - averageTitleBytes) / 1024
+        }
+        chunk.ends.append(UInt32(chunk.title.count))
+        chunk.published.append(headline.published.milliseconds)
+        var extras = Extras(summary: headline.summary, url: headline.url)
+        if let s = sources.number(for: headline.source) { chunk.source.append(s) } else {
+            chunk.source.append(Interner.overflow)
+            extras.source = headline.source
+        }
+        if let name = headline.outlet {
+            if let o = outlets.number(for: name) { chunk.outlet.append(o) } else {
+                chunk.outlet.append(Interner.overflow)
+                extras.outlet = name
+            }
+        } else {
+            chunk.outlet.append(Interner.none)
+        }
+        chunk.ids.append(headline.id)
+        if extras.summary != nil || extras.url != nil || extras.source != nil || extras.outlet != nil {
+            chunk.extras[chunk.count - 1] = extras
+        }
+        nextSeq += 1
+        if count > capacity { evictOldest() }
+    }
+
+    public func append<S: Sequence>(contentsOf headlines: S) where S.Element == Headline {
+        for headline in headlines { append(headline) }
+    }
+
+    private func evictOldest() {
+        firstSeq += 1
+        evicted += 1
+        if let first = chunks.first, first.base + first.count <= firstSeq { chunks.removeFirst() }
+    }
+
+    /// Drops everything (for a seek that rebuilds the view); counters start again.
+    public func removeAll() {
+        chunks.removeAll()
+        firstSeq = nextSeq
+    }
+
+    // MARK: reading
+
+    @inline(__always) func locate(_ seq: Int) -> (Chunk, Int) {
+        precondition(seq >= firstSeq && seq < nextSeq, "seq \(seq) is not in the history")
+        let chunk = chunks[(seq - chunks[0].base) / chunkSize]
+        return (chunk, seq - chunk.base)
+    }
+
+    public func contains(seq: Int) -> Bool { seq >= firstSeq && seq < nextSeq }
+
+    public func title(_ seq: Int) -> String {
+        let (c, i) = locate(seq)
+        return c.title.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[c.start(i)..<Int(c.ends[i])]), as: UTF8.self) }
+    }
+
+    public func published(_ seq: Int) -> Timestamp {
+        let (c, i) = locate(seq)
+        return Timestamp(milliseconds: c.published[i])
+    }
+
+    public func source(_ seq: Int) -> String {
+        let (c, i) = locate(seq)
+        let n = c.source[i]
+        return n == Interner.overflow ? (c.extras[i]?.source ?? "") : sources.names[Int(n)]
+    }
+
+    public func id(_ seq: Int) -> String {
+        let (c, i) = locate(seq)
+        return c.ids[i]
+    }
+
+    public func headline(_ seq: Int) -> Headline {
+        let (c, i) = locate(seq)
+        let extras = c.extras[i]
+        let outletNumber = c.outlet[i]
+        let outlet: String? =
+            outletNumber == Interner.none ? nil
+            : outletNumber == Interner.overflow ? extras?.outlet : outlets.names[Int(outletNumber)]
+        return Headline(
+            id: c.ids[i], source: source(seq), title: title(seq), published: Timestamp(milliseconds: c.published[i]),
+            outlet: outlet, summary: extras?.summary, url: extras?.url)
+    }
+
+    /// The sequence number of the newest headline with this id, if the history holds it.
+    public func seq(ofID id: String) -> Int? {
+        for chunk in chunks.reversed() {
+            if let i = chunk.ids.lastIndex(of: id), chunk.base + i >= firstSeq { return chunk.base + i }
+        }
+        return nil
+    }
+
+    /// Source names seen so far, in order of first appearance.
+    public var sourceNames: [String] { sources.names }
+
+    // MARK: filtering
+
+    /// The sequence numbers of every held headline that `query` matches, oldest first.
+    public func filter(_ query: Query) -> [Int] {
+        filter(query, from: firstSeq)
+    }
+
+    /// Like ``filter(_:)`` but only over `from..<nextSeq`.
+    public func filter(_ query: Query, from: Int) -> [Int] {
+        let from = max(from, firstSeq)
+        guard from < nextSeq else { return [] }
+        if query.matchesEverything { return Array(from..<nextSeq) }
+        let plan = Plan(query.root, sources: sources)
+        if nextSeq - from < chunkSize / 4 {
+            // A few new arrivals: check each one rather than scanning whole chunks.
+            return (from..<nextSeq).filter { seq in
+                let (c, i) = locate(seq)
+                return plan.matches(c, i)
+            }
+        }
+        let firstChunk = (from - chunks[0].base) / chunkSize
+        let chunkCount = chunks.count - firstChunk
+        let workers = chunkCount >= 4 ? min(History.cores, chunkCount) : 1
+        if workers == 1 {
+            var out: [Int] = []
+            for k in firstChunk..<chunks.count { History.scan(chunks[k], plan: plan, from: from, into: &out) }
+            return out
+        }
+        // Split the chunks into one contiguous run per core; join the runs in order.
+        let job = ParallelScan(chunks: Array(chunks[firstChunk...]), plan: plan, from: from, workers: workers)
+        defer { job.parts.deinitialize(); job.parts.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in job.run(worker: w) }
+        var result: [Int] = []
+        result.reserveCapacity(job.parts.reduce(0) { $0 + $1.count })
+        for part in job.parts { result += part }
+        return result
+    }
+
+    /// One parallel filter pass. The chunks are only read while it runs (the owner waits
+    /// in `concurrentPerform`), and each worker writes only its own slot of `parts`.
+    private struct ParallelScan: @unchecked Sendable {
+        let chunks: [Chunk]
+        let plan: Plan
+        let from: Int
+        let workers: Int
+        let parts: UnsafeMutableBufferPointer<[Int]>
+
+        init(chunks: [Chunk], plan: Plan, from: Int, workers: Int) {
+            self.chunks = chunks
+            self.plan = plan
+            self.from = from
+            self.workers = workers
+            parts = .allocate(capacity: workers)
+            parts.initialize(repeating: [])
+        }
+
+        func run(worker w: Int) {
+            let lo = chunks.count * w / workers, hi = chunks.count * (w + 1) / workers
+            var out: [Int] = []
+            for k in lo..<hi { History.scan(chunks[k], plan: plan, from: from, into: &out) }
+            parts[w] = out
+        }
+    }
+
+    /// Of `candidates` (held seqs, ascending), those that `query` matches. Used to narrow
+    /// a previous result when the new query implies the old one.
+    public func refine(_ candidates: some Collection<Int>, by query: Query) -> [Int] {
+        if query.matchesEverything { return candidates.filter { $0 >= firstSeq } }
+        let plan = Plan(query.root, sources: sources)
+        return candidates.filter { seq in
+            guard seq >= firstSeq else { return false }
+            let (c, i) = locate(seq)
+            return plan.matches(c, i)
+        }
+    }
+
+    /// Whether the headline `seq` matches `query`.
+    public func matches(_ seq: Int, _ query: Query) -> Bool {
+        let (c, i) = locate(seq)
+        return Plan(query.root, sources: sources).matches(c, i)
+    }
+
+    static let cores = max(1, ProcessInfo_activeProcessorCount())
+
+    fileprivate static func scan(_ chunk: Chunk, plan: Plan, from: Int, into out: inout [Int]) {
+        var bits = plan.evaluate(chunk)
+        let skip = max(0, from - chunk.base)
+        if skip > 0 { bits.clear(below: skip) }
+        bits.forEachSet { out.append(chunk.base + $0) }
+    }
+}
+
+private func ProcessInfo_activeProcessorCount() -> Int {
+    Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+}
+
+/// Names to 16-bit numbers. 0xFFFF marks "none", 0xFFFE "too many names: see extras".
+struct Interner {
+    static let none: UInt16 = 0xFFFF
+    static let overflow: UInt16 = 0xFFFE
+    private(set) var names: [String] = []
+    private var numbers: [String: UInt16] = [:]
+    private var lastName = ""
+    private var lastNumber: UInt16 = 0
+
+    mutating func number(for name: String) -> UInt16? {
+        if name == lastName, !names.isEmpty { return lastNumber }
+        if let n = numbers[name] { lastName = name; lastNumber = n; return n }
+        guard names.count < Int(Interner.overflow) else { return nil }
+        let n = UInt16(names.count)
+        names.append(name)
+        numbers[name] = n
+        lastName = name
+        lastNumber = n
+        return n
+    }
+}
+
+/// A fixed-size set of entry positions in a chunk.
+struct Bitset {
+    var words: [UInt64]
+    let count: Int
+
+    init(count: Int, filled: Bool) {
+        self.count = count
+        words = Array(repeating: filled ? ~0 : 0, count: (count + 63) / 64)
+        if filled { trim() }
+    }
+
+    mutating func trim() {
+        let extra = words.count * 64 - count
+        if extra > 0 { words[words.count - 1] &= ~0 >> UInt64(extra) }
+    }
+
+    @inline(__always) mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
+    @inline(__always) func contains(_ i: Int) -> Bool { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+
+    mutating func clear(below n: Int) {
+        for w in 0..<min(n >> 6, words.count) { words[w] = 0 }
+        if n >> 6 < words.count, n & 63 != 0 { words[n >> 6] &= ~0 << UInt64(n & 63) }
+    }
+
+    var population: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    mutating func formIntersection(_ other: Bitset) { for w in words.indices { words[w] &= other.words[w] } }
+    mutating func formUnion(_ other: Bitset) { for w in words.indices { words[w] |= other.words[w] } }
+    mutating func invert() {
+        for w in words.indices { words[w] = ~words[w] }
+        trim()
+    }
+
+    func forEachSet(_ body: (Int) -> Void) {
+        for (w, word) in words.enumerated() {
+            var bits = word
+            while bits != 0 {
+                body(w << 6 | bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+    }
+}
+
+/// A query compiled against one history: source prefixes resolved to a table over its
+/// interned source numbers.
+struct Plan {
+    indirect enum Node {
+        case all
+        case term([UInt8])
+        case sources([Bool])
+        case not(Node)
+        case and([Node])
+        case or([Node])
+    }
+
+    let root: Node
+
+    init(_ node: QueryNode, sources: Interner) {
+        func compile(_ node: QueryNode) -> Node {
+            switch node {
+            case .all: return .all
+            case .term(let t): return t.folded.isEmpty ? .all : .term(t.folded)
+            case .source(let prefix, _):
+                return .sources(sources.names.map { CaseFolding.fold($0).starts(with: prefix) })
+            case .not(let x): return .not(compile(x))
+            case .and(let xs): return .and(xs.map(compile))
+            case .or(let xs): return .or(xs.map(compile))
+            }
+        }
+        root = compile(node)
+    }
+
+    func evaluate(_ chunk: History.Chunk) -> Bitset { evaluate(root, chunk) }
+
+    private func evaluate(_ node: Node, _ chunk: History.Chunk) -> Bitset {
+        let n = chunk.count
+        switch node {
+        case .all:
+            return Bitset(count: n, filled: true)
+        case .term(let needle):
+            return search(needle, in: chunk)
+        case .sources(let table):
+            var bits = Bitset(count: n, filled: false)
+            for i in 0..<n {
+                let s = Int(chunk.source[i])
+                if s < table.count && table[s] { bits.insert(i) }
+            }
+            return bits
+        case .not(let x):
+            var bits = evaluate(x, chunk)
+            bits.invert()
+            return bits
+        case .and(let xs):
+            var bits = evaluate(xs[0], chunk)
+            for x in xs.dropFirst() {
+                // Few candidates left: check them one by one rather than scanning the chunk.
+                if bits.population * 8 < n {
+                    var narrowed = Bitset(count: n, filled: false)
+                    bits.forEachSet { i in if matches(x, chunk, i) { narrowed.insert(i) } }
+                    bits = narrowed
+                } else {
+                    bits.formIntersection(evaluate(x, chunk))
+                }
+            }
+            return bits
+        case .or(let xs):
+            var bits = evaluate(xs[0], chunk)
+            for x in xs.dropFirst() { bits.formUnion(evaluate(x, chunk)) }
+            return bits
+        }
+    }
+
+    /// One pass of `memmem` over the chunk's folded titles: after a hit, the search
+    /// resumes at the next title, so each matching title costs one call.
+    private func search(_ needle: [UInt8], in chunk: History.Chunk) -> Bitset {
+        var bits = Bitset(count: chunk.count, filled: false)
+        let ends = chunk.ends
+        chunk.lower.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                guard let base = hay.baseAddress, let pinBase = pin.baseAddress else { return }
+                let total = hay.count, length = pin.count
+                var from = 0
+                var entry = 0
+                while from + length <= total,
+                    let hit = memmem(base + from, total - from, pinBase, length)
+                {
+                    let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    while Int(ends[entry]) <= position { entry += 1 }
+                    let end = Int(ends[entry])
+                    if position + length <= end { bits.insert(entry) }  // else it spans two titles
+                    from = end
+                    entry += 1
+                    if entry == ends.count { break }
+                }
+            }
+        }
+        return bits
+    }
+
+    func matches(_ chunk: History.Chunk, _ i: Int) -> Bool { matches(root, chunk, i) }
+
+    private func matches(_ node: Node, _ chunk: History.Chunk, _ i: Int) -> Bool {
+        switch node {
+        case .all: return true
+        case .term(let needle):
+            return chunk.lower.withUnsafeBufferPointer { hay in
+                QueryNode.contains(UnsafeBufferPointer(rebasing: hay[chunk.start(i)..<Int(chunk.ends[i])]), needle)
+            }
+        case .sources(let table):
+            let s = Int(chunk.source[i])
+            return s < table.count && table[s]
+        case .not(let x): return !matches(x, chunk, i)
+        case .and(let xs): return xs.allSatisfy { matches($0, chunk, i) }
+        case .or(let xs): return xs.contains { matches($0, chunk, i) }
+        }
+    }
+}

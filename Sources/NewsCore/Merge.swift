@@ -1,0 +1,426 @@
+import DequeModule
+import Synchronization
+
+/// What comes out of the merged feed.
+public enum FeedEvent: Sendable {
+    /// Headlines in arrival order (a batch: one per hand-off would cost microseconds each).
+    case headlines([Arrival])
+    /// A source failed; the others keep flowing. Comes after the last headline it produced.
+    case sourceFailed(source: String, error: any Error)
+    /// A source ended normally after its last headline.
+    case sourceFinished(source: String)
+}
+
+/// Options for ``withMergedFeed(sources:clock:options:isolation:body:)``.
+public struct MergeOptions: Sendable {
+    /// Batches each source may produce ahead of the consumer before it waits.
+    public var lookahead: Int = 2
+    /// Most headlines handed over in one ``FeedEvent/headlines(_:)`` batch.
+    public var maxBatch: Int = 256
+    /// The feed ends at this offset (milliseconds of feed time), if set: `--duration`.
+    public var endOffset: Int64? = nil
+
+    public init(lookahead: Int = 2, maxBatch: Int = 256, endOffset: Int64? = nil) {
+        self.lookahead = max(1, lookahead)
+        self.maxBatch = max(1, maxBatch)
+        self.endOffset = endOffset
+    }
+}
+
+/// Runs `sources` concurrently and hands `body` one merged channel of their headlines.
+///
+/// Rules of the merge (each is tested in `MergeTests`):
+/// 1. Every source runs in its own child task of a task group; they all feed one channel.
+/// 2. Each source's own order is kept. Scheduled sources are merged by arrival offset
+///    (ties go to the source listed first), and each headline is released when the clock
+///    reaches `start + offset`, all against one start instant (no drift from summed sleeps).
+///    So the merged order is the same on every run, machine and speed; on a
+///    ``VirtualClock`` time jumps to each next deadline and nothing waits.
+/// 3. No source is starved: a fast source cannot delay a slow one's headlines past their
+///    time, and each source has its own bounded queue of `lookahead` batches, so a fast
+///    source waits for the consumer instead of crowding out the others or filling memory.
+/// 4. A source that throws does not stop the others: its failure arrives as
+///    ``FeedEvent/sourceFailed(source:error:)`` after the headlines it produced, and the rest
+///    keep flowing.
+/// 5. The merged feed ends (its iterator returns nil) when every source has ended, or when
+///    `options.endOffset` is reached.
+/// 6. When `body` returns or throws (quit, `--count` reached) or the task is cancelled
+///    (Ctrl-C), every source task is cancelled, and this function returns only after all
+///    of them have stopped: nothing is left running.
+/// 7. Live sources (``SourceTiming/live``) are released as soon as they arrive, stamped
+///    with the clock's time; they never hold back the scheduled ones.
+public func withMergedFeed<C: Clock, R>(
+    sources: [any HeadlineSource],
+    clock: C,
+    options: MergeOptions = MergeOptions(),
+    isolation: isolated (any Actor)? = #isolation,
+    body: (MergedFeed<C>) async throws -> R
+) async throws -> R where C.Duration == Duration {
+    let storage = MergeStorage(timings: sources.map(\.timing), capacity: options.lookahead)
+    let feed = MergedFeed(
+        storage: storage, clock: clock, start: clock.now,
+        names: sources.map(\.name), timings: sources.map(\.timing), options: options)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        for (lane, source) in sources.enumerated() {
+            group.addTask { await pump(source, lane: lane, into: storage) }
+        }
+        do {
+            let result = try await body(feed)
+            storage.shutDown()
+            group.cancelAll()
+            return result
+        } catch {
+            storage.shutDown()
+            group.cancelAll()
+            throw error
+        }
+    }
+}
+
+/// One source's task: pull its batches and push them into its lane.
+private func pump<S: HeadlineSource>(_ source: S, lane: Int, into storage: MergeStorage) async {
+    do {
+        for try await batch in source {
+            try await storage.send(batch, lane: lane)
+        }
+        storage.end(lane: lane, with: nil)
+    } catch is CancellationError {
+        storage.end(lane: lane, with: nil)
+    } catch {
+        storage.end(lane: lane, with: error)
+    }
+}
+
+/// The consumer's side of the merge: an asynchronous sequence of ``FeedEvent``s.
+/// Iterate it once, inside the body of ``withMergedFeed(sources:clock:options:isolation:body:)``.
+public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
+    public typealias Element = FeedEvent
+    public typealias Failure = any Error
+
+    let storage: MergeStorage
+    public let clock: C
+    /// The clock's instant at offset 0.
+    public let start: C.Instant
+    let names: [String]
+    let timings: [SourceTiming]
+    let options: MergeOptions
+
+    /// Milliseconds of feed time since the start, by the clock.
+    public var elapsed: Int64 { start.duration(to: clock.now).milliseconds }
+
+    public func makeAsyncIterator() -> Iterator { Iterator(feed: self) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        public typealias Element = FeedEvent
+        public typealias Failure = any Error
+
+        private let feed: MergedFeed
+        private let virtual: VirtualClock?
+        private let virtualStart: FeedInstant
+        /// The batch being merged from each lane, and the position in it.
+        private var heads: [[Arrival]]
+        private var positions: [Int]
+        private var open: [Bool]
+        private var output: [Arrival] = []
+        private var pending: Deque<FeedEvent> = []
+        private var done = false
+
+        init(feed: MergedFeed) {
+            self.feed = feed
+            self.virtual = feed.clock as? VirtualClock
+            self.virtualStart = (feed.start as? FeedInstant) ?? FeedInstant(offset: .zero)
+            heads = Array(repeating: [], count: feed.names.count)
+            positions = Array(repeating: 0, count: feed.names.count)
+            open = Array(repeating: true, count: feed.names.count)
+        }
+
+        public mutating func next() async throws -> FeedEvent? {
+            while true {
+                if let event = pending.popFirst() { return event }
+                if done { return nil }
+                if let event = try await step() { return event }
+            }
+        }
+
+        /// Hands out what was gathered so far, if anything.
+        private mutating func flush() -> FeedEvent? {
+            guard !output.isEmpty else { return nil }
+            defer { output = [] }
+            return .headlines(output)
+        }
+
+        private mutating func close(lane: Int, error: (any Error)?) {
+            open[lane] = false
+            let name = feed.names[lane]
+            pending.append(error.map { .sourceFailed(source: name, error: $0) } ?? .sourceFinished(source: name))
+        }
+
+        /// One step of merging: returns an event to hand out, or nil to go round again.
+        private mutating func step() async throws -> FeedEvent? {
+            let realTime = virtual == nil
+            // 1. Every open scheduled lane needs a head before the earliest can be chosen.
+            for lane in heads.indices where open[lane] && feed.timings[lane] == .scheduled
+                && positions[lane] == heads[lane].count
+            {
+                var fetched = feed.storage.tryFetch(lane: lane)
+                if case .empty = fetched {
+                    // About to wait for a producer: on a real clock, hand out what is due first.
+                    if realTime, let event = flush() { return event }
+                    fetched = try await feed.storage.fetch(lane: lane)
+                }
+                switch fetched {
+                case .batch(let batch):
+                    heads[lane] = batch
+                    positions[lane] = 0
+                case .ended(let error):
+                    close(lane: lane, error: error)
+                    return flush()
+                case .empty:
+                    return nil
+                }
+            }
+            // 2. Live lanes: whatever has arrived is due now.
+            for lane in heads.indices where open[lane] && feed.timings[lane] == .live {
+                switch feed.storage.tryFetch(lane: lane) {
+                case .batch(let batch):
+                    let now = feed.start.duration(to: feed.clock.now).milliseconds
+                    output += batch.map { Arrival(offset: now, headline: $0.headline) }
+                case .ended(let error):
+                    close(lane: lane, error: error)
+                    return flush()
+                case .empty:
+                    break
+                }
+            }
+            // 3. The earliest head among scheduled lanes (ties: the lane listed first).
+            var best = -1
+            var bestOffset = Int64.max
+            for lane in heads.indices where open[lane] && positions[lane] < heads[lane].count {
+                let offset = heads[lane][positions[lane]].offset
+                if offset < bestOffset { best = lane; bestOffset = offset }
+            }
+            let liveOpen = heads.indices.contains { open[$0] && feed.timings[$0] == .live }
+            if best < 0 {
+                if let event = flush() { return event }
+                if liveOpen {
+                    try await wait(until: feed.options.endOffset.map(instant), live: true)
+                    if reachedEnd() { done = true }
+                    return nil
+                }
+                done = true
+                return nil
+            }
+            if let end = feed.options.endOffset, bestOffset > end {
+                if let event = flush() { return event }
+                if realTime { try await feed.clock.sleep(until: instant(end), tolerance: nil) }
+                done = true
+                return nil
+            }
+            // 4. Release it when the clock reaches its time.
+            if let virtual {
+                virtual.advance(to: virtualStart.advanced(by: .milliseconds(bestOffset)))
+            } else if case let deadline = instant(bestOffset), feed.clock.now < deadline {
+                if let event = flush() { return event }
+                try await wait(until: deadline, live: liveOpen)
+                return nil  // look again: a live headline may have come first
+            }
+            output.append(heads[best][positions[best]])
+            positions[best] += 1
+            if positions[best] == heads[best].count { heads[best] = [] ; positions[best] = 0 }
+            if output.count >= feed.options.maxBatch { return flush() }
+            return nil
+        }
+
+        private func instant(_ offset: Int64) -> C.Instant {
+            feed.start.advanced(by: .milliseconds(offset))
+        }
+
+        private func reachedEnd() -> Bool {
+            guard let end = feed.options.endOffset else { return false }
+            return feed.clock.now >= instant(end)
+        }
+
+        /// Sleeps until `deadline` (forever if nil), or until a live source has something.
+        private func wait(until deadline: C.Instant?, live: Bool) async throws {
+            guard live else {
+                if let deadline { try await feed.clock.sleep(until: deadline, tolerance: nil) }
+                return
+            }
+            let storage = feed.storage
+            let clock = feed.clock
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await storage.waitForLive() }
+                if let deadline {
+                    group.addTask { try await clock.sleep(until: deadline, tolerance: nil) }
+                }
+                _ = try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}
+
+/// The shared channel: one bounded queue of batches per source, behind one lock.
+final class MergeStorage: Sendable {
+    enum Fetch {
+        case batch([Arrival])
+        case ended((any Error)?)
+        case empty
+    }
+
+    fileprivate struct Lane {
+        var live: Bool
+        var queue: Deque<[Arrival]> = []
+        var ended = false
+        /// The consumer has been told of the end.
+        var endReported = false
+        var error: (any Error)?
+        /// A producer waiting for room in this lane.
+        var producer: CheckedContinuation<Void, any Error>?
+    }
+
+    fileprivate struct State {
+        var lanes: [Lane]
+        /// The consumer waiting for `waitingLane` (or for any live lane when it is -1).
+        var consumer: CheckedContinuation<Void, any Error>?
+        var waitingLane = 0
+        var shutDown = false
+    }
+
+    private let state: Mutex<State>
+    private let capacity: Int
+
+    init(timings: [SourceTiming], capacity: Int) {
+        state = Mutex(State(lanes: timings.map { Lane(live: $0 == .live) }))
+        self.capacity = capacity
+    }
+
+    // MARK: producers
+
+    /// Adds a batch to `lane`; waits while the lane holds more than `capacity` batches.
+    func send(_ batch: [Arrival], lane: Int) async throws {
+        let (full, consumer) = state.withLock { s -> (Bool, CheckedContinuation<Void, any Error>?) in
+            if s.shutDown { return (false, nil) }
+            s.lanes[lane].queue.append(batch)
+            return (s.lanes[lane].queue.count > capacity, s.takeConsumer(for: lane))
+        }
+        consumer?.resume()
+        guard full else { return }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if s.shutDown || Task.isCancelled || s.lanes[lane].queue.count <= capacity { return true }
+                    s.lanes[lane].producer = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiting = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+                defer { s.lanes[lane].producer = nil }
+                return s.lanes[lane].producer
+            }
+            waiting?.resume(throwing: CancellationError())
+        }
+        try Task.checkCancellation()
+    }
+
+    /// The source of `lane` has ended, with `error` if it failed.
+    func end(lane: Int, with error: (any Error)?) {
+        let consumer = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+            s.lanes[lane].ended = true
+            s.lanes[lane].error = error
+            return s.takeConsumer(for: lane)
+        }
+        consumer?.resume()
+    }
+
+    /// The consumer is gone: release every waiting producer and refuse new batches.
+    func shutDown() {
+        let producers = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
+            s.shutDown = true
+            var waiting: [CheckedContinuation<Void, any Error>] = []
+            for i in s.lanes.indices {
+                if let p = s.lanes[i].producer { waiting.append(p) }
+                s.lanes[i].producer = nil
+                s.lanes[i].queue.removeAll()
+            }
+            return waiting
+        }
+        for p in producers { p.resume(throwing: CancellationError()) }
+    }
+
+    // MARK: the consumer
+
+    /// The next batch of `lane` if one is queued, without waiting.
+    func tryFetch(lane: Int) -> Fetch {
+        let (result, producer) = state.withLock { s -> (Fetch, CheckedContinuation<Void, any Error>?) in
+            if let batch = s.lanes[lane].queue.popFirst() {
+                var producer: CheckedContinuation<Void, any Error>?
+                if s.lanes[lane].queue.count <= capacity {
+                    producer = s.lanes[lane].producer
+                    s.lanes[lane].producer = nil
+                }
+                return (.batch(batch), producer)
+            }
+            guard s.lanes[lane].ended else { return (.empty, nil) }
+            s.lanes[lane].endReported = true
+            return (.ended(s.lanes[lane].error), nil)
+        }
+        producer?.resume()
+        return result
+    }
+
+    /// The next batch of `lane`, or its end, waiting for it if need be.
+    func fetch(lane: Int) async throws -> Fetch {
+        while true {
+            let result = tryFetch(lane: lane)
+            if case .empty = result {
+                try await waitForChange(lane: lane)
+                continue
+            }
+            return result
+        }
+    }
+
+    /// Waits until any live lane has a batch or has ended.
+    func waitForLive() async throws {
+        try await waitForChange(lane: -1)
+    }
+
+    private func waitForChange(lane: Int) async throws {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if Task.isCancelled || s.hasNews(for: lane) { return true }
+                    s.consumer = continuation
+                    s.waitingLane = lane
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiting = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+                defer { s.consumer = nil }
+                return s.consumer
+            }
+            waiting?.resume(throwing: CancellationError())
+        }
+        try Task.checkCancellation()
+    }
+}
+
+extension MergeStorage.State {
+    /// True if the consumer waiting for `lane` (-1: any lane) has something to look at.
+    fileprivate func hasNews(for lane: Int) -> Bool {
+        func news(_ l: MergeStorage.Lane) -> Bool { !l.queue.isEmpty || (l.ended && !l.endReported) }
+        if lane >= 0 { return news(lanes[lane]) }
+        return lanes.contains { $0.live && news($0) }
+    }
+
+    fileprivate mutating func takeConsumer(for lane: Int) -> CheckedContinuation<Void, any Error>? {
+        guard let consumer, waitingLane == lane || (waitingLane == -1 && lanes[lane].live) else { return nil }
+        self.consumer = nil
+        return consumer
+    }
+}

@@ -1,0 +1,131 @@
+/// How a source's arrivals are timed.
+public enum SourceTiming: Sendable {
+    /// The source knows when each headline arrives (its `Arrival.offset`) ahead of time:
+    /// simulated sources and recordings. The merge orders these by offset and releases
+    /// each when the clock reaches it, so the merged order is the same at every speed.
+    case scheduled
+    /// The source learns of headlines as they happen (stdin, a network feed). The merge
+    /// stamps each arrival with the clock's time when it comes in and releases it at once.
+    case live
+}
+
+/// A source of headlines: an asynchronous sequence of batches of ``Arrival``s.
+///
+/// A scheduled source yields its arrivals in order of `offset` (never decreasing) and
+/// as fast as it is asked: it does not sleep. Pacing against the clock is the merge's
+/// job, done once for all sources against one start instant (see ``withMergedFeed``).
+/// Yielding batches rather than single headlines keeps the cost of each asynchronous
+/// hand-off (a few microseconds) spread over many headlines.
+public protocol HeadlineSource: AsyncSequence, Sendable where Element == [Arrival], Failure == any Error {
+    /// The source's name, as in `Headline.source` (`tech`, `sports`, ...).
+    var name: String { get }
+    var timing: SourceTiming { get }
+}
+
+extension HeadlineSource {
+    public var timing: SourceTiming { .scheduled }
+}
+
+/// The gaps between two headlines of a simulated source, in milliseconds, drawn uniformly.
+public struct GapRange: Sendable, Hashable {
+    public var milliseconds: ClosedRange<Int>
+    public init(milliseconds: ClosedRange<Int>) {
+        precondition(milliseconds.lowerBound >= 0, "gaps cannot be negative")
+        self.milliseconds = milliseconds
+    }
+    public init(seconds: ClosedRange<Double>) {
+        self.init(milliseconds: Int(seconds.lowerBound * 1000)...Int(seconds.upperBound * 1000))
+    }
+    /// Mean gap in milliseconds.
+    public var mean: Double { Double(milliseconds.lowerBound + milliseconds.upperBound) / 2 }
+}
+
+/// A simulated live source: realistic headlines of one category at random gaps.
+///
+/// Everything it yields follows from `seed` and the source name: the same titles,
+/// outlets and gaps on every run and machine. It is an unending schedule unless
+/// `limit` is set.
+public struct SimulatedSource: HeadlineSource {
+    public typealias Element = [Arrival]
+    public typealias Failure = any Error
+
+    /// The rates of the seed exercise this product grew from: tech every 1-3 s,
+    /// sports every 2-4 s, world every 1.5-3.5 s.
+    public static let defaultGaps: [String: GapRange] = [
+        "tech": GapRange(milliseconds: 1000...3000),
+        "sports": GapRange(milliseconds: 2000...4000),
+        "world": GapRange(milliseconds: 1500...3500),
+    ]
+    /// The simulated sources in their display order.
+    public static let defaultNames = ["tech", "sports", "world"]
+
+    public let name: String
+    public let gaps: GapRange
+    public let seed: UInt64
+    /// Publication time of offset 0 (the feed's start, in wall-clock time).
+    public let start: Timestamp
+    public let limit: Int?
+    public let batchSize: Int
+    private let generator: HeadlineGenerator
+
+    public init(
+        name: String, vocabulary: Vocabulary, seed: UInt64, start: Timestamp,
+        gaps: GapRange? = nil, limit: Int? = nil, batchSize: Int = 256
+    ) throws {
+        self.name = name
+        self.gaps = gaps ?? Self.defaultGaps[name] ?? GapRange(milliseconds: 1000...3000)
+        self.seed = seed
+        self.start = start
+        self.limit = limit
+        self.batchSize = Swift.max(1, batchSize)
+        self.generator = try HeadlineGenerator(
+            category: name, vocabulary: vocabulary, random: SeededRandom(seed: seed, stream: "titles/" + name))
+    }
+
+    /// The three default sources (tech, sports, world) for one seed.
+    public static func defaults(
+        vocabulary: Vocabulary, seed: UInt64, start: Timestamp, limit: Int? = nil
+    ) throws -> [SimulatedSource] {
+        try defaultNames.map { try SimulatedSource(name: $0, vocabulary: vocabulary, seed: seed, start: start, limit: limit) }
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(source: self)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        public typealias Element = [Arrival]
+        public typealias Failure = any Error
+        private let source: SimulatedSource
+        private var generator: HeadlineGenerator
+        // Gaps come from their own stream, so the timeline does not depend on the titles.
+        private var gapRandom: SeededRandom
+        private var offset: Int64 = 0
+        private var produced = 0
+
+        init(source: SimulatedSource) {
+            self.source = source
+            self.generator = source.generator
+            self.gapRandom = SeededRandom(seed: source.seed, stream: "gaps/" + source.name)
+        }
+
+        public mutating func next() async throws -> [Arrival]? {
+            try Task.checkCancellation()
+            var count = source.batchSize
+            if let limit = source.limit { count = Swift.min(count, limit - produced) }
+            guard count > 0 else { return nil }
+            var batch: [Arrival] = []
+            batch.reserveCapacity(count)
+            for _ in 0..<count {
+                offset += Int64(gapRandom.uniform(source.gaps.milliseconds))
+                produced += 1
+                let (title, outlet) = generator.next()
+                let headline = Headline(
+                    id: "\(source.name)-\(produced)", source: source.name, title: title,
+                    published: source.start.adding(milliseconds: offset), outlet: outlet)
+                batch.append(Arrival(offset: offset, headline: headline))
+            }
+            return batch
+        }
+    }
+}

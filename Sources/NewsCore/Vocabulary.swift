@@ -1,0 +1,165 @@
+import Foundation
+import NewsResources
+
+/// The word lists, headline templates and outlet names the simulated sources draw from.
+///
+/// They live as plain text under the top-level `Resources/vocabulary/` folder (see
+/// `Resources/README.md` for the format), so that anyone can add a team or a template
+/// without touching code. Templates are compiled once into segments of pre-encoded
+/// UTF-8, so generating a headline is a few appends into a byte buffer.
+public struct Vocabulary: Sendable {
+    /// One piece of a compiled template.
+    enum Segment: Sendable, Equatable {
+        case literal([UInt8])
+        /// An entry of list `list`; `pick` > 0 means "differs from picks 0..<pick of that list".
+        case slot(list: Int, pick: Int)
+        case integer(ClosedRange<Int>)
+    }
+
+    struct Template: Sendable {
+        var segments: [Segment]
+    }
+
+    /// The templates and outlets of one category (`tech`, `sports`, `world`...).
+    struct Category: Sendable {
+        var templates: [Template]
+        var outlets: [String]
+    }
+
+    /// List entries as UTF-8 bytes, indexed by list number.
+    var lists: [[[UInt8]]]
+    var listNames: [String]
+    var categories: [String: Category]
+
+    /// The categories that have templates, sorted by name.
+    public var categoryNames: [String] { categories.keys.sorted() }
+
+    public struct LoadError: Error, CustomStringConvertible, Equatable {
+        public var file: String
+        public var line: Int?
+        public var reason: String
+        public var description: String {
+            if let line { return "\(file):\(line): \(reason)" }
+            return "\(file): \(reason)"
+        }
+    }
+
+    /// The vocabulary bundled with newsdesk.
+    public static func bundled() throws -> Vocabulary {
+        try load(from: NewsResources.vocabularyURL)
+    }
+
+    /// Loads `lists/*.txt`, `templates/*.txt` and `outlets/*.txt` from `folder`.
+    public static func load(from folder: URL) throws -> Vocabulary {
+        func entries(_ sub: String) throws -> [(name: String, lines: [(Int, String)], path: String)] {
+            let dir = folder.appendingPathComponent(sub, isDirectory: true)
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+                    .filter { $0.hasSuffix(".txt") }.sorted()
+            } catch {
+                throw LoadError(file: dir.path, line: nil, reason: "cannot read the folder")
+            }
+            return try names.map { file in
+                let path = dir.appendingPathComponent(file).path
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw LoadError(file: path, line: nil, reason: "cannot read the file")
+                }
+                let text = String(decoding: data, as: UTF8.self)
+                var lines: [(Int, String)] = []
+                for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let line = raw.trimmingCharacters(in: .whitespaces)
+                    if line.isEmpty || line.hasPrefix("#") { continue }
+                    lines.append((number + 1, line))
+                }
+                return (String(file.dropLast(4)), lines, path)
+            }
+        }
+
+        var listIndex: [String: Int] = [:]
+        var lists: [[[UInt8]]] = []
+        var listNames: [String] = []
+        for list in try entries("lists") {
+            guard !list.lines.isEmpty else {
+                throw LoadError(file: list.path, line: nil, reason: "the list is empty")
+            }
+            listIndex[list.name] = lists.count
+            listNames.append(list.name)
+            lists.append(list.lines.map { Array($0.1.utf8) })
+        }
+
+        var outlets: [String: [String]] = [:]
+        for file in try entries("outlets") {
+            outlets[file.name] = file.lines.map(\.1)
+        }
+
+        var categories: [String: Category] = [:]
+        for file in try entries("templates") {
+            var templates: [Template] = []
+            for (line, text) in file.lines {
+                do {
+                    templates.append(try compile(text, listIndex: listIndex, lists: lists))
+                } catch let reason as TemplateError {
+                    throw LoadError(file: file.path, line: line, reason: reason.message)
+                }
+            }
+            guard !templates.isEmpty else {
+                throw LoadError(file: file.path, line: nil, reason: "no templates")
+            }
+            categories[file.name] = Category(templates: templates, outlets: outlets[file.name] ?? [])
+        }
+        return Vocabulary(lists: lists, listNames: listNames, categories: categories)
+    }
+
+    struct TemplateError: Error { var message: String }
+
+    /// Compiles `{list}`, `{list#2}` and `{int:A-B}` slots; everything else is literal.
+    static func compile(_ text: String, listIndex: [String: Int], lists: [[[UInt8]]]) throws -> Template {
+        var segments: [Segment] = []
+        var literal: [UInt8] = []
+        var picksSeen: [Int: Int] = [:]  // list -> number of picks so far
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{") {
+            literal += Array(rest[..<open].utf8)
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                throw TemplateError(message: "unclosed '{' in template")
+            }
+            let slot = rest[rest.index(after: open)..<close]
+            if !literal.isEmpty { segments.append(.literal(literal)); literal = [] }
+            if slot.hasPrefix("int:") {
+                let bounds = slot.dropFirst(4).split(separator: "-")
+                guard bounds.count == 2, let lo = Int(bounds[0]), let hi = Int(bounds[1]), lo >= 0, lo <= hi else {
+                    throw TemplateError(message: "bad number slot '{\(slot)}': write {int:A-B} with A <= B")
+                }
+                segments.append(.integer(lo...hi))
+            } else {
+                let parts = slot.split(separator: "#", maxSplits: 1)
+                let name = String(parts.first ?? "")
+                guard let list = listIndex[name] else {
+                    throw TemplateError(message: "unknown list '\(name)' in '{\(slot)}'")
+                }
+                var pick = 0
+                if parts.count == 2 {
+                    guard let n = Int(parts[1]), n >= 2 else {
+                        throw TemplateError(message: "bad pick '{\(slot)}': write {\(name)#2}")
+                    }
+                    pick = n - 1
+                }
+                let seen = picksSeen[list, default: 0]
+                guard pick <= seen else {
+                    throw TemplateError(message: "'{\(slot)}' needs an earlier pick of '\(name)'")
+                }
+                guard pick < lists[list].count else {
+                    throw TemplateError(message: "'{\(slot)}' needs more distinct entries than list '\(name)' has")
+                }
+                picksSeen[list] = max(seen, pick + 1)
+                segments.append(.slot(list: list, pick: pick))
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        if rest.contains("}") { throw TemplateError(message: "stray '}' in template") }
+        literal += Array(rest.utf8)
+        if !literal.isEmpty { segments.append(.literal(literal)) }
+        return Template(segments: segments)
+    }
+}

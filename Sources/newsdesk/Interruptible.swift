@@ -1,0 +1,44 @@
+import Foundation
+import NewsCore
+
+/// Runs a command so that Ctrl-C, SIGTERM and SIGHUP end it cleanly: the work is
+/// cancelled (every source task stops, buffered output is flushed) instead of the
+/// process dying mid-write. A closed pipe (`| head -5`) also ends it quietly.
+enum Interruptible {
+    /// Returns the exit status: 0, 130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP, 1 on error.
+    static func run(_ work: @escaping @Sendable () async throws -> Void) async -> Int32 {
+        signal(SIGPIPE, SIG_IGN)  // a closed pipe becomes EPIPE from write(), handled by OutputWriter
+        let task = Task { try await work() }
+        let received = SignalBox()
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                received.set(sig)
+                task.cancel()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        defer { sources.forEach { $0.cancel() } }
+        do {
+            try await task.value
+        } catch is CancellationError {
+        } catch is OutputWriter.Closed {
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("newsdesk: \(error)\n".utf8))
+            return 1
+        }
+        if let sig = received.value { return 128 + sig }
+        return 0
+    }
+}
+
+final class SignalBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var signal: Int32?
+    func set(_ s: Int32) { lock.withLock { if signal == nil { signal = s } } }
+    var value: Int32? { lock.withLock { signal } }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import NewsCore
+
+/// `--speed`: a positive factor, or `max` for no waiting at all.
+enum Speed: ExpressibleByArgument, Equatable, CustomStringConvertible {
+    case factor(Double)
+    case max
+
+    init?(argument: String) {
+        if argument.lowercased() == "max" { self = .max; return }
+        guard let value = Double(argument), value > 0, value.isFinite else { return nil }
+        self = .factor(value)
+    }
+
+    var description: String {
+        switch self {
+        case .max: return "max"
+        case .factor(let f): return f == f.rounded() ? String(Int(f)) : String(f)
+        }
+    }
+
+    static var defaultValueDescription: String { "1" }
+}
+
+/// Where the simulated feed comes from and how fast it runs.
+struct FeedOptions: ParsableArguments {
+    @Option(help: "Seed for the simulated sources: the same seed gives the same headlines, sources, order and gaps.")
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp(
+        "Speed factor: 10 runs ten times faster, 0.5 at half speed, max without waiting.",
+        valueName: "factor|max"))
+    var speed: Speed = .factor(1)
+
+    @Option(name: .customLong("start-time"), help: ArgumentHelp(
+        "Pretend the simulated feed started at this time (ISO 8601, e.g. 2026-01-01T09:00:00Z). Default: now.",
+        valueName: "time"))
+    var startTime: String?
+
+    @Option(help: "Headlines kept in history (the newest are kept).")
+    var history: Int = History.defaultCapacity
+
+    func validate() throws {
+        if history < 1 { throw ValidationError("--history must be at least 1, not \(history)") }
+        if let startTime, parseISO8601(startTime) == nil {
+            throw ValidationError("--start-time '\(startTime)' is not an ISO 8601 time like 2026-01-01T09:00:00Z")
+        }
+    }
+
+    /// The seed to use: the one given, or a fresh random one.
+    func resolvedSeed() -> UInt64 { seed ?? UInt64.random(in: 0...UInt64(UInt32.max)) }
+
+    func resolvedStart() -> Timestamp {
+        if let startTime, let t = parseISO8601(startTime) { return t }
+        return Timestamp(seconds: Date().timeIntervalSince1970)
+    }
+}
+
+/// What to print and when to stop.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print matching headlines as lines ('[HH:MM:SS] Tech: headline') instead of the interactive view.")
+    var plain = false
+
+    @Option(help: ArgumentHelp(
+        "Only headlines matching this query, e.g. 'breaking | update', '\"rate cut\" -source:sports'.",
+        valueName: "query"))
+    var filter: String?
+
+    @Option(help: "Stop after printing this many headlines.")
+    var count: Int?
+
+    @Option(help: ArgumentHelp("Stop after this many seconds of feed time (at --speed 1, wall-clock seconds).", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("Colour: auto (only on a terminal, and never when NO_COLOR is set), always or never.", valueName: "when"))
+    var color: ColorChoice = .auto
+
+    func validate() throws {
+        if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
+        if let duration, !(duration >= 0 && duration.isFinite) {
+            throw ValidationError("--duration must be a number of seconds, 0 or more")
+        }
+        if let filter {
+            do {
+                _ = try Query.parse(filter)
+            } catch {
+                throw ValidationError("invalid --filter: \(error.message)\n\(error.pointing(into: filter))")
+            }
+        }
+    }
+
+    var query: Query { filter.map { (try? Query.parse($0)) ?? Query(lenient: $0) } ?? .all }
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    /// Whether to colour output written to `fd`.
+    func enabled(for fd: Int32) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            let env = ProcessInfo.processInfo.environment
+            if let noColor = env["NO_COLOR"], !noColor.isEmpty { return false }
+            if env["TERM"] == "dumb" { return false }
+            return isatty(fd) == 1
+        }
+    }
+}
+
+/// Parses `2026-01-01T09:00:00Z`, `2026-01-01T09:00:00.250+01:00` and `2026-01-01T09:00:00` (UTC).
+func parseISO8601(_ text: String) -> Timestamp? {
+    let formatter = ISO8601DateFormatter()
+    for options: ISO8601DateFormatter.Options in [
+        [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+        [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate],
+    ] {
+        formatter.formatOptions = options
+        if let date = formatter.date(from: text) { return Timestamp(seconds: date.timeIntervalSince1970) }
+    }
+    return nil
+}

@@ -1,0 +1,212 @@
+import Clocks
+import Foundation
+import NewsCore
+import Synchronization
+import Testing
+
+@Suite("Merge")
+struct MergeTests {
+    @Test("each source's order is kept and the merge is ordered by arrival offset")
+    func orderPerSource() async throws {
+        let a = FixedSource(name: "a", offsets: [10, 20, 30, 40, 50, 60, 70])
+        let b = FixedSource(name: "b", offsets: [5, 25, 26, 27, 80])
+        let c = FixedSource(name: "c", offsets: [20, 21, 90], batchSize: 1)
+        let out = try await collect([a, b, c], clock: VirtualClock())
+        #expect(out.arrivals.map(\.offset) == [5, 10, 20, 20, 21, 25, 26, 27, 30, 40, 50, 60, 70, 80, 90])
+        // Ties go to the source listed first.
+        #expect(out.arrivals[2].headline.source == "a" && out.arrivals[3].headline.source == "c")
+        for name in ["a", "b", "c"] {
+            let ids = out.arrivals.filter { $0.headline.source == name }.map(\.headline.id)
+            let expected = out.arrivals.filter { $0.headline.source == name }.sorted { $0.offset < $1.offset }.map(\.headline.id)
+            #expect(ids == expected)
+        }
+        #expect(Set(out.finished) == ["a", "b", "c"])
+    }
+
+    @Test("the merged feed ends when every source has ended")
+    func endsWhenAllEnd() async throws {
+        let out = try await collect(
+            [FixedSource(name: "a", offsets: [1, 2]), FixedSource(name: "b", offsets: [])], clock: VirtualClock())
+        #expect(out.arrivals.count == 2)
+        #expect(out.finished.sorted() == ["a", "b"])
+    }
+
+    @Test("a throwing source does not stop the others, and its failure arrives as an event")
+    func failingSource() async throws {
+        let failing = FixedSource(name: "bad", offsets: [10, 20, 30], failure: TestFailure())
+        let good = FixedSource(name: "good", offsets: Array(stride(from: 5, through: 500, by: 5)))
+        let events = try await withMergedFeed(sources: [failing, good], clock: VirtualClock()) { feed in
+            var events: [String] = []
+            for try await event in feed {
+                switch event {
+                case .headlines(let batch): events += batch.map { "\($0.headline.source)@\($0.offset)" }
+                case .sourceFailed(let source, let error): events.append("failed:\(source):\(error)")
+                case .sourceFinished(let source): events.append("finished:\(source)")
+                }
+            }
+            return events
+        }
+        let failedAt = try #require(events.firstIndex(of: "failed:bad:boom"))
+        // After its last headline, before anything later than it.
+        #expect(events[..<failedAt].contains("bad@30"))
+        #expect(events.filter { $0.hasPrefix("good@") }.count == 100)
+        #expect(events.last == "finished:good")
+    }
+
+    @Test("a fast source does not starve a slow one")
+    func fairness() async throws {
+        let probe = Probe()
+        let fast = EndlessSource(name: "fast", gap: 1, probe: probe)
+        let slow = EndlessSource(name: "slow", gap: 1000, probe: probe)
+        let out = try await collect([fast, slow], clock: VirtualClock(), limit: 20_000)
+        let lastOffset = out.arrivals[19_999].offset
+        let slowCount = out.arrivals.prefix(20_000).filter { $0.headline.source == "slow" }.count
+        // Every slow headline due by then came through, in time order with the fast ones.
+        #expect(slowCount == Int(lastOffset / 1000))
+        #expect(out.arrivals.map(\.offset) == out.arrivals.map(\.offset).sorted())
+        #expect(probe.runningNow == 0)
+    }
+
+    @Test("stopping the consumer cancels every source task: nothing is left running")
+    func cancellationOnReturn() async throws {
+        let probe = Probe()
+        let sources: [any HeadlineSource] = [
+            EndlessSource(name: "a", gap: 3, probe: probe),
+            EndlessSource(name: "b", gap: 7, probe: probe),
+            EndlessSource(name: "c", gap: 1, probe: probe),
+        ]
+        let out = try await collect(sources, clock: VirtualClock(), limit: 1000)
+        #expect(out.arrivals.count >= 1000)
+        // withMergedFeed has returned: the group waited for all three endless tasks.
+        #expect(probe.started.withLock { $0 } == 3)
+        #expect(probe.runningNow == 0)
+    }
+
+    @Test("cancelling the consuming task (Ctrl-C) stops everything promptly")
+    func cancellationFromOutside() async throws {
+        let probe = Probe()
+        let received = Mutex(0)
+        let clock = TestClock()
+        let task = Task {
+            try await withMergedFeed(
+                sources: [EndlessSource(name: "a", gap: 1000, probe: probe), EndlessSource(name: "b", gap: 1, probe: probe, blockForever: true)],
+                clock: clock
+            ) { feed in
+                for try await event in feed {
+                    if case .headlines(let batch) = event { received.withLock { $0 += batch.count } }
+                }
+            }
+        }
+        // Source b never produces, so the merge waits on it; cancel while it waits.
+        await Task.megaYield()
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(received.withLock { $0 } == 0)
+        #expect(probe.runningNow == 0)
+    }
+
+    @Test("headlines are released when the clock reaches their time, not before")
+    func pacingOnTestClock() async throws {
+        let clock = TestClock()
+        let times = Mutex<[Int64]>([])
+        let count = Mutex(0)
+        let source = FixedSource(name: "a", offsets: [1000, 2500, 2500, 4000], batchSize: 10)
+        let task = Task {
+            try await withMergedFeed(sources: [source], clock: clock) { feed in
+                for try await event in feed {
+                    if case .headlines(let batch) = event {
+                        let now = feed.elapsed
+                        times.withLock { $0 += batch.map { _ in now } }
+                        count.withLock { $0 += batch.count }
+                    }
+                }
+            }
+        }
+        await clock.advance(by: .milliseconds(999))
+        #expect(count.withLock { $0 } == 0)
+        await clock.advance(by: .milliseconds(1))
+        try await waitUntil { count.withLock { $0 } == 1 }
+        await clock.advance(by: .milliseconds(1499))
+        #expect(count.withLock { $0 } == 1)
+        await clock.advance(by: .milliseconds(1))
+        try await waitUntil { count.withLock { $0 } == 3 }
+        await clock.advance(by: .milliseconds(1500))
+        try await waitUntil { count.withLock { $0 } == 4 }
+        await clock.advance(by: .seconds(10))
+        try await task.value
+        #expect(times.withLock { $0 } == [1000, 2500, 2500, 4000])
+    }
+
+    @Test("the feed ends at endOffset (--duration), on a virtual and a test clock")
+    func endOffset() async throws {
+        let source = FixedSource(name: "a", offsets: [100, 200, 300, 400])
+        let out = try await collect([source], clock: VirtualClock(), options: MergeOptions(endOffset: 250))
+        #expect(out.arrivals.map(\.offset) == [100, 200])
+
+        let clock = TestClock()
+        let done = Mutex(false)
+        let task = Task {
+            let out = try await collect([FixedSource(name: "a", offsets: [100, 9000])], clock: clock, options: MergeOptions(endOffset: 5000))
+            done.withLock { $0 = true }
+            return out
+        }
+        await clock.advance(by: .milliseconds(4999))
+        #expect(done.withLock { $0 } == false)
+        await clock.advance(by: .milliseconds(1))
+        let result = try await task.value
+        #expect(result.arrivals.map(\.offset) == [100])
+    }
+
+    @Test("a live source is released on arrival, stamped with the clock, without holding back scheduled ones")
+    func liveSource() async throws {
+        let clock = TestClock()
+        let (stream, input) = AsyncThrowingStream<[Arrival], any Error>.makeStream()
+        let live = LiveSource(name: "live", stream: stream)
+        let scheduled = FixedSource(name: "sched", offsets: [1000, 3000])
+        let seen = Mutex<[String]>([])
+        let task = Task {
+            try await withMergedFeed(sources: [scheduled, live], clock: clock) { feed in
+                for try await event in feed {
+                    if case .headlines(let batch) = event {
+                        seen.withLock { $0 += batch.map { "\($0.headline.source)@\($0.offset)" } }
+                    }
+                }
+            }
+        }
+        await clock.advance(by: .milliseconds(500))
+        input.yield([Arrival(offset: 0, headline: Headline(id: "x", source: "live", title: "x", published: testStart))])
+        try await waitUntil { seen.withLock { $0 } == ["live@500"] }
+        await clock.advance(by: .milliseconds(500))
+        try await waitUntil { seen.withLock { $0 }.count == 2 }
+        input.finish()
+        await clock.advance(by: .seconds(5))
+        try await task.value
+        #expect(seen.withLock { $0 } == ["live@500", "sched@1000", "sched@3000"])
+    }
+
+    @Test("the simulated feed is batched at --speed max")
+    func batchesAtMaxSpeed() async throws {
+        let sources = try SimulatedSource.defaults(vocabulary: sharedVocabulary, seed: 1, start: testStart, limit: 2000)
+        let out = try await collect(sources, clock: VirtualClock())
+        #expect(out.arrivals.count == 6000)
+        #expect(out.batches < 6000 / 100)
+    }
+}
+
+struct LiveSource: HeadlineSource {
+    typealias Element = [Arrival]
+    typealias Failure = any Error
+    let name: String
+    let stream: AsyncThrowingStream<[Arrival], any Error>
+    var timing: SourceTiming { .live }
+    func makeAsyncIterator() -> AsyncThrowingStream<[Arrival], any Error>.AsyncIterator { stream.makeAsyncIterator() }
+}
+
+/// Waits (yielding, not sleeping) until `condition` holds; fails after many rounds.
+func waitUntil(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    for _ in 0..<10_000 {
+        if condition() { return }
+        await Task.yield()
+    }
+    Issue.record("condition never became true", sourceLocation: sourceLocation)
+}

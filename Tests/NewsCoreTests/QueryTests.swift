@@ -1,0 +1,160 @@
+import NewsCore
+import Testing
+
+@Suite("Query language")
+struct QueryTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var query: String
+        var title: String
+        var source = "tech"
+        var expected: Bool
+        var testDescription: String { "\(query) ~ \(title) [\(source)] -> \(expected)" }
+    }
+
+    static let cases: [Case] = [
+        // Substring, case-insensitive, Unicode-aware.
+        Case(query: "apple", title: "Apple unveils new chip", expected: true),
+        Case(query: "APPLE", title: "apple unveils new chip", expected: true),
+        Case(query: "pple", title: "Apple unveils new chip", expected: true),
+        Case(query: "banana", title: "Apple unveils new chip", expected: false),
+        Case(query: "ZÜRICH", title: "Floods in Zürich", expected: true),
+        Case(query: "zürich", title: "FLOODS IN ZÜRICH", expected: true),
+        Case(query: "zurich", title: "Floods in Zürich", expected: false),
+        Case(query: "東京", title: "Heatwave grips 東京 as records fall", expected: true),
+        Case(query: "ΑΘΉΝΑ", title: "Talks resume in Αθήνα", expected: true),
+        Case(query: "москва", title: "Summit opens in МОСКВА", expected: true),
+        Case(query: "🚀", title: "Nimbus launch 🚀 delayed", expected: true),
+        // AND of space-separated terms.
+        Case(query: "apple chip", title: "Apple unveils new chip", expected: true),
+        Case(query: "apple phone", title: "Apple unveils new chip", expected: false),
+        Case(query: "  apple    chip  ", title: "Apple unveils new chip", expected: true),
+        // Phrases.
+        Case(query: "\"new chip\"", title: "Apple unveils new chip", expected: true),
+        Case(query: "\"chip new\"", title: "Apple unveils new chip", expected: false),
+        Case(query: "\"unveils  new\"", title: "Apple unveils new chip", expected: false),
+        Case(query: "\"NEW CHIP\" apple", title: "Apple unveils new chip", expected: true),
+        // Exclusion.
+        Case(query: "-apple", title: "Apple unveils new chip", expected: false),
+        Case(query: "-banana", title: "Apple unveils new chip", expected: true),
+        Case(query: "chip -\"new chip\"", title: "Apple unveils new chip", expected: false),
+        Case(query: "covid-19", title: "New covid-19 wave", expected: true),
+        Case(query: "-(apple | banana)", title: "Banana prices rise", expected: false),
+        // OR binds tighter than AND: goal | score final = (goal OR score) AND final.
+        Case(query: "goal | score final", title: "Late goal decides the final", expected: true),
+        Case(query: "goal | score final", title: "Record score in the final", expected: true),
+        Case(query: "goal | score final", title: "Late goal decides the semi", expected: false),
+        Case(query: "goal | score final", title: "Weather forecast for the final", expected: false),
+        Case(query: "goal OR score final", title: "Record score in the final", expected: true),
+        Case(query: "goal or score", title: "Late goal", expected: false),  // lowercase "or" is a word
+        Case(query: "a|b", title: "xbx", expected: true),
+        Case(query: "breaking | update", title: "Breaking: Markets fall", expected: true),
+        Case(query: "breaking | update", title: "Update: Markets fall", expected: true),
+        Case(query: "breaking | update", title: "Markets fall", expected: false),
+        // Parentheses group.
+        Case(query: "(goal final) | cup", title: "Cup draw made", expected: true),
+        Case(query: "(goal final) | cup", title: "Goal in the final", expected: true),
+        Case(query: "(goal final) | cup", title: "Goal in the semi", expected: false),
+        Case(query: "((a))", title: "cat", expected: true),
+        // source: and src:, prefix-matched, excluded with -.
+        Case(query: "source:tech", title: "Anything", source: "tech", expected: true),
+        Case(query: "source:tech", title: "Anything", source: "sports", expected: false),
+        Case(query: "src:sp", title: "Anything", source: "sports", expected: true),
+        Case(query: "SOURCE:TECH", title: "Anything", source: "tech", expected: true),
+        Case(query: "-source:sports", title: "Anything", source: "sports", expected: false),
+        Case(query: "-source:sports", title: "Anything", source: "world", expected: true),
+        Case(query: "source:tech | source:world goal", title: "goal!", source: "world", expected: true),
+        Case(query: "source:tech | source:world goal", title: "goal!", source: "sports", expected: false),
+        Case(query: "sources:tech", title: "sources:tech in title", source: "sports", expected: true),  // not a field
+        // Lenient partial input.
+        Case(query: "", title: "Anything", expected: true),
+        Case(query: "   ", title: "Anything", expected: true),
+        Case(query: "\"new ch", title: "Apple unveils new chip", expected: true),
+        Case(query: "\"new ch", title: "Apple unveils new", expected: false),
+        Case(query: "(goal | cup", title: "Cup draw", expected: true),
+        Case(query: "goal |", title: "Late goal", expected: true),
+        Case(query: "goal -", title: "Late goal", expected: true),
+        Case(query: "source:", title: "Anything", expected: true),
+        Case(query: "goal source:", title: "Late goal", expected: true),
+        Case(query: "goal)", title: "Late goal", expected: true),
+        Case(query: "\"\"", title: "Anything", expected: true),
+    ]
+
+    @Test("query matches title", arguments: cases)
+    func matching(_ c: Case) {
+        let query = Query(lenient: c.query)
+        let headline = Headline(id: "1", source: c.source, title: c.title, published: Timestamp(milliseconds: 0))
+        #expect(query.matches(headline) == c.expected)
+        // The history's scan gives the same answer.
+        let history = History(capacity: 10, chunkSize: 4)
+        history.append(headline)
+        #expect(history.filter(query) == (c.expected ? [0] : []))
+    }
+
+    struct ErrorCase: Sendable, CustomTestStringConvertible {
+        var query: String
+        var message: String
+        var start: Int
+        var length: Int
+        var testDescription: String { query }
+    }
+
+    static let errors: [ErrorCase] = [
+        ErrorCase(query: "source:", message: "'source:' needs a source name after it, as in source:tech", start: 0, length: 7),
+        ErrorCase(query: "goal src:", message: "'src:' needs a source name after it, as in source:tech", start: 5, length: 4),
+        ErrorCase(query: "goal |", message: "'|' needs something to match on its right", start: 5, length: 1),
+        ErrorCase(query: "| goal", message: "'|' needs something to match on its left", start: 0, length: 1),
+        ErrorCase(query: "goal OR", message: "'OR' needs something to match on its right", start: 5, length: 2),
+        ErrorCase(query: "goal - cup", message: "'-' needs a term to exclude right after it", start: 5, length: 1),
+        ErrorCase(query: "goal)", message: "unmatched ')'", start: 4, length: 1),
+        ErrorCase(query: "goal ()", message: "empty parentheses", start: 5, length: 1),
+    ]
+
+    @Test("meaningless queries are errors that point at the problem", arguments: errors)
+    func strictErrors(_ e: ErrorCase) {
+        #expect(throws: QueryError(message: e.message, start: e.start, length: e.length)) { try Query.parse(e.query) }
+        // Lenient parsing skips the problem instead.
+        #expect(Query(lenient: e.query).problems.count == 1)
+    }
+
+    @Test("unclosed quotes and parentheses are fine even strictly")
+    func strictAcceptsImplicitClose() throws {
+        #expect(try Query.parse("\"rate cut").matches(Headline(id: "1", source: "world", title: "Surprise rate cut", published: .init(milliseconds: 0))))
+        #expect(try Query.parse("(a | b").root == .or([.term(QueryTerm("a")), .term(QueryTerm("b"))]))
+    }
+
+    @Test("the error pointer lines up under the problem, wide characters included")
+    func pointer() throws {
+        let error = try #require(throws: QueryError.self) { try Query.parse("東京 source:") }
+        #expect(error.pointing(into: "東京 source:") == "  東京 source:\n       ^~~~~~~")
+    }
+
+    @Test("matches report where each term matched, for highlighting")
+    func highlights() {
+        let query = Query(lenient: "goal | zürich -cup \"late goal\"")
+        let title = "Late GOAL in Zürich, goal again"
+        let matches = query.termMatches(in: title)
+        #expect(matches.map(\.term) == ["goal", "zürich", "late goal"])
+        #expect(matches[0].ranges == [5..<9, 22..<26])
+        #expect(matches[1].ranges == [13..<20])  // "Zürich" is 7 UTF-8 bytes
+        #expect(matches[2].ranges == [0..<9])
+        #expect(query.highlights(in: title) == [0..<9, 13..<20, 22..<26])
+        let bytes = Array(title.utf8)
+        #expect(String(decoding: bytes[13..<20], as: UTF8.self) == "Zürich")
+    }
+
+    @Test("implies: typing one more character narrows")
+    func implies() {
+        func q(_ s: String) -> Query { Query(lenient: s) }
+        #expect(q("goal").implies(q("goa")))
+        #expect(q("goal final").implies(q("goal")))
+        #expect(q("goal final").implies(q("goal fin")))
+        #expect(q("(goal | cup)").implies(q("(goal | cu")))
+        #expect(q("source:tec").implies(q("source:te")))
+        #expect(q("x").implies(q("")))
+        #expect(!q("goa").implies(q("goal")))
+        #expect(!q("-goal").implies(q("-goa")))
+        #expect(q("-goa").implies(q("-goal")))
+        #expect(!q("goal | cup").implies(q("goal")))
+        #expect(!q("").implies(q("goal")))
+    }
+}
