@@ -29,6 +29,8 @@ struct PlainCommand {
         var formatter = PlainFormatter(color: output.color.enabled(for: STDOUT_FILENO))
         let history = History(capacity: feed.history)
         var printed = 0
+        // Whatever ends the run (count, duration, Ctrl-C, a closed pipe), print what is buffered.
+        defer { try? writer.flush() }
         try await withMergedFeed(sources: sources, clock: clock, options: options) { merged in
             events: for try await event in merged {
                 switch event {
@@ -49,7 +51,6 @@ struct PlainCommand {
                 }
             }
         }
-        try writer.flush()
     }
 }
 
