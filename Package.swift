@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // The headline vocabularies and templates live as plain text under the
@@ -23,13 +24,13 @@ let package = Package(
             sources: ["NewsResources.swift"],
             resources: [.copy("vocabulary")]
         ),
-        // Declares libc's memmem, which Swift's Glibc module hides (see the header).
-        .target(name: "CSearch"),
+        // Declares the libc functions that Swift's Glibc module hides (memmem, mallinfo2).
+        .target(name: "CLibc"),
         .target(
             name: "NewsCore",
             dependencies: [
                 "NewsResources",
-                "CSearch",
+                "CLibc",
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
@@ -42,7 +43,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "newsdesk-bench",
-            dependencies: ["NewsCore"],
+            dependencies: ["NewsCore", "CLibc"],
             path: "Benchmarks/NewsBench"
         ),
         .testTarget(
@@ -55,7 +56,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsdeskTests",
-            dependencies: ["NewsCore"]
+            dependencies: [
+                "NewsCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -28,56 +28,60 @@ public enum CaseFolding {
     }
 
     /// Appends the folded form of the UTF-8 bytes `source` (which must be valid UTF-8) to `out`.
-    @inlinable
     public static func appendFolded(_ source: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        // Fast path: pure ASCII, which most titles are.
-        var ascii = true
-        for byte in source where byte >= 0x80 { ascii = false; break }
-        if ascii {
-            for byte in source { out.append(byte &+ (byte &- 0x41 < 26 ? 0x20 : 0)) }
-            return
-        }
-        appendFoldedUnicode(source, to: &out)
+        let from = out.count
+        out.append(contentsOf: source)
+        out.withUnsafeMutableBufferPointer { foldInPlace(UnsafeMutableBufferPointer(rebasing: $0[from...])) }
     }
 
-    @usableFromInline
-    static func appendFoldedUnicode(_ source: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    /// Folds valid UTF-8 in place (folding never changes a character's byte length).
+    public static func foldInPlace(_ bytes: UnsafeMutableBufferPointer<UInt8>) {
+        // Fast path: pure ASCII, which most titles are. Both loops vectorize.
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte }
+        if high < 0x80 {
+            for i in bytes.indices {
+                let b = bytes[i]
+                bytes[i] = b &+ (b &- 0x41 < 26 ? 0x20 : 0)
+            }
+            return
+        }
+        foldUnicodeInPlace(bytes)
+    }
+
+    static func foldUnicodeInPlace(_ bytes: UnsafeMutableBufferPointer<UInt8>) {
         let table = Self.table
         var i = 0
-        let n = source.count
+        let n = bytes.count
         while i < n {
-            let b0 = source[i]
+            let b0 = bytes[i]
             if b0 < 0x80 {
-                out.append(b0 &+ (b0 &- 0x41 < 26 ? 0x20 : 0))
+                bytes[i] = b0 &+ (b0 &- 0x41 < 26 ? 0x20 : 0)
                 i += 1
             } else if b0 < 0xE0, i + 1 < n {
-                let cp = Int(b0 & 0x1F) << 6 | Int(source[i + 1] & 0x3F)
+                let cp = Int(b0 & 0x1F) << 6 | Int(bytes[i + 1] & 0x3F)
                 let lower = Int(table[cp])
-                out.append(0xC0 | UInt8(lower >> 6))
-                out.append(0x80 | UInt8(lower & 0x3F))
+                bytes[i] = 0xC0 | UInt8(lower >> 6)
+                bytes[i + 1] = 0x80 | UInt8(lower & 0x3F)
                 i += 2
             } else if b0 < 0xF0, i + 2 < n {
-                let cp = Int(b0 & 0x0F) << 12 | Int(source[i + 1] & 0x3F) << 6 | Int(source[i + 2] & 0x3F)
+                let cp = Int(b0 & 0x0F) << 12 | Int(bytes[i + 1] & 0x3F) << 6 | Int(bytes[i + 2] & 0x3F)
                 let lower = Int(table[cp])
-                out.append(0xE0 | UInt8(lower >> 12))
-                out.append(0x80 | UInt8((lower >> 6) & 0x3F))
-                out.append(0x80 | UInt8(lower & 0x3F))
+                bytes[i] = 0xE0 | UInt8(lower >> 12)
+                bytes[i + 1] = 0x80 | UInt8((lower >> 6) & 0x3F)
+                bytes[i + 2] = 0x80 | UInt8(lower & 0x3F)
                 i += 3
             } else if i + 3 < n {
-                let cp = UInt32(b0 & 0x07) << 18 | UInt32(source[i + 1] & 0x3F) << 12
-                    | UInt32(source[i + 2] & 0x3F) << 6 | UInt32(source[i + 3] & 0x3F)
+                let cp = UInt32(b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
+                    | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
                 if let scalar = Unicode.Scalar(cp), scalar.properties.changesWhenLowercased,
                     let lower = sameLengthLowercase(scalar)
                 {
-                    out.append(contentsOf: lower.utf8)
-                } else {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: source[i..<(i + 4)]))
+                    for (k, byte) in lower.utf8.enumerated() { bytes[i + k] = byte }
                 }
                 i += 4
             } else {
-                // A truncated sequence cannot come from a Swift string; copy it as it is.
-                out.append(b0)
-                i += 1
+                i += 1  // a truncated sequence cannot come from a Swift string
             }
         }
     }

@@ -6,7 +6,7 @@
 public struct HeadlineGenerator: Sendable {
     public let category: String
     private let vocabulary: Vocabulary
-    private let templates: [Vocabulary.Template]
+    private let templates: [Range<Int>]
     private let outlets: [String]
     private var random: SeededRandom
     private var buffer: [UInt8] = []
@@ -29,7 +29,7 @@ public struct HeadlineGenerator: Sendable {
         }
         self.category = category
         self.vocabulary = vocabulary
-        self.templates = entry.templates
+        self.templates = entry.spans
         self.outlets = entry.outlets
         self.random = random
         buffer.reserveCapacity(160)
@@ -43,22 +43,30 @@ public struct HeadlineGenerator: Sendable {
         let prefixLength = buffer.count
         let template = templates[random.index(below: templates.count)]
         picks.removeAll(keepingCapacity: true)
-        for segment in template.segments {
-            switch segment {
-            case .literal(let bytes):
-                buffer += bytes
-            case .integer(let range):
-                appendDecimal(random.uniform(range))
-            case .slot(let list, let pick):
-                let entries = vocabulary.lists[list]
-                var index = random.index(below: entries.count)
-                if pick > 0 {
-                    // Differ from the earlier picks of this list in this headline.
-                    // Lists are validated to hold more entries than picks, so this ends.
-                    while picks.contains(list << 20 | index) { index = random.index(below: entries.count) }
+        vocabulary.text.withUnsafeBufferPointer { text in
+            vocabulary.entries.withUnsafeBufferPointer { entries in
+                vocabulary.listSpans.withUnsafeBufferPointer { lists in
+                    vocabulary.segments.withUnsafeBufferPointer { segments in
+                        for segment in segments[template] {
+                            switch segment {
+                            case .literal(let range):
+                                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: text[range]))
+                            case .integer(let range):
+                                appendDecimal(random.uniform(range))
+                            case .slot(let list, let pick):
+                                let span = lists[list]
+                                var index = random.index(below: span.count)
+                                if pick > 0 {
+                                    // Differ from the earlier picks of this list in this headline.
+                                    // Lists are validated to hold more entries than picks, so this ends.
+                                    while picks.contains(list << 20 | index) { index = random.index(below: span.count) }
+                                }
+                                picks.append(list << 20 | index)
+                                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: text[entries[span.lowerBound + index]]))
+                            }
+                        }
+                    }
                 }
-                picks.append(list << 20 | index)
-                buffer += entries[index]
             }
         }
         // Sentence case: the first letter after any prefix is a capital.

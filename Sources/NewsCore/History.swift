@@ -1,7 +1,7 @@
 import DequeModule
 import Dispatch
 
-import CSearch
+import CLibc
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,6 +36,9 @@ public final class History {
     var sources = Interner()
     var outlets = Interner()
     private var averageTitleBytes = 64.0
+    /// The columns of the last evicted chunk, emptied, kept to fill the next chunk:
+    /// reusing their memory saves the kernel zeroing fresh pages for every chunk.
+    private var spare: Columns?
 
     public init(capacity: Int = History.defaultCapacity, chunkSize: Int = 8192) {
         precondition(capacity > 0 && chunkSize > 0)
@@ -45,6 +48,27 @@ public final class History {
 
     final class Chunk {
         let base: Int
+        var columns: Columns
+        var count: Int { columns.ends.count }
+
+        init(base: Int, capacity: Int, titleBytes: Int) {
+            self.base = base
+            columns = Columns(capacity: capacity, titleBytes: titleBytes)
+        }
+
+        /// Drops spare capacity once the chunk is full.
+        func compact() {
+            if columns.title.capacity > columns.title.count + columns.title.count / 32 {
+                columns.title = columns.title.withUnsafeBufferPointer { Array($0) }
+                columns.lower = columns.lower.withUnsafeBufferPointer { Array($0) }
+            }
+        }
+    }
+
+    /// A chunk's data, by column. While a batch is appended the columns are taken out
+    /// of the chunk into a local value, so each append is a plain array append instead
+    /// of an access to class storage (which Swift checks for exclusivity at run time).
+    struct Columns {
         var lower: [UInt8] = []
         var title: [UInt8] = []
         /// End offset of each title in `lower` and `title` (start: the previous end).
@@ -54,10 +78,10 @@ public final class History {
         var outlet: [UInt16] = []
         var ids: [String] = []
         var extras: [Int: Extras] = [:]
-        var count: Int { ends.count }
 
-        init(base: Int, capacity: Int, titleBytes: Int) {
-            self.base = base
+        init() {}
+
+        init(capacity: Int, titleBytes: Int) {
             lower.reserveCapacity(titleBytes)
             title.reserveCapacity(titleBytes)
             ends.reserveCapacity(capacity)
@@ -69,11 +93,43 @@ public final class History {
 
         @inline(__always) func start(_ i: Int) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
 
-        /// Drops spare capacity once the chunk is full.
-        func compact() {
-            if title.capacity > title.count + title.count / 32 {
-                title = title.withUnsafeBufferPointer { Array($0) }
-                lower = lower.withUnsafeBufferPointer { Array($0) }
+        mutating func removeAll() {
+            lower.removeAll(keepingCapacity: true)
+            title.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            published.removeAll(keepingCapacity: true)
+            source.removeAll(keepingCapacity: true)
+            outlet.removeAll(keepingCapacity: true)
+            ids.removeAll(keepingCapacity: true)
+            extras.removeAll()
+        }
+
+        mutating func add(_ headline: Headline, sources: inout Interner, outlets: inout Interner) {
+            var text = headline.title
+            text.withUTF8 { bytes in
+                let from = lower.count
+                title.append(contentsOf: bytes)
+                lower.append(contentsOf: bytes)
+                lower.withUnsafeMutableBufferPointer { CaseFolding.foldInPlace(UnsafeMutableBufferPointer(rebasing: $0[from...])) }
+            }
+            ends.append(UInt32(title.count))
+            published.append(headline.published.milliseconds)
+            ids.append(headline.id)
+            var extras = Extras(summary: headline.summary, url: headline.url)
+            if let s = sources.number(for: headline.source) { source.append(s) } else {
+                source.append(Interner.overflow)
+                extras.source = headline.source
+            }
+            if let name = headline.outlet {
+                if let o = outlets.number(for: name) { outlet.append(o) } else {
+                    outlet.append(Interner.overflow)
+                    extras.outlet = name
+                }
+            } else {
+                outlet.append(Interner.none)
+            }
+            if extras.summary != nil || extras.url != nil || extras.source != nil || extras.outlet != nil {
+                self.extras[ends.count - 1] = extras
             }
         }
     }
@@ -89,50 +145,67 @@ public final class History {
     // MARK: adding
 
     public func append(_ headline: Headline) {
-        let seq = nextSeq
-        if chunks.isEmpty || chunks[chunks.count - 1].count == chunkSize {
-            if let last = chunks.last { last.compact() }
-            let estimate = Int(averageTitleBytes * 1.1 * Double(chunkSize))
-            chunks.append(Chunk(base: seq, capacity: chunkSize, titleBytes: estimate))
-        }
-        let chunk = chunks[chunks.count - 1]
-        var title = headline.title
-        title.withUTF8 { bytes in
-            chunk.title.append(contentsOf: bytes)
-            CaseFolding.appendFolded(bytes, to: &chunk.lower)
-            averageTitleBytes += (Double(bytes.count) - averageTitleBytes) / 1024
-        }
-        chunk.ends.append(UInt32(chunk.title.count))
-        chunk.published.append(headline.published.milliseconds)
-        var extras = Extras(summary: headline.summary, url: headline.url)
-        if let s = sources.number(for: headline.source) { chunk.source.append(s) } else {
-            chunk.source.append(Interner.overflow)
-            extras.source = headline.source
-        }
-        if let name = headline.outlet {
-            if let o = outlets.number(for: name) { chunk.outlet.append(o) } else {
-                chunk.outlet.append(Interner.overflow)
-                extras.outlet = name
+        append(CollectionOfOne(headline))
+    }
+
+    public func append(contentsOf headlines: [Headline]) {
+        append(headlines)
+    }
+
+    /// Appends the headlines of a batch from the merged feed.
+    public func append(contentsOf arrivals: [Arrival]) {
+        append(arrivals)
+    }
+
+    private func append<C: Collection>(_ items: C) where C.Element: CarriesHeadline {
+        var index = items.startIndex
+        while index != items.endIndex {
+            if chunks.isEmpty || chunks[chunks.count - 1].count == chunkSize { startChunk() }
+            let chunk = chunks[chunks.count - 1]
+            var columns = Columns()
+            swap(&columns, &chunk.columns)
+            var room = chunkSize - columns.ends.count
+            while room > 0 && index != items.endIndex {
+                columns.add(items[index].headline, sources: &sources, outlets: &outlets)
+                items.formIndex(after: &index)
+                room -= 1
+                nextSeq += 1
             }
+            swap(&columns, &chunk.columns)
+        }
+        if count > capacity { evict(count - capacity) }
+    }
+
+    private func startChunk() {
+        if let last = chunks.last {
+            last.compact()
+            averageTitleBytes = Double(last.columns.title.count) / Double(max(1, last.count))
+        }
+        let estimate = Int(averageTitleBytes * 1.1 * Double(chunkSize))
+        let chunk = Chunk(base: nextSeq, capacity: 0, titleBytes: 0)
+        if var reused = spare {
+            spare = nil
+            reused.lower.reserveCapacity(estimate)
+            reused.title.reserveCapacity(estimate)
+            chunk.columns = reused
         } else {
-            chunk.outlet.append(Interner.none)
+            chunk.columns = Columns(capacity: chunkSize, titleBytes: estimate)
         }
-        chunk.ids.append(headline.id)
-        if extras.summary != nil || extras.url != nil || extras.source != nil || extras.outlet != nil {
-            chunk.extras[chunk.count - 1] = extras
-        }
-        nextSeq += 1
-        if count > capacity { evictOldest() }
+        chunks.append(chunk)
     }
 
-    public func append<S: Sequence>(contentsOf headlines: S) where S.Element == Headline {
-        for headline in headlines { append(headline) }
-    }
-
-    private func evictOldest() {
-        firstSeq += 1
-        evicted += 1
-        if let first = chunks.first, first.base + first.count <= firstSeq { chunks.removeFirst() }
+    private func evict(_ n: Int) {
+        firstSeq += n
+        evicted += n
+        while let first = chunks.first, first.base + first.count <= firstSeq {
+            chunks.removeFirst()
+            if spare == nil {
+                var columns = Columns()
+                swap(&columns, &first.columns)
+                columns.removeAll()
+                spare = columns
+            }
+        }
     }
 
     /// Drops everything (for a seek that rebuilds the view); counters start again.
@@ -153,41 +226,42 @@ public final class History {
 
     public func title(_ seq: Int) -> String {
         let (c, i) = locate(seq)
-        return c.title.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[c.start(i)..<Int(c.ends[i])]), as: UTF8.self) }
+        let col = c.columns
+        return col.title.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[col.start(i)..<Int(col.ends[i])]), as: UTF8.self) }
     }
 
     public func published(_ seq: Int) -> Timestamp {
         let (c, i) = locate(seq)
-        return Timestamp(milliseconds: c.published[i])
+        return Timestamp(milliseconds: c.columns.published[i])
     }
 
     public func source(_ seq: Int) -> String {
         let (c, i) = locate(seq)
-        let n = c.source[i]
-        return n == Interner.overflow ? (c.extras[i]?.source ?? "") : sources.names[Int(n)]
+        let n = c.columns.source[i]
+        return n == Interner.overflow ? (c.columns.extras[i]?.source ?? "") : sources.names[Int(n)]
     }
 
     public func id(_ seq: Int) -> String {
         let (c, i) = locate(seq)
-        return c.ids[i]
+        return c.columns.ids[i]
     }
 
     public func headline(_ seq: Int) -> Headline {
         let (c, i) = locate(seq)
-        let extras = c.extras[i]
-        let outletNumber = c.outlet[i]
+        let extras = c.columns.extras[i]
+        let outletNumber = c.columns.outlet[i]
         let outlet: String? =
             outletNumber == Interner.none ? nil
             : outletNumber == Interner.overflow ? extras?.outlet : outlets.names[Int(outletNumber)]
         return Headline(
-            id: c.ids[i], source: source(seq), title: title(seq), published: Timestamp(milliseconds: c.published[i]),
+            id: c.columns.ids[i], source: source(seq), title: title(seq), published: Timestamp(milliseconds: c.columns.published[i]),
             outlet: outlet, summary: extras?.summary, url: extras?.url)
     }
 
     /// The sequence number of the newest headline with this id, if the history holds it.
     public func seq(ofID id: String) -> Int? {
         for chunk in chunks.reversed() {
-            if let i = chunk.ids.lastIndex(of: id), chunk.base + i >= firstSeq { return chunk.base + i }
+            if let i = chunk.columns.ids.lastIndex(of: id), chunk.base + i >= firstSeq { return chunk.base + i }
         }
         return nil
     }
@@ -210,10 +284,7 @@ public final class History {
         let plan = Plan(query.root, sources: sources)
         if nextSeq - from < chunkSize / 4 {
             // A few new arrivals: check each one rather than scanning whole chunks.
-            return (from..<nextSeq).filter { seq in
-                let (c, i) = locate(seq)
-                return plan.matches(c, i)
-            }
+            return refine(plan, from..<nextSeq)
         }
         let firstChunk = (from - chunks[0].base) / chunkSize
         let chunkCount = chunks.count - firstChunk
@@ -263,24 +334,35 @@ public final class History {
     /// a previous result when the new query implies the old one.
     public func refine(_ candidates: some Collection<Int>, by query: Query) -> [Int] {
         if query.matchesEverything { return candidates.filter { $0 >= firstSeq } }
-        let plan = Plan(query.root, sources: sources)
-        return candidates.filter { seq in
-            guard seq >= firstSeq else { return false }
+        return refine(Plan(query.root, sources: sources), candidates)
+    }
+
+    /// The held seqs of `candidates` (ascending) that `plan` matches, one chunk at a time.
+    private func refine(_ plan: Plan, _ candidates: some Collection<Int>) -> [Int] {
+        var out: [Int] = []
+        var chunk: Chunk? = nil
+        var columns = Columns()
+        for seq in candidates where seq >= firstSeq {
             let (c, i) = locate(seq)
-            return plan.matches(c, i)
+            if c !== chunk {
+                chunk = c
+                columns = c.columns
+            }
+            if plan.matches(columns, i) { out.append(seq) }
         }
+        return out
     }
 
     /// Whether the headline `seq` matches `query`.
     public func matches(_ seq: Int, _ query: Query) -> Bool {
         let (c, i) = locate(seq)
-        return Plan(query.root, sources: sources).matches(c, i)
+        return Plan(query.root, sources: sources).matches(c.columns, i)
     }
 
     static let cores = max(1, ProcessInfo_activeProcessorCount())
 
     fileprivate static func scan(_ chunk: Chunk, plan: Plan, from: Int, into out: inout [Int]) {
-        var bits = plan.evaluate(chunk)
+        var bits = plan.evaluate(chunk.columns)
         let skip = max(0, from - chunk.base)
         if skip > 0 { bits.clear(below: skip) }
         bits.forEachSet { out.append(chunk.base + $0) }
@@ -291,25 +373,71 @@ private func ProcessInfo_activeProcessorCount() -> Int {
     Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 }
 
+/// Something the history can take a headline from.
+protocol CarriesHeadline {
+    var headline: Headline { get }
+}
+
+extension Headline: CarriesHeadline {
+    var headline: Headline { self }
+}
+
+extension Arrival: CarriesHeadline {}
+
 /// Names to 16-bit numbers. 0xFFFF marks "none", 0xFFFE "too many names: see extras".
+///
+/// An open-addressing table keyed by a quick hash of the name's length and first and
+/// last eight bytes (collisions are settled by comparing the names): several times
+/// faster than a `[String: UInt16]` lookup, which runs SipHash over every byte, and this
+/// runs twice per headline.
 struct Interner {
     static let none: UInt16 = 0xFFFF
     static let overflow: UInt16 = 0xFFFE
     private(set) var names: [String] = []
-    private var numbers: [String: UInt16] = [:]
-    private var lastName = ""
-    private var lastNumber: UInt16 = 0
+    private var hashes: [UInt64] = []
+    /// Index into `names` + 1, or 0 for an empty slot. Never more than half full.
+    private var slots = [UInt16](repeating: 0, count: 64)
+
+    static func quickHash(_ name: String) -> UInt64 {
+        var name = name
+        return name.withUTF8 { bytes -> UInt64 in
+            guard let base = bytes.baseAddress else { return 0 }
+            var head: UInt64 = 0, tail: UInt64 = 0
+            let n = bytes.count
+            memcpy(&head, base, min(8, n))
+            if n > 8 { memcpy(&tail, base + max(8, n - 8), min(8, n - 8)) }
+            var h = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
+            h ^= h >> 29
+            return h &* 0xBF58_476D_1CE4_E5B9
+        }
+    }
 
     mutating func number(for name: String) -> UInt16? {
-        if name == lastName, !names.isEmpty { return lastNumber }
-        if let n = numbers[name] { lastName = name; lastNumber = n; return n }
-        guard names.count < Int(Interner.overflow) else { return nil }
-        let n = UInt16(names.count)
+        let hash = Interner.quickHash(name)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 {
+            let n = Int(slots[slot] - 1)
+            if hashes[n] == hash && names[n] == name { return UInt16(n) }
+            slot = (slot + 1) & mask
+        }
+        guard names.count < Int(Interner.overflow) - 1 else { return nil }
+        let n = names.count
         names.append(name)
-        numbers[name] = n
-        lastName = name
-        lastNumber = n
-        return n
+        hashes.append(hash)
+        slots[slot] = UInt16(n + 1)
+        if names.count * 2 > slots.count { rehash() }
+        return UInt16(n)
+    }
+
+    private mutating func rehash() {
+        slots = [UInt16](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (n, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = UInt16(n + 1)
+        }
     }
 }
 
@@ -386,10 +514,10 @@ struct Plan {
         root = compile(node)
     }
 
-    func evaluate(_ chunk: History.Chunk) -> Bitset { evaluate(root, chunk) }
+    func evaluate(_ chunk: History.Columns) -> Bitset { evaluate(root, chunk) }
 
-    private func evaluate(_ node: Node, _ chunk: History.Chunk) -> Bitset {
-        let n = chunk.count
+    private func evaluate(_ node: Node, _ chunk: History.Columns) -> Bitset {
+        let n = chunk.ends.count
         switch node {
         case .all:
             return Bitset(count: n, filled: true)
@@ -428,8 +556,8 @@ struct Plan {
 
     /// One pass of `memmem` over the chunk's folded titles: after a hit, the search
     /// resumes at the next title, so each matching title costs one call.
-    private func search(_ needle: [UInt8], in chunk: History.Chunk) -> Bitset {
-        var bits = Bitset(count: chunk.count, filled: false)
+    private func search(_ needle: [UInt8], in chunk: History.Columns) -> Bitset {
+        var bits = Bitset(count: chunk.ends.count, filled: false)
         let ends = chunk.ends
         chunk.lower.withUnsafeBufferPointer { hay in
             needle.withUnsafeBufferPointer { pin in
@@ -453,9 +581,9 @@ struct Plan {
         return bits
     }
 
-    func matches(_ chunk: History.Chunk, _ i: Int) -> Bool { matches(root, chunk, i) }
+    func matches(_ chunk: History.Columns, _ i: Int) -> Bool { matches(root, chunk, i) }
 
-    private func matches(_ node: Node, _ chunk: History.Chunk, _ i: Int) -> Bool {
+    private func matches(_ node: Node, _ chunk: History.Columns, _ i: Int) -> Bool {
         switch node {
         case .all: return true
         case .term(let needle):

@@ -7,7 +7,7 @@
 public struct PlainFormatter: Sendable {
     public var color: Bool
     private var clock = LocalClockFormatter()
-    private var names: [String: [UInt8]] = [:]
+    private var labels: [(source: String, bytes: [UInt8])] = []
 
     public init(color: Bool = false) {
         self.color = color
@@ -50,11 +50,12 @@ public struct PlainFormatter: Sendable {
 
     /// `Tech: ` (coloured if asked), cached per source.
     private mutating func label(for source: String) -> [UInt8] {
-        if let cached = names[source] { return cached }
+        // A handful of sources: a linear search beats hashing the name.
+        for entry in labels where entry.source == source { return entry.bytes }
         let name = TerminalSafe.sanitize(sourceDisplayName(source))
         let text = color ? "\(Self.ansiColor(for: source))\(name)\u{1B}[0m: " : "\(name): "
         let bytes = Array(text.utf8)
-        names[source] = bytes
+        if labels.count < 64 { labels.append((source, bytes)) }
         return bytes
     }
 }

@@ -1,4 +1,4 @@
-import CSearch
+import CLibc
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -63,8 +63,13 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 /// A hash that is the same in every process (Swift's `Hasher` is seeded per process).
 public enum StableHash {
     public static func fnv1a(_ string: String) -> UInt64 {
+        if let hash = string.utf8.withContiguousStorageIfAvailable({ fnv1a($0) }) { return hash }
+        return Array(string.utf8).withUnsafeBufferPointer { fnv1a($0) }
+    }
+
+    public static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in string.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01B3
         }

@@ -44,6 +44,11 @@ public enum TerminalSafe {
     }
 
     public static func needsSanitizing(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Fast path: printable ASCII only (0x20-0x7E), the common case. The top bit of
+        // (b - 0x20) is set for b < 0x20, that of (b + 1) for b >= 0x7F; the loop vectorizes.
+        var flags: UInt8 = 0
+        for byte in bytes { flags |= (byte &- 0x20) | (byte &+ 1) }
+        if flags & 0x80 == 0 { return false }
         var previous: UInt8 = 0
         for byte in bytes {
             if byte < 0x20 || byte == 0x7F { return true }

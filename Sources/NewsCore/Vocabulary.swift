@@ -8,9 +8,11 @@ import NewsResources
 /// without touching code. Templates are compiled once into segments of pre-encoded
 /// UTF-8, so generating a headline is a few appends into a byte buffer.
 public struct Vocabulary: Sendable {
-    /// One piece of a compiled template.
+    /// One piece of a compiled template. Text is stored in ``text`` and referred to by
+    /// position, so that generating a headline copies bytes without touching any
+    /// reference-counted array.
     enum Segment: Sendable, Equatable {
-        case literal([UInt8])
+        case literal(Range<Int>)
         /// An entry of list `list`; `pick` > 0 means "differs from picks 0..<pick of that list".
         case slot(list: Int, pick: Int)
         case integer(ClosedRange<Int>)
@@ -24,12 +26,21 @@ public struct Vocabulary: Sendable {
     struct Category: Sendable {
         var templates: [Template]
         var outlets: [String]
+        /// Each template's segments in ``Vocabulary/segments``.
+        var spans: [Range<Int>] = []
     }
 
-    /// List entries as UTF-8 bytes, indexed by list number.
-    var lists: [[[UInt8]]]
+    /// All list entries and template literals, as UTF-8, one after the other.
+    var text: [UInt8]
+    /// For each list, the range of each entry in `text`.
+    var lists: [[Range<Int>]]
     var listNames: [String]
     var categories: [String: Category]
+    /// The same, flattened for the generator's hot loop: every list's entries one after
+    /// the other, each list's span of them, and every template's segments.
+    var entries: [Range<Int>] = []
+    var listSpans: [Range<Int>] = []
+    var segments: [Segment] = []
 
     /// The categories that have templates, sorted by name.
     public var categoryNames: [String] { categories.keys.sorted() }
@@ -77,7 +88,8 @@ public struct Vocabulary: Sendable {
         }
 
         var listIndex: [String: Int] = [:]
-        var lists: [[[UInt8]]] = []
+        var text: [UInt8] = []
+        var lists: [[Range<Int>]] = []
         var listNames: [String] = []
         for list in try entries("lists") {
             guard !list.lines.isEmpty else {
@@ -85,7 +97,11 @@ public struct Vocabulary: Sendable {
             }
             listIndex[list.name] = lists.count
             listNames.append(list.name)
-            lists.append(list.lines.map { Array($0.1.utf8) })
+            lists.append(list.lines.map { line in
+                let start = text.count
+                text += Array(line.1.utf8)
+                return start..<text.count
+            })
         }
 
         var outlets: [String: [String]] = [:]
@@ -96,11 +112,11 @@ public struct Vocabulary: Sendable {
         var categories: [String: Category] = [:]
         for file in try entries("templates") {
             var templates: [Template] = []
-            for (line, text) in file.lines {
+            for (number, line) in file.lines {
                 do {
-                    templates.append(try compile(text, listIndex: listIndex, lists: lists))
+                    templates.append(try compile(line, listIndex: listIndex, lists: lists, text: &text))
                 } catch let reason as TemplateError {
-                    throw LoadError(file: file.path, line: line, reason: reason.message)
+                    throw LoadError(file: file.path, line: number, reason: reason.message)
                 }
             }
             guard !templates.isEmpty else {
@@ -108,24 +124,42 @@ public struct Vocabulary: Sendable {
             }
             categories[file.name] = Category(templates: templates, outlets: outlets[file.name] ?? [])
         }
-        return Vocabulary(lists: lists, listNames: listNames, categories: categories)
+        var vocabulary = Vocabulary(text: text, lists: lists, listNames: listNames, categories: categories)
+        for list in lists {
+            vocabulary.listSpans.append(vocabulary.entries.count..<(vocabulary.entries.count + list.count))
+            vocabulary.entries += list
+        }
+        for name in categories.keys.sorted() {
+            for template in categories[name]!.templates {
+                vocabulary.categories[name]!.spans.append(vocabulary.segments.count..<(vocabulary.segments.count + template.segments.count))
+                vocabulary.segments += template.segments
+            }
+        }
+        return vocabulary
     }
 
     struct TemplateError: Error { var message: String }
 
     /// Compiles `{list}`, `{list#2}` and `{int:A-B}` slots; everything else is literal.
-    static func compile(_ text: String, listIndex: [String: Int], lists: [[[UInt8]]]) throws -> Template {
+    static func compile(_ template: String, listIndex: [String: Int], lists: [[Range<Int>]], text: inout [UInt8]) throws -> Template {
         var segments: [Segment] = []
         var literal: [UInt8] = []
+        func addLiteral() {
+            guard !literal.isEmpty else { return }
+            let start = text.count
+            text += literal
+            segments.append(.literal(start..<text.count))
+            literal = []
+        }
         var picksSeen: [Int: Int] = [:]  // list -> number of picks so far
-        var rest = Substring(text)
+        var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {
             literal += Array(rest[..<open].utf8)
             guard let close = rest[open...].firstIndex(of: "}") else {
                 throw TemplateError(message: "unclosed '{' in template")
             }
             let slot = rest[rest.index(after: open)..<close]
-            if !literal.isEmpty { segments.append(.literal(literal)); literal = [] }
+            addLiteral()
             if slot.hasPrefix("int:") {
                 let bounds = slot.dropFirst(4).split(separator: "-")
                 guard bounds.count == 2, let lo = Int(bounds[0]), let hi = Int(bounds[1]), lo >= 0, lo <= hi else {
@@ -159,7 +193,7 @@ public struct Vocabulary: Sendable {
         }
         if rest.contains("}") { throw TemplateError(message: "stray '}' in template") }
         literal += Array(rest.utf8)
-        if !literal.isEmpty { segments.append(.literal(literal)) }
+        addLiteral()
         return Template(segments: segments)
     }
 }

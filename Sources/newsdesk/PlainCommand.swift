@@ -36,7 +36,7 @@ struct PlainCommand {
                 switch event {
                 case .headlines(let batch):
                     let first = history.nextSeq
-                    for arrival in batch { history.append(arrival.headline) }
+                    history.append(contentsOf: batch)
                     for seq in history.filter(query, from: first) {
                         formatter.append(batch[seq - first].headline, to: &writer.buffer)
                         printed += 1

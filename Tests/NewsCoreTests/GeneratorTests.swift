@@ -2,7 +2,7 @@ import Foundation
 import NewsCore
 import Testing
 
-@Suite("Simulated sources")
+@Suite("Simulated sources", .timeLimit(.minutes(1)))
 struct GeneratorTests {
     func headlines(seed: UInt64, count: Int) async throws -> [Arrival] {
         let sources = try SimulatedSource.defaults(vocabulary: sharedVocabulary, seed: seed, start: testStart)

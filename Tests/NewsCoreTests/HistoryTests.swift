@@ -33,7 +33,7 @@ func makeHistory(_ titles: [[String]], sources: [Int], capacity: Int, chunkSize:
     return (history, all)
 }
 
-@Suite("History")
+@Suite("History", .timeLimit(.minutes(1)))
 struct HistoryTests {
     @Test("keeps the newest, counts and frees what it evicts")
     func eviction() {

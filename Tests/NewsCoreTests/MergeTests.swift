@@ -4,7 +4,7 @@ import NewsCore
 import Synchronization
 import Testing
 
-@Suite("Merge")
+@Suite("Merge", .timeLimit(.minutes(1)))
 struct MergeTests {
     @Test("each source's order is kept and the merge is ordered by arrival offset")
     func orderPerSource() async throws {
@@ -111,8 +111,10 @@ struct MergeTests {
         let times = Mutex<[Int64]>([])
         let count = Mutex(0)
         let source = FixedSource(name: "a", offsets: [1000, 2500, 2500, 4000], batchSize: 10)
+        // Offset 0 is now, whenever the task gets to run.
+        let start = clock.now
         let task = Task {
-            try await withMergedFeed(sources: [source], clock: clock) { feed in
+            try await withMergedFeed(sources: [source], clock: clock, start: start) { feed in
                 for try await event in feed {
                     if case .headlines(let batch) = event {
                         let now = feed.elapsed
@@ -122,14 +124,17 @@ struct MergeTests {
                 }
             }
         }
+        try await waitForSleeper(clock)
         await clock.advance(by: .milliseconds(999))
         #expect(count.withLock { $0 } == 0)
         await clock.advance(by: .milliseconds(1))
         try await waitUntil { count.withLock { $0 } == 1 }
+        try await waitForSleeper(clock)
         await clock.advance(by: .milliseconds(1499))
         #expect(count.withLock { $0 } == 1)
         await clock.advance(by: .milliseconds(1))
         try await waitUntil { count.withLock { $0 } == 3 }
+        try await waitForSleeper(clock)
         await clock.advance(by: .milliseconds(1500))
         try await waitUntil { count.withLock { $0 } == 4 }
         await clock.advance(by: .seconds(10))
@@ -145,13 +150,17 @@ struct MergeTests {
 
         let clock = TestClock()
         let done = Mutex(false)
+        let start = clock.now
         let task = Task {
-            let out = try await collect([FixedSource(name: "a", offsets: [100, 9000])], clock: clock, options: MergeOptions(endOffset: 5000))
+            let out = try await collect([FixedSource(name: "a", offsets: [100, 9000])], clock: clock, start: start,
+                                        options: MergeOptions(endOffset: 5000))
             done.withLock { $0 = true }
             return out
         }
+        try await waitForSleeper(clock)
         await clock.advance(by: .milliseconds(4999))
         #expect(done.withLock { $0 } == false)
+        try await waitForSleeper(clock)
         await clock.advance(by: .milliseconds(1))
         let result = try await task.value
         #expect(result.arrivals.map(\.offset) == [100])
@@ -164,8 +173,9 @@ struct MergeTests {
         let live = LiveSource(name: "live", stream: stream)
         let scheduled = FixedSource(name: "sched", offsets: [1000, 3000])
         let seen = Mutex<[String]>([])
+        let start = clock.now
         let task = Task {
-            try await withMergedFeed(sources: [scheduled, live], clock: clock) { feed in
+            try await withMergedFeed(sources: [scheduled, live], clock: clock, start: start) { feed in
                 for try await event in feed {
                     if case .headlines(let batch) = event {
                         seen.withLock { $0 += batch.map { "\($0.headline.source)@\($0.offset)" } }
@@ -173,9 +183,11 @@ struct MergeTests {
                 }
             }
         }
+        try await waitForSleeper(clock)
         await clock.advance(by: .milliseconds(500))
         input.yield([Arrival(offset: 0, headline: Headline(id: "x", source: "live", title: "x", published: testStart))])
         try await waitUntil { seen.withLock { $0 } == ["live@500"] }
+        try await waitForSleeper(clock)
         await clock.advance(by: .milliseconds(500))
         try await waitUntil { seen.withLock { $0 }.count == 2 }
         input.finish()
@@ -202,11 +214,33 @@ struct LiveSource: HeadlineSource {
     func makeAsyncIterator() -> AsyncThrowingStream<[Arrival], any Error>.AsyncIterator { stream.makeAsyncIterator() }
 }
 
-/// Waits (yielding, not sleeping) until `condition` holds; fails after many rounds.
+/// Waits until something sleeps on `clock`. TestClock suspends a sleep whose deadline is
+/// exactly its current time until the next advance, so a test must not advance to a
+/// deadline before the merge has started sleeping for it.
+func waitForSleeper(_ clock: TestClock<Duration>, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    try await waitUntilAsync(sourceLocation: sourceLocation) {
+        do { try await clock.checkSuspension(); return false } catch { return true }
+    }
+}
+
+func waitUntilAsync(sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while ContinuousClock.now < deadline {
+        if await condition() { return }
+        await Task.yield()
+    }
+    Issue.record("condition never became true", sourceLocation: sourceLocation)
+    throw CancellationError()
+}
+
+/// Waits (yielding, not sleeping) until `condition` holds. Other tests run in parallel
+/// and may hold the threads for a while, so the limit is generous and in real time.
 func waitUntil(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-    for _ in 0..<10_000 {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while ContinuousClock.now < deadline {
         if condition() { return }
         await Task.yield()
     }
     Issue.record("condition never became true", sourceLocation: sourceLocation)
+    throw CancellationError()
 }

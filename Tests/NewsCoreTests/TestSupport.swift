@@ -110,10 +110,10 @@ struct Collected {
     var batches = 0
 }
 
-func collect<C: Clock>(_ sources: [any HeadlineSource], clock: C, options: MergeOptions = MergeOptions(), limit: Int = .max)
-    async throws -> Collected where C.Duration == Duration
+func collect<C: Clock>(_ sources: [any HeadlineSource], clock: C, start: C.Instant? = nil, options: MergeOptions = MergeOptions(),
+                       limit: Int = .max) async throws -> Collected where C.Duration == Duration
 {
-    try await withMergedFeed(sources: sources, clock: clock, options: options) { feed in
+    try await withMergedFeed(sources: sources, clock: clock, start: start, options: options) { feed in
         var out = Collected()
         loop: for try await event in feed {
             switch event {

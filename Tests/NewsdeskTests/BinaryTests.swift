@@ -1,5 +1,7 @@
 import Foundation
 import NewsCore
+import Subprocess
+import SystemPackage
 import Testing
 
 /// The built `newsdesk` binary: `$NEWSDESK_BIN` (set by `make test`), else the debug build.
@@ -16,49 +18,56 @@ struct RunResult {
     var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
 }
 
-/// Runs a command with a time limit; a run that outlives it is killed and fails the test.
-func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double = 60,
-         afterStart: ((Process) -> Void)? = nil) throws -> RunResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["TZ"] = "UTC"
-    env.removeValue(forKey: "NO_COLOR")
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Read both pipes concurrently so that a full pipe never blocks the child.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var outData = Data(), errData = Data()
-    DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-    DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    afterStart?(process)
-    if group.wait(timeout: .now() + timeout) == .timedOut {
-        process.terminate()
-        kill(process.processIdentifier, SIGKILL)
-        Issue.record("\(executable) \(arguments) did not finish within \(timeout) s")
+/// Runs a command with a time limit (a run that outlives it is killed and fails the
+/// test). With `interruptAfter`, SIGINT is sent that long after the start.
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+         timeout: Duration = .seconds(60), interruptAfter: Duration? = nil,
+         sourceLocation: SourceLocation = #_sourceLocation) async throws -> RunResult {
+    var env: [Environment.Key: String?] = ["TZ": "UTC", "NO_COLOR": nil]
+    for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
+    let config = Configuration(executable: .path(FilePath(executable)), arguments: Arguments(arguments), environment: .inherit.updating(env))
+    return try await withThrowingTaskGroup(of: RunResult?.self) { group in
+        group.addTask {
+            let result = try await Subprocess.run(
+                config, input: .none, output: .string(limit: 256 << 20), error: .string(limit: 1 << 20)
+            ) { execution in
+                if let interruptAfter {
+                    try await Task.sleep(for: interruptAfter)
+                    try execution.send(signal: .interrupt)
+                }
+            }
+            let status: Int32
+            switch result.terminationStatus {
+            case .exited(let code): status = code
+            case .signaled(let signal): status = 128 + signal
+            }
+            return RunResult(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = try await group.next()!
+        group.cancelAll()
+        guard let result = first else {
+            Issue.record("\(executable) \(arguments) did not finish within \(timeout)", sourceLocation: sourceLocation)
+            throw CancellationError()
+        }
+        return result
     }
-    process.waitUntilExit()
-    return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
 }
 
-func newsdesk(_ arguments: String..., environment: [String: String] = [:]) throws -> RunResult {
-    try run(newsdeskBinary, arguments, environment: environment)
+func newsdesk(_ arguments: String..., environment: [String: String] = [:]) async throws -> RunResult {
+    try await run(newsdeskBinary, arguments, environment: environment)
 }
 
-@Suite("The newsdesk binary")
+@Suite("The newsdesk binary", .timeLimit(.minutes(1)))
 struct BinaryTests {
     let start = "2026-01-01T09:00:00Z"
 
     @Test("--plain --seed 1 --speed max --count 50 --filter prints exactly the expected lines")
     func plainLines() async throws {
-        let result = try newsdesk("--plain", "--seed", "1", "--speed", "max", "--count", "50",
+        let result = try await newsdesk("--plain", "--seed", "1", "--speed", "max", "--count", "50",
                                   "--filter", "breaking | update", "--start-time", start)
         #expect(result.status == 0)
         #expect(result.stderr == "")
@@ -94,14 +103,14 @@ struct BinaryTests {
         }
         #expect(Set(lines.map { $0.split(separator: " ")[1] }) == ["Tech:", "Sports:", "World:"])
         // Reproducible run to run.
-        let again = try newsdesk("--plain", "--seed", "1", "--speed", "max", "--count", "50",
+        let again = try await newsdesk("--plain", "--seed", "1", "--speed", "max", "--count", "50",
                                  "--filter", "breaking | update", "--start-time", start)
         #expect(again.stdout == result.stdout)
     }
 
     @Test("| head -1 ends cleanly: exit 0, nothing on stderr, no hang")
-    func closedPipe() throws {
-        let result = try run("/bin/bash", ["-c", "\"$0\" --plain --speed max | head -1; echo \"status=${PIPESTATUS[0]}\"", newsdeskBinary])
+    func closedPipe() async throws {
+        let result = try await run("/bin/bash", ["-c", "\"$0\" --plain --speed max | head -1; echo \"status=${PIPESTATUS[0]}\"", newsdeskBinary])
         let lines = result.lines
         #expect(lines.count == 2)
         #expect(lines.first?.hasPrefix("[") == true)
@@ -110,8 +119,8 @@ struct BinaryTests {
     }
 
     @Test("a meaningless --filter is exit 64 with a message that points at the problem")
-    func badFilter() throws {
-        let result = try newsdesk("--plain", "--filter", "goal source:")
+    func badFilter() async throws {
+        let result = try await newsdesk("--plain", "--filter", "goal source:")
         #expect(result.status == 64)
         #expect(result.stderr.contains("invalid --filter: 'source:' needs a source name after it"))
         #expect(result.stderr.contains("  goal source:\n       ^~~~~~"))
@@ -122,37 +131,37 @@ struct BinaryTests {
         ["--speed", "0"], ["--speed", "fast"], ["--count", "-1"], ["--history", "0"], ["--start-time", "yesterday"],
         ["--duration", "-3"], ["--color", "sometimes"], ["--bogus"],
     ])
-    func badOptions(_ arguments: [String]) throws {
-        let result = try run(newsdeskBinary, ["--plain"] + arguments)
+    func badOptions(_ arguments: [String]) async throws {
+        let result = try await run(newsdeskBinary, ["--plain"] + arguments)
         #expect(result.status == 64)
         #expect(result.stderr.contains("Error:"))
     }
 
     @Test("--help and --version")
-    func helpAndVersion() throws {
-        let help = try newsdesk("--help")
+    func helpAndVersion() async throws {
+        let help = try await newsdesk("--help")
         #expect(help.status == 0)
         for text in ["USAGE: newsdesk", "--plain", "--filter <query>", "--seed", "--speed <factor|max>", "--count", "--duration"] {
             #expect(help.stdout.contains(text), "\(text)")
         }
-        let version = try newsdesk("--version")
+        let version = try await newsdesk("--version")
         #expect(version.status == 0)
         #expect(version.stdout.wholeMatch(of: #/\d+\.\d+\.\d+\n/#) != nil)
     }
 
     @Test("no colour or escape codes in a pipe or with NO_COLOR; colour only when asked")
-    func colour() throws {
-        let plain = try newsdesk("--plain", "--speed", "max", "--count", "20")
+    func colour() async throws {
+        let plain = try await newsdesk("--plain", "--speed", "max", "--count", "20")
         #expect(!plain.stdout.contains("\u{1B}"))
-        let noColor = try newsdesk("--plain", "--speed", "max", "--count", "20", "--color", "auto", environment: ["NO_COLOR": "1"])
+        let noColor = try await newsdesk("--plain", "--speed", "max", "--count", "20", "--color", "auto", environment: ["NO_COLOR": "1"])
         #expect(!noColor.stdout.contains("\u{1B}"))
-        let forced = try newsdesk("--plain", "--speed", "max", "--count", "20", "--color", "always")
+        let forced = try await newsdesk("--plain", "--speed", "max", "--count", "20", "--color", "always")
         #expect(forced.stdout.contains("\u{1B}[36mTech\u{1B}[0m: ") || forced.stdout.contains("\u{1B}[32mSports"))
     }
 
     @Test("--duration stops after that much feed time")
-    func duration() throws {
-        let result = try newsdesk("--plain", "--speed", "max", "--duration", "60", "--seed", "3", "--start-time", start)
+    func duration() async throws {
+        let result = try await newsdesk("--plain", "--speed", "max", "--duration", "60", "--seed", "3", "--start-time", start)
         #expect(result.status == 0)
         #expect(!result.lines.isEmpty)
         // Sources send roughly 1.2 headlines a second together.
@@ -161,12 +170,10 @@ struct BinaryTests {
     }
 
     @Test("Ctrl-C ends a live run cleanly with status 130, output flushed")
-    func interrupt() throws {
-        let result = try run(newsdeskBinary, ["--plain", "--speed", "20", "--seed", "2"], timeout: 30) { process in
-            // Let a few headlines through (about 25 a second at speed 20), then interrupt.
-            Thread.sleep(forTimeInterval: 1.0)
-            kill(process.processIdentifier, SIGINT)
-        }
+    func interrupt() async throws {
+        // Let a few headlines through (about 25 a second at speed 20), then interrupt.
+        let result = try await run(newsdeskBinary, ["--plain", "--speed", "20", "--seed", "2"], timeout: .seconds(30),
+                                   interruptAfter: .seconds(1))
         #expect(result.status == 130)
         #expect(result.lines.count >= 3)
         #expect(result.lines.allSatisfy { $0.hasPrefix("[") && $0.contains(": ") })

@@ -1,0 +1,338 @@
+// newsdesk-bench: measures newsdesk's figures side by side with their competitors,
+// in the same run, and prints one table. Run it with `make bench` (or `make bench-quick`).
+//
+// Every figure is the median of several runs after a warm-up run, with min-max shown.
+// Competitors are real programs on the same data: the seed's Python asyncio design
+// (Benchmarks/seed_asyncio.py), `grep -i -c`, and Python's json.loads.
+import Foundation
+import CLibc
+import NewsCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Stats {
+    var samples: [Double]
+    var median: Double { let s = samples.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+    var min: Double { samples.min() ?? 0 }
+    var max: Double { samples.max() ?? 0 }
+}
+
+struct Row {
+    var figure: String
+    var ours: String
+    var theirs: String
+    var ratio: String
+    var goal: String
+    var met: Bool?
+}
+
+struct Options {
+    var quick = false
+    var newsdesk = ""
+    var python = "python3"
+    var only: String? = nil
+    var dataDir = "bench-data"
+
+    init() {
+        var args = CommandLine.arguments.dropFirst().makeIterator()
+        while let arg = args.next() {
+            switch arg {
+            case "--quick": quick = true
+            case "--newsdesk": newsdesk = args.next() ?? ""
+            case "--python": python = args.next() ?? python
+            case "--only": only = args.next()
+            case "--data": dataDir = args.next() ?? dataDir
+            default:
+                FileHandle.standardError.write(Data("newsdesk-bench: unknown argument \(arg)\n".utf8))
+                exit(64)
+            }
+        }
+    }
+}
+
+let options = Options()
+let benchDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+let scriptPath = benchDir.appendingPathComponent("seed_asyncio.py").path
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func measure(runs: Int, warmup: Int = 1, _ body: () throws -> Void) rethrows -> Stats {
+    for _ in 0..<warmup { try body() }
+    var samples: [Double] = []
+    for _ in 0..<runs {
+        let t0 = now()
+        try body()
+        samples.append(now() - t0)
+    }
+    return Stats(samples: samples)
+}
+
+func measureAsync(runs: Int, warmup: Int = 1, _ body: () async throws -> Void) async rethrows -> Stats {
+    for _ in 0..<warmup { try await body() }
+    var samples: [Double] = []
+    for _ in 0..<runs {
+        let t0 = now()
+        try await body()
+        samples.append(now() - t0)
+    }
+    return Stats(samples: samples)
+}
+
+/// Runs a program, stdout to a file or /dev/null; returns (seconds, stdout if captured).
+@discardableResult
+func runProcess(_ path: String, _ args: [String], capture: Bool = false, stdoutPath: String? = nil) throws -> (Double, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    var env = ProcessInfo.processInfo.environment
+    env["LC_ALL"] = "C.UTF-8"
+    p.environment = env
+    let pipe = Pipe()
+    if capture {
+        p.standardOutput = pipe
+    } else {
+        p.standardOutput = FileHandle(forWritingAtPath: stdoutPath ?? "/dev/null")
+    }
+    let t0 = now()
+    try p.run()
+    var data = Data()
+    if capture { data = pipe.fileHandleForReading.readDataToEndOfFile() }
+    p.waitUntilExit()
+    let elapsed = now() - t0
+    if p.terminationStatus != 0 && !(path.hasSuffix("grep") && p.terminationStatus == 1) {
+        throw NSError(domain: "bench", code: Int(p.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "\(path) \(args) exited \(p.terminationStatus)"])
+    }
+    return (elapsed, String(decoding: data, as: UTF8.self))
+}
+
+func which(_ name: String) -> String {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+        let path = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return "/usr/bin/\(name)"
+}
+
+func pythonJSON(_ args: [String]) throws -> [String: Any] {
+    let (_, out) = try runProcess(which(options.python), [scriptPath] + args, capture: true)
+    return (try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]) ?? [:]
+}
+
+func fmtRate(_ r: Double) -> String {
+    if r >= 1e6 { return String(format: "%.2f M/s", r / 1e6) }
+    if r >= 1e3 { return String(format: "%.1f k/s", r / 1e3) }
+    return String(format: "%.0f /s", r)
+}
+
+func fmtMs(_ s: Stats) -> String { String(format: "%.1f ms (%.1f-%.1f)", s.median * 1000, s.min * 1000, s.max * 1000) }
+
+func fmtRateStats(_ n: Double, _ s: Stats) -> String {
+    "\(fmtRate(n / s.median)) (\(fmtRate(n / s.max))-\(fmtRate(n / s.min)))"
+}
+
+// MARK: data
+
+/// Headlines from the simulated sources, merged, as the app sees them.
+func generate(_ count: Int, seed: UInt64 = 1) async throws -> [Headline] {
+    let sources = try SimulatedSource.defaults(vocabulary: try Vocabulary.bundled(), seed: seed,
+                                               start: Timestamp(milliseconds: 1_767_225_600_000))
+    return try await withMergedFeed(sources: sources, clock: VirtualClock()) { feed in
+        var out: [Headline] = []
+        out.reserveCapacity(count)
+        loop: for try await event in feed {
+            guard case .headlines(let batch) = event else { continue }
+            for a in batch {
+                out.append(a.headline)
+                if out.count == count { break loop }
+            }
+        }
+        return out
+    }
+}
+
+nonisolated(unsafe) var rows: [Row] = []
+func report(_ row: Row) {
+    rows.append(row)
+    let status = row.met.map { $0 ? "met" : "MISSED" } ?? "-"
+    FileHandle.standardError.write(Data("  \(row.figure): \(row.ours) vs \(row.theirs) [\(row.ratio)] goal \(row.goal): \(status)\n".utf8))
+}
+
+func wanted(_ name: String) -> Bool { options.only.map { name.contains($0) } ?? true }
+
+// MARK: benchmarks
+
+/// Merged headlines per second: three simulated sources, no waiting, through the
+/// merge into the consumer, which appends each batch to the history (lower-casing
+/// into the search buffer) and filters it with `breaking | update`.
+func benchMerge(titlesFile: String) async throws {
+    let n = options.quick ? 600_000 : 3_000_000
+    let query = try Query.parse("breaking | update")
+    var matched = 0
+    let stats = try await measureAsync(runs: options.quick ? 3 : 5) {
+        let sources = try SimulatedSource.defaults(vocabulary: try Vocabulary.bundled(), seed: 1, start: Timestamp(milliseconds: 0))
+        let history = History()
+        matched = try await withMergedFeed(sources: sources, clock: VirtualClock()) { feed in
+            var seen = 0, hits = 0
+            for try await event in feed {
+                guard case .headlines(let batch) = event else { continue }
+                let first = history.nextSeq
+                history.append(contentsOf: batch)
+                hits += history.filter(query, from: first).count
+                seen += batch.count
+                if seen >= n { break }
+            }
+            return hits
+        }
+    }
+    _ = matched
+    let pyCount = options.quick ? 60_000 : 200_000
+    var pyRates: [Double] = []
+    for _ in 0..<(options.quick ? 1 : 3) {
+        let py = try pythonJSON(["merge", "--titles", titlesFile, "--count", String(pyCount)])
+        pyRates.append(py["rate"] as? Double ?? 0)
+    }
+    let py = Stats(samples: pyRates).median
+    let ours = Double(n) / stats.median
+    report(Row(figure: "merged headlines/s, 3 sources, filter, no waiting", ours: fmtRateStats(Double(n), stats),
+               theirs: fmtRate(py) + " (Python asyncio)", ratio: String(format: "%.0fx", ours / py),
+               goal: ">= 2.5 M/s and >= 40x", met: ours >= 2_500_000 && ours / py >= 40))
+}
+
+/// History ingest: the per-headline cost after the hand-off (copy + lower-case into
+/// the chunk's contiguous buffers, intern source and outlet).
+func benchIngest(_ headlines: [Headline]) {
+    // In batches of 256, as the merged feed hands them over.
+    let batches = stride(from: 0, to: headlines.count, by: 256).map { Array(headlines[$0..<min($0 + 256, headlines.count)]) }
+    let stats = measure(runs: options.quick ? 3 : 7) {
+        let history = History(capacity: headlines.count)
+        for batch in batches { history.append(contentsOf: batch) }
+    }
+    let perHeadline = stats.median / Double(headlines.count) * 1e9
+    report(Row(figure: "history append (lower-casing), per headline", ours: String(format: "%.0f ns (%.0f-%.0f)", perHeadline,
+               stats.min / Double(headlines.count) * 1e9, stats.max / Double(headlines.count) * 1e9),
+               theirs: "-", ratio: "-", goal: "~100 ns", met: perHeadline <= 150))
+}
+
+/// End to end: the real binary printing a million lines to /dev/null, against the
+/// Python design printing the same way.
+func benchEndToEnd(titlesFile: String) throws {
+    let n = options.quick ? 300_000 : 1_000_000
+    let stats = try measure(runs: options.quick ? 3 : 5) {
+        try runProcess(options.newsdesk, ["--plain", "--speed", "max", "--count", String(n), "--seed", "1"])
+    }
+    let pyN = options.quick ? 50_000 : 200_000
+    let py = try measure(runs: options.quick ? 1 : 3, warmup: 0) {
+        try runProcess(which(options.python), [scriptPath, "print", "--titles", titlesFile, "--count", String(pyN)])
+    }
+    let ours = Double(n) / stats.median, theirs = Double(pyN) / py.median
+    report(Row(figure: "end to end --plain --speed max > /dev/null, lines/s", ours: fmtRateStats(Double(n), stats),
+               theirs: fmtRate(theirs) + " (Python asyncio, print)", ratio: String(format: "%.0fx", ours / theirs),
+               goal: ">= 30x", met: ours / theirs >= 30))
+}
+
+/// Re-filtering the whole history for a new query, against grep -i -c over the same titles.
+func benchRefilter(_ headlines: [Headline], titlesFile: String, sizes: [Int]) throws {
+    let cases: [(name: String, query: String, grep: [String], goalMs: Double, goalRatio: Double)] = [
+        ("one keyword", "election", ["-i", "-c", "election"], 12, 5),
+        ("two-letter keyword", "el", ["-i", "-c", "el"], 20, 5),
+        ("a | b | c", "shares | election | final", ["-i", "-c", "-e", "shares", "-e", "election", "-e", "final"], 30, 3),
+    ]
+    for size in sizes {
+        let history = History(capacity: size)
+        for h in headlines.prefix(size) { history.append(h) }
+        let file = size == headlines.count ? titlesFile : titlesFile + ".\(size)"
+        if size != headlines.count {
+            try headlines.prefix(size).map(\.title).joined(separator: "\n").appending("\n").write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        for c in cases {
+            let query = try Query.parse(c.query)
+            var count = 0
+            let ours = measure(runs: options.quick ? 5 : 15) { count = history.filter(query).count }
+            var grepOut = ""
+            let grep = try measure(runs: options.quick ? 3 : 7) {
+                grepOut = try runProcess(which("grep"), c.grep + [file], capture: true).1
+            }
+            let grepCount = Int(grepOut.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            let ratio = grep.median / ours.median
+            let isFull = size == 1_000_000
+            report(Row(figure: "re-filter \(size.formatted()) history, \(c.name) (\(count) matches\(grepCount == count ? "" : ", grep \(grepCount)"))",
+                       ours: fmtMs(ours), theirs: fmtMs(grep) + " (grep -i -c)", ratio: String(format: "%.1fx", ratio),
+                       goal: isFull ? String(format: "<= %.0f ms and >= %.0fx", c.goalMs, c.goalRatio) : "scales",
+                       met: isFull ? (ours.median * 1000 <= c.goalMs && ratio >= c.goalRatio) : nil))
+        }
+    }
+}
+
+/// Bytes of heap per headline held in a history of 1,000,000, against a Python list of dicts.
+func benchMemory(_ headlines: [Headline], titlesFile: String) throws {
+    let before = mallinfo2().uordblks
+    let history = History(capacity: headlines.count)
+    for h in headlines { history.append(h) }
+    let after = mallinfo2().uordblks
+    let ours = Double(after - before) / Double(headlines.count)
+    withExtendedLifetime(history) {}
+    let py = try pythonJSON(["memory", "--titles", titlesFile, "--count", String(headlines.count)])
+    let theirs = py["bytes_per_headline"] as? Double ?? 0
+    report(Row(figure: "memory per headline in history at \(headlines.count.formatted())", ours: String(format: "%.0f B", ours),
+               theirs: String(format: "%.0f B (Python dicts)", theirs), ratio: String(format: "%.2fx", ours / theirs),
+               goal: "<= 150 B and <= 0.4x", met: ours <= 150 && ours / theirs <= 0.4))
+}
+
+// MARK: main
+
+func printTable() {
+    let header = Row(figure: "figure", ours: "newsdesk", theirs: "competitor (same run)", ratio: "ratio", goal: "goal", met: nil)
+    let all = [header] + rows
+    func cell(_ r: Row, _ i: Int) -> String {
+        switch i {
+        case 0: return r.figure
+        case 1: return r.ours
+        case 2: return r.theirs
+        case 3: return r.ratio
+        case 4: return r.goal
+        default: return r.figure == "figure" ? "met" : (r.met.map { $0 ? "yes" : "NO" } ?? "-")
+        }
+    }
+    var widths = [Int](repeating: 0, count: 6)
+    for r in all { for i in 0..<6 { widths[i] = max(widths[i], cell(r, i).count) } }
+    func line(_ r: Row) -> String {
+        "| " + (0..<6).map { cell(r, $0).padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " | ") + " |"
+    }
+    print(line(header))
+    print("|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|")
+    for r in rows { print(line(r)) }
+}
+
+@main
+struct NewsBench {
+    static func main() async throws {
+        setenv("LC_ALL", "C.UTF-8", 1)
+        try FileManager.default.createDirectory(atPath: options.dataDir, withIntermediateDirectories: true)
+        let total = 1_000_000
+        FileHandle.standardError.write(Data("newsdesk-bench: generating \(total.formatted()) headlines...\n".utf8))
+        let headlines = try await generate(total)
+        let titlesFile = options.dataDir + "/titles-1m.txt"
+        try headlines.map(\.title).joined(separator: "\n").appending("\n").write(toFile: titlesFile, atomically: true, encoding: .utf8)
+
+        var info = utsname()
+        uname(&info)
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
+            .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        let date = ISO8601DateFormatter().string(from: Date())
+        print("newsdesk-bench \(options.quick ? "(quick)" : "(full)") on \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), \(date)\n")
+
+        if wanted("merge") { try await benchMerge(titlesFile: titlesFile) }
+        if wanted("ingest") { benchIngest(headlines) }
+        if wanted("end") && !options.newsdesk.isEmpty { try benchEndToEnd(titlesFile: titlesFile) }
+        if wanted("filter") { try benchRefilter(headlines, titlesFile: titlesFile, sizes: options.quick ? [1_000_000] : [10_000, 100_000, 1_000_000]) }
+        if wanted("memory") { try benchMemory(headlines, titlesFile: titlesFile) }
+        printTable()
+    }
+}

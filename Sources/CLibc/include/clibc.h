@@ -1,0 +1,12 @@
+#ifndef CLIBC_H
+#define CLIBC_H
+#include <stddef.h>
+#include <malloc.h>
+
+// glibc declares memmem only under _GNU_SOURCE, which Swift's Glibc module does not
+// set; declare it here (the same prototype) so NewsCore can call libc's optimized
+// search on its contiguous title buffers. <malloc.h> (mallinfo2, for the memory
+// benchmark) is not part of Swift's Glibc module either.
+void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
+
+#endif
