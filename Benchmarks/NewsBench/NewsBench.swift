@@ -204,13 +204,75 @@ func benchMerge(titlesFile: String) async throws {
                goal: ">= 2.5 M/s and >= 40x", met: ours >= 2_500_000 && ours / py >= 40))
 }
 
+/// Diagnostics: where the merged rate goes (generation alone; merge without consumer work).
+func benchParts() async throws {
+    let n = 1_000_000
+    let gen = try measure(runs: 3) {
+        var g = try HeadlineGenerator(category: "tech", vocabulary: try Vocabulary.bundled(), random: SeededRandom(seed: 1))
+        var total = 0
+        for _ in 0..<n { total &+= g.next().title.utf8.count }
+        precondition(total > 0)
+    }
+    FileHandle.standardError.write(Data("  generator alone: \(String(format: "%.0f", gen.median / Double(n) * 1e9)) ns/headline\n".utf8))
+    let src = try await measureAsync(runs: 3) {
+        let source = try SimulatedSource(name: "tech", vocabulary: try Vocabulary.bundled(), seed: 1, start: Timestamp(milliseconds: 0), limit: n)
+        var count = 0
+        for try await batch in source { count += batch.count }
+        precondition(count == n)
+    }
+    FileHandle.standardError.write(Data("  one source iterated alone: \(String(format: "%.0f", src.median / Double(n) * 1e9)) ns/headline\n".utf8))
+    let merged = try await measureAsync(runs: 3) {
+        let sources = try SimulatedSource.defaults(vocabulary: try Vocabulary.bundled(), seed: 1, start: Timestamp(milliseconds: 0))
+        try await withMergedFeed(sources: sources, clock: VirtualClock()) { feed in
+            var seen = 0
+            for try await event in feed {
+                guard case .headlines(let batch) = event else { continue }
+                seen += batch.count
+                if seen >= 3 * n { break }
+            }
+        }
+    }
+    FileHandle.standardError.write(Data("  merge, consumer does nothing: \(fmtRate(Double(3 * n) / merged.median))\n".utf8))
+    let withHistory = try await measureAsync(runs: 3) {
+        let sources = try SimulatedSource.defaults(vocabulary: try Vocabulary.bundled(), seed: 1, start: Timestamp(milliseconds: 0))
+        let history = History()
+        try await withMergedFeed(sources: sources, clock: VirtualClock()) { feed in
+            var seen = 0
+            for try await event in feed {
+                guard case .headlines(let batch) = event else { continue }
+                history.append(contentsOf: batch)
+                seen += batch.count
+                if seen >= 3 * n { break }
+            }
+        }
+    }
+    FileHandle.standardError.write(Data("  merge + history append: \(fmtRate(Double(3 * n) / withHistory.median))\n".utf8))
+    let query = try Query.parse("breaking | update")
+    let withFilter = try await measureAsync(runs: 3) {
+        let sources = try SimulatedSource.defaults(vocabulary: try Vocabulary.bundled(), seed: 1, start: Timestamp(milliseconds: 0))
+        try await withMergedFeed(sources: sources, clock: VirtualClock()) { feed in
+            var seen = 0, hits = 0
+            for try await event in feed {
+                guard case .headlines(let batch) = event else { continue }
+                for a in batch where query.matches(a.headline) { hits += 1 }
+                seen += batch.count
+                if seen >= 3 * n { break }
+            }
+            precondition(hits > 0)
+        }
+    }
+    FileHandle.standardError.write(Data("  merge + Query.matches per headline: \(fmtRate(Double(3 * n) / withFilter.median))\n".utf8))
+}
+
 /// History ingest: the per-headline cost after the hand-off (copy + lower-case into
-/// the chunk's contiguous buffers, intern source and outlet).
+/// the chunk's contiguous buffers, intern source and outlet), in the steady state of a
+/// running app: a full history of the default size, evicting as it takes new ones.
 func benchIngest(_ headlines: [Headline]) {
     // In batches of 256, as the merged feed hands them over.
     let batches = stride(from: 0, to: headlines.count, by: 256).map { Array(headlines[$0..<min($0 + 256, headlines.count)]) }
+    let history = History()
+    for batch in batches.prefix(History.defaultCapacity / 256 + 1) { history.append(contentsOf: batch) }
     let stats = measure(runs: options.quick ? 3 : 7) {
-        let history = History(capacity: headlines.count)
         for batch in batches { history.append(contentsOf: batch) }
     }
     let perHeadline = stats.median / Double(headlines.count) * 1e9
@@ -328,6 +390,7 @@ struct NewsBench {
         let date = ISO8601DateFormatter().string(from: Date())
         print("newsdesk-bench \(options.quick ? "(quick)" : "(full)") on \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), \(date)\n")
 
+        if options.only == "parts" { try await benchParts() }
         if wanted("merge") { try await benchMerge(titlesFile: titlesFile) }
         if wanted("ingest") { benchIngest(headlines) }
         if wanted("end") && !options.newsdesk.isEmpty { try benchEndToEnd(titlesFile: titlesFile) }

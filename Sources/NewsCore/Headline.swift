@@ -56,6 +56,9 @@ public struct Arrival: Sendable, Hashable {
         self.offset = offset
         self.headline = headline
     }
+
+    /// An empty arrival (nothing allocated), to swap in where one is moved out.
+    static let placeholder = Arrival(offset: 0, headline: Headline(id: "", source: "", title: "", published: Timestamp(milliseconds: 0)))
 }
 
 /// The display name of a source: `tech` -> `Tech`, `sports` -> `Sports`.

@@ -56,9 +56,10 @@ public final class History {
             columns = Columns(capacity: capacity, titleBytes: titleBytes)
         }
 
-        /// Drops spare capacity once the chunk is full.
+        /// Drops spare capacity once the chunk is full, if a buffer had to grow (rare: the
+        /// reservation is estimated from the average title length).
         func compact() {
-            if columns.title.capacity > columns.title.count + columns.title.count / 32 {
+            if columns.title.capacity > columns.title.count + columns.title.count / 8 {
                 columns.title = columns.title.withUnsafeBufferPointer { Array($0) }
                 columns.lower = columns.lower.withUnsafeBufferPointer { Array($0) }
             }
@@ -93,6 +94,13 @@ public final class History {
 
         @inline(__always) func start(_ i: Int) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
 
+        mutating func appendTitle(_ bytes: UnsafeBufferPointer<UInt8>) {
+            let from = lower.count
+            title.append(contentsOf: bytes)
+            lower.append(contentsOf: bytes)
+            lower.withUnsafeMutableBufferPointer { CaseFolding.foldInPlace(UnsafeMutableBufferPointer(rebasing: $0[from...])) }
+        }
+
         mutating func removeAll() {
             lower.removeAll(keepingCapacity: true)
             title.removeAll(keepingCapacity: true)
@@ -104,23 +112,28 @@ public final class History {
             extras.removeAll()
         }
 
-        mutating func add(_ headline: Headline, sources: inout Interner, outlets: inout Interner) {
-            var text = headline.title
-            text.withUTF8 { bytes in
-                let from = lower.count
-                title.append(contentsOf: bytes)
-                lower.append(contentsOf: bytes)
-                lower.withUnsafeMutableBufferPointer { CaseFolding.foldInPlace(UnsafeMutableBufferPointer(rebasing: $0[from...])) }
+        /// Adds the headline at `h`. It is read in place through the pointer: passing
+        /// it by value made Swift copy it (and count references to its strings) first.
+        @inline(__always)
+        mutating func add(_ h: UnsafePointer<Headline>, sources: inout Interner, outlets: inout Interner) {
+            let appended = h.pointee.title.utf8.withContiguousStorageIfAvailable { bytes in
+                appendTitle(bytes)
+            }
+            if appended == nil {
+                // A string not stored as UTF-8 (bridged): copy it once to make it contiguous.
+                var copy = h.pointee.title
+                copy.makeContiguousUTF8()
+                copy.withUTF8 { appendTitle($0) }
             }
             ends.append(UInt32(title.count))
-            published.append(headline.published.milliseconds)
-            ids.append(headline.id)
-            var extras = Extras(summary: headline.summary, url: headline.url)
-            if let s = sources.number(for: headline.source) { source.append(s) } else {
+            published.append(h.pointee.published.milliseconds)
+            ids.append(h.pointee.id)
+            var extras = Extras(summary: h.pointee.summary, url: h.pointee.url)
+            if let s = sources.number(for: h.pointee.source) { source.append(s) } else {
                 source.append(Interner.overflow)
-                extras.source = headline.source
+                extras.source = h.pointee.source
             }
-            if let name = headline.outlet {
+            if let name = h.pointee.outlet {
                 if let o = outlets.number(for: name) { outlet.append(o) } else {
                     outlet.append(Interner.overflow)
                     extras.outlet = name
@@ -145,35 +158,49 @@ public final class History {
     // MARK: adding
 
     public func append(_ headline: Headline) {
-        append(CollectionOfOne(headline))
+        append(contentsOf: [headline])
     }
 
     public func append(contentsOf headlines: [Headline]) {
-        append(headlines)
+        headlines.withUnsafeBufferPointer { batch in
+            guard let base = batch.baseAddress else { return }
+            fill(batch.count) { columns, range in
+                for i in range { columns.add(base + i, sources: &sources, outlets: &outlets) }
+            }
+        }
     }
 
     /// Appends the headlines of a batch from the merged feed.
     public func append(contentsOf arrivals: [Arrival]) {
-        append(arrivals)
+        arrivals.withUnsafeBufferPointer { batch in
+            guard let base = batch.baseAddress else { return }
+            let field = MemoryLayout<Arrival>.offset(of: \Arrival.headline)!
+            fill(batch.count) { columns, range in
+                for i in range {
+                    let headline = (UnsafeRawPointer(base + i) + field).assumingMemoryBound(to: Headline.self)
+                    columns.add(headline, sources: &sources, outlets: &outlets)
+                }
+            }
+        }
     }
 
-    private func append<C: Collection>(_ items: C) where C.Element: CarriesHeadline {
-        var index = items.startIndex
-        while index != items.endIndex {
+    /// Makes room for `count` headlines: calls `add` with the columns of the chunk being
+    /// filled (taken out of it, see ``Columns``) and the range of the batch that fits in
+    /// it, starting new chunks as they fill up; then evicts what no longer fits.
+    private func fill(_ count: Int, _ add: (inout Columns, Range<Int>) -> Void) {
+        var i = 0
+        while i < count {
             if chunks.isEmpty || chunks[chunks.count - 1].count == chunkSize { startChunk() }
             let chunk = chunks[chunks.count - 1]
             var columns = Columns()
             swap(&columns, &chunk.columns)
-            var room = chunkSize - columns.ends.count
-            while room > 0 && index != items.endIndex {
-                columns.add(items[index].headline, sources: &sources, outlets: &outlets)
-                items.formIndex(after: &index)
-                room -= 1
-                nextSeq += 1
-            }
+            let end = min(count, i + chunkSize - columns.ends.count)
+            add(&columns, i..<end)
+            i = end
             swap(&columns, &chunk.columns)
         }
-        if count > capacity { evict(count - capacity) }
+        nextSeq += count
+        if self.count > capacity { evict(self.count - capacity) }
     }
 
     private func startChunk() {
@@ -181,7 +208,9 @@ public final class History {
             last.compact()
             averageTitleBytes = Double(last.columns.title.count) / Double(max(1, last.count))
         }
-        let estimate = Int(averageTitleBytes * 1.1 * Double(chunkSize))
+        // A full chunk's titles vary by well under 1 % around the average; 2 % spare,
+        // rounded up to 64 KiB so that a recycled buffer usually fits as it is.
+        let estimate = (Int(averageTitleBytes * 1.02 * Double(chunkSize)) | 0xFFFF) + 1
         let chunk = Chunk(base: nextSeq, capacity: 0, titleBytes: 0)
         if var reused = spare {
             spare = nil
@@ -282,10 +311,6 @@ public final class History {
         guard from < nextSeq else { return [] }
         if query.matchesEverything { return Array(from..<nextSeq) }
         let plan = Plan(query.root, sources: sources)
-        if nextSeq - from < chunkSize / 4 {
-            // A few new arrivals: check each one rather than scanning whole chunks.
-            return refine(plan, from..<nextSeq)
-        }
         let firstChunk = (from - chunks[0].base) / chunkSize
         let chunkCount = chunks.count - firstChunk
         let workers = chunkCount >= 4 ? min(History.cores, chunkCount) : 1
@@ -361,28 +386,21 @@ public final class History {
 
     static let cores = max(1, ProcessInfo_activeProcessorCount())
 
+    /// Filters the entries of `chunk` from seq `from` on: one pass per term over just
+    /// that part of its folded titles (a batch of new arrivals, or the whole chunk).
     fileprivate static func scan(_ chunk: Chunk, plan: Plan, from: Int, into out: inout [Int]) {
-        var bits = plan.evaluate(chunk.columns)
-        let skip = max(0, from - chunk.base)
-        if skip > 0 { bits.clear(below: skip) }
-        bits.forEachSet { out.append(chunk.base + $0) }
+        let columns = chunk.columns
+        let first = max(0, from - chunk.base)
+        guard first < columns.ends.count else { return }
+        let bits = plan.evaluate(columns, entries: first..<columns.ends.count)
+        let base = chunk.base + first
+        bits.forEachSet { out.append(base + $0) }
     }
 }
 
 private func ProcessInfo_activeProcessorCount() -> Int {
     Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 }
-
-/// Something the history can take a headline from.
-protocol CarriesHeadline {
-    var headline: Headline { get }
-}
-
-extension Headline: CarriesHeadline {
-    var headline: Headline { self }
-}
-
-extension Arrival: CarriesHeadline {}
 
 /// Names to 16-bit numbers. 0xFFFF marks "none", 0xFFFE "too many names: see extras".
 ///
@@ -399,17 +417,21 @@ struct Interner {
     private var slots = [UInt16](repeating: 0, count: 64)
 
     static func quickHash(_ name: String) -> UInt64 {
-        var name = name
-        return name.withUTF8 { bytes -> UInt64 in
-            guard let base = bytes.baseAddress else { return 0 }
-            var head: UInt64 = 0, tail: UInt64 = 0
-            let n = bytes.count
-            memcpy(&head, base, min(8, n))
-            if n > 8 { memcpy(&tail, base + max(8, n - 8), min(8, n - 8)) }
-            var h = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
-            h ^= h >> 29
-            return h &* 0xBF58_476D_1CE4_E5B9
-        }
+        if let hash = name.utf8.withContiguousStorageIfAvailable({ quickHash($0) }) { return hash }
+        var copy = name
+        copy.makeContiguousUTF8()
+        return copy.withUTF8 { quickHash($0) }
+    }
+
+    static func quickHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let base = bytes.baseAddress else { return 0 }
+        var head: UInt64 = 0, tail: UInt64 = 0
+        let n = bytes.count
+        memcpy(&head, base, min(8, n))
+        if n > 8 { memcpy(&tail, base + max(8, n - 8), min(8, n - 8)) }
+        var h = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
+        h ^= h >> 29
+        return h &* 0xBF58_476D_1CE4_E5B9
     }
 
     mutating func number(for name: String) -> UInt16? {
@@ -514,67 +536,71 @@ struct Plan {
         root = compile(node)
     }
 
-    func evaluate(_ chunk: History.Columns) -> Bitset { evaluate(root, chunk) }
+    /// The entries of `chunk` in `entries` that match, as a bitset indexed from
+    /// `entries.lowerBound`.
+    func evaluate(_ chunk: History.Columns, entries: Range<Int>) -> Bitset { evaluate(root, chunk, entries) }
 
-    private func evaluate(_ node: Node, _ chunk: History.Columns) -> Bitset {
-        let n = chunk.ends.count
+    private func evaluate(_ node: Node, _ chunk: History.Columns, _ entries: Range<Int>) -> Bitset {
+        let n = entries.count
         switch node {
         case .all:
             return Bitset(count: n, filled: true)
         case .term(let needle):
-            return search(needle, in: chunk)
+            return search(needle, in: chunk, entries)
         case .sources(let table):
             var bits = Bitset(count: n, filled: false)
-            for i in 0..<n {
+            for i in entries {
                 let s = Int(chunk.source[i])
-                if s < table.count && table[s] { bits.insert(i) }
+                if s < table.count && table[s] { bits.insert(i - entries.lowerBound) }
             }
             return bits
         case .not(let x):
-            var bits = evaluate(x, chunk)
+            var bits = evaluate(x, chunk, entries)
             bits.invert()
             return bits
         case .and(let xs):
-            var bits = evaluate(xs[0], chunk)
+            var bits = evaluate(xs[0], chunk, entries)
             for x in xs.dropFirst() {
-                // Few candidates left: check them one by one rather than scanning the chunk.
+                // Few candidates left: check them one by one rather than scanning the range.
                 if bits.population * 8 < n {
                     var narrowed = Bitset(count: n, filled: false)
-                    bits.forEachSet { i in if matches(x, chunk, i) { narrowed.insert(i) } }
+                    bits.forEachSet { i in if matches(x, chunk, entries.lowerBound + i) { narrowed.insert(i) } }
                     bits = narrowed
                 } else {
-                    bits.formIntersection(evaluate(x, chunk))
+                    bits.formIntersection(evaluate(x, chunk, entries))
                 }
             }
             return bits
         case .or(let xs):
-            var bits = evaluate(xs[0], chunk)
-            for x in xs.dropFirst() { bits.formUnion(evaluate(x, chunk)) }
+            var bits = evaluate(xs[0], chunk, entries)
+            for x in xs.dropFirst() { bits.formUnion(evaluate(x, chunk, entries)) }
             return bits
         }
     }
 
-    /// One pass of `memmem` over the chunk's folded titles: after a hit, the search
+    /// One pass of `memmem` over the folded titles of `entries`: after a hit, the search
     /// resumes at the next title, so each matching title costs one call.
-    private func search(_ needle: [UInt8], in chunk: History.Columns) -> Bitset {
-        var bits = Bitset(count: chunk.ends.count, filled: false)
-        let ends = chunk.ends
+    private func search(_ needle: [UInt8], in chunk: History.Columns, _ entries: Range<Int>) -> Bitset {
+        var bits = Bitset(count: entries.count, filled: false)
+        guard !entries.isEmpty else { return bits }
         chunk.lower.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { pin in
-                guard let base = hay.baseAddress, let pinBase = pin.baseAddress else { return }
-                let total = hay.count, length = pin.count
-                var from = 0
-                var entry = 0
-                while from + length <= total,
-                    let hit = memmem(base + from, total - from, pinBase, length)
-                {
-                    let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    while Int(ends[entry]) <= position { entry += 1 }
-                    let end = Int(ends[entry])
-                    if position + length <= end { bits.insert(entry) }  // else it spans two titles
-                    from = end
-                    entry += 1
-                    if entry == ends.count { break }
+            chunk.ends.withUnsafeBufferPointer { ends in
+                needle.withUnsafeBufferPointer { pin in
+                    guard let base = hay.baseAddress, let pinBase = pin.baseAddress else { return }
+                    let total = Int(ends[entries.upperBound - 1]), length = pin.count
+                    var from = chunk.start(entries.lowerBound)
+                    var entry = entries.lowerBound
+                    while from + length <= total,
+                        let hit = memmem(base + from, total - from, pinBase, length)
+                    {
+                        let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                        while Int(ends[entry]) <= position { entry += 1 }
+                        let end = Int(ends[entry])
+                        if position + length <= end { bits.insert(entry - entries.lowerBound) }  // else it spans two titles
+                        from = end
+                        entry += 1
+                        if entry == entries.upperBound { break }
+                    }
                 }
             }
         }

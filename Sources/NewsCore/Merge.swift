@@ -230,7 +230,11 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
                     try await wait(until: deadline, live: liveOpen)
                     return nil  // look again: a live headline may have come first
                 }
-                output.append(heads[best][positions[best]])
+                // Move the headline out (a placeholder takes its place): no reference
+                // counting per headline, which costs more than anything else here.
+                var taken = Arrival.placeholder
+                swap(&taken, &heads[best][positions[best]])
+                output.append(consume taken)
                 positions[best] += 1
                 if positions[best] == heads[best].count {
                     heads[best] = []

@@ -41,6 +41,37 @@ public struct Vocabulary: Sendable {
     var entries: [Range<Int>] = []
     var listSpans: [Range<Int>] = []
     var segments: [Segment] = []
+    /// The same again, copied once into memory that is never moved nor freed while a
+    /// generator uses it, for reading through plain pointers.
+    var packed = Packed(text: [], entries: [], listSpans: [], segments: [])
+
+    /// Immutable copies of the flattened vocabulary, read through raw pointers.
+    final class Packed: @unchecked Sendable {
+        // Immutable after init: safe to share between threads.
+        let text: UnsafeBufferPointer<UInt8>
+        let entries: UnsafeBufferPointer<Range<Int>>
+        let listSpans: UnsafeBufferPointer<Range<Int>>
+        let segments: UnsafeBufferPointer<Segment>
+
+        init(text: [UInt8], entries: [Range<Int>], listSpans: [Range<Int>], segments: [Segment]) {
+            func copy<T>(_ array: [T]) -> UnsafeBufferPointer<T> {
+                let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
+                _ = buffer.initialize(from: array)
+                return UnsafeBufferPointer(buffer)
+            }
+            self.text = copy(text)
+            self.entries = copy(entries)
+            self.listSpans = copy(listSpans)
+            self.segments = copy(segments)
+        }
+
+        deinit {
+            UnsafeMutableBufferPointer(mutating: text).deallocate()
+            UnsafeMutableBufferPointer(mutating: entries).deallocate()
+            UnsafeMutableBufferPointer(mutating: listSpans).deallocate()
+            UnsafeMutableBufferPointer(mutating: segments).deinitialize().deallocate()
+        }
+    }
 
     /// The categories that have templates, sorted by name.
     public var categoryNames: [String] { categories.keys.sorted() }
@@ -135,6 +166,8 @@ public struct Vocabulary: Sendable {
                 vocabulary.segments += template.segments
             }
         }
+        vocabulary.packed = Packed(text: vocabulary.text, entries: vocabulary.entries,
+                                   listSpans: vocabulary.listSpans, segments: vocabulary.segments)
         return vocabulary
     }
 
