@@ -116,7 +116,7 @@ public final class History {
         /// it by value made Swift copy it (and count references to its strings) first.
         @inline(__always)
         mutating func add(_ h: UnsafePointer<Headline>, sources: inout Interner, outlets: inout Interner) {
-            let appended = h.pointee.title.utf8.withContiguousStorageIfAvailable { bytes in
+            let appended: Void? = h.pointee.title.utf8.withContiguousStorageIfAvailable { bytes in
                 appendTitle(bytes)
             }
             if appended == nil {
