@@ -578,22 +578,20 @@ struct Plan {
         }
     }
 
-    /// One pass of `memmem` over the folded titles of `entries`: after a hit, the search
-    /// resumes at the next title, so each matching title costs one call.
+    /// One pass of ``ByteSearch`` over the folded titles of `entries`: after a hit, the
+    /// search resumes at the next title, so each matching title costs one call.
     private func search(_ needle: [UInt8], in chunk: History.Columns, _ entries: Range<Int>) -> Bitset {
         var bits = Bitset(count: entries.count, filled: false)
         guard !entries.isEmpty else { return bits }
         chunk.lower.withUnsafeBufferPointer { hay in
             chunk.ends.withUnsafeBufferPointer { ends in
                 needle.withUnsafeBufferPointer { pin in
-                    guard let base = hay.baseAddress, let pinBase = pin.baseAddress else { return }
+                    guard let base = hay.baseAddress else { return }
+                    let raw = UnsafeRawPointer(base)
                     let total = Int(ends[entries.upperBound - 1]), length = pin.count
                     var from = chunk.start(entries.lowerBound)
                     var entry = entries.lowerBound
-                    while from + length <= total,
-                        let hit = memmem(base + from, total - from, pinBase, length)
-                    {
-                        let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    while let position = ByteSearch.find(pin, in: raw, from: from, to: total) {
                         while Int(ends[entry]) <= position { entry += 1 }
                         let end = Int(ends[entry])
                         if position + length <= end { bits.insert(entry - entries.lowerBound) }  // else it spans two titles

@@ -93,13 +93,10 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
         guard !needle.isEmpty, let base = haystack.baseAddress else { return [] }
         var ranges: [Range<Int>] = []
         var from = 0
-        needle.withUnsafeBytes { n in
-            while from + needle.count <= haystack.count,
-                let hit = memmem(base + from, haystack.count - from, n.baseAddress, needle.count)
-            {
-                let start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                ranges.append(start..<(start + needle.count))
-                from = start + needle.count
+        needle.withUnsafeBufferPointer { pin in
+            while let start = ByteSearch.find(pin, in: UnsafeRawPointer(base), from: from, to: haystack.count) {
+                ranges.append(start..<(start + pin.count))
+                from = start + pin.count
             }
         }
         return ranges
@@ -173,9 +170,7 @@ public indirect enum QueryNode: Sendable, Hashable {
 
     @inline(__always)
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        if needle.isEmpty { return true }
-        guard haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
-        return needle.withUnsafeBytes { memmem(base, haystack.count, $0.baseAddress, needle.count) != nil }
+        needle.withUnsafeBufferPointer { ByteSearch.contains(haystack, $0) }
     }
 
     /// A sound structural check that `self` matches only what `other` matches.
