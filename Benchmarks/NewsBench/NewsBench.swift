@@ -264,6 +264,52 @@ func benchParts() async throws {
     FileHandle.standardError.write(Data("  merge + Query.matches per headline: \(fmtRate(Double(3 * n) / withFilter.median))\n".utf8))
 }
 
+/// A source that replays pre-made batches: no generation cost, to see the consumer's limit.
+struct CannedSource: HeadlineSource {
+    typealias Element = [Arrival]
+    typealias Failure = any Error
+    let name: String
+    let batches: [[Arrival]]
+    let rounds: Int
+    func makeAsyncIterator() -> Iterator { Iterator(source: self) }
+    struct Iterator: AsyncIteratorProtocol {
+        let source: CannedSource
+        var index = 0
+        var shift: Int64 = 0
+        mutating func next() async throws -> [Arrival]? {
+            guard index < source.batches.count * source.rounds else { return nil }
+            var batch = source.batches[index % source.batches.count]
+            if index > 0 && index % source.batches.count == 0 { shift += batch.last!.offset }
+            if shift != 0 { for i in batch.indices { batch[i].offset += shift } }
+            index += 1
+            return batch
+        }
+    }
+}
+
+func benchConsumerOnly() async throws {
+    var canned: [CannedSource] = []
+    for s in try SimulatedSource.defaults(vocabulary: try Vocabulary.bundled(), seed: 1, start: Timestamp(milliseconds: 0), limit: 256 * 40) {
+        var batches: [[Arrival]] = []
+        for try await b in s { batches.append(b) }
+        canned.append(CannedSource(name: s.name, batches: batches, rounds: 25))
+    }
+    let query = try Query.parse("breaking | update")
+    let total = 3 * 256 * 40 * 25
+    let stats = try await measureAsync(runs: 3) {
+        let history = History()
+        try await withMergedFeed(sources: canned, clock: VirtualClock()) { feed in
+            for try await event in feed {
+                guard case .headlines(let batch) = event else { continue }
+                let first = history.nextSeq
+                history.append(contentsOf: batch)
+                _ = history.filter(query, from: first)
+            }
+        }
+    }
+    FileHandle.standardError.write(Data("  consumer only (canned sources): \(fmtRate(Double(total) / stats.median))\n".utf8))
+}
+
 /// History ingest: the per-headline cost after the hand-off (copy + lower-case into
 /// the chunk's contiguous buffers, intern source and outlet), in the steady state of a
 /// running app: a full history of the default size, evicting as it takes new ones.
@@ -398,7 +444,7 @@ struct NewsBench {
         let headlines = try await generate(total)
         try headlines.map(\.title).joined(separator: "\n").appending("\n").write(toFile: titlesFile, atomically: true, encoding: .utf8)
 
-        if options.only == "parts" { try await benchParts() }
+        if options.only == "parts" { try await benchParts(); try await benchConsumerOnly() }
         if wanted("ingest") { benchIngest(headlines) }
         if wanted("end") && !options.newsdesk.isEmpty { try benchEndToEnd(titlesFile: titlesFile) }
         if wanted("filter") { try benchRefilter(headlines, titlesFile: titlesFile, sizes: options.quick ? [1_000_000] : [10_000, 100_000, 1_000_000]) }

@@ -65,7 +65,7 @@ public func withMergedFeed<C: Clock, R>(
         names: sources.map(\.name), timings: sources.map(\.timing), options: options)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         for (lane, source) in sources.enumerated() {
-            group.addTask { await pump(source, lane: lane, into: storage) }
+            group.addTask(executorPreference: ThreadExecutor.sources) { await pump(source, lane: lane, into: storage) }
         }
         do {
             let result = try await body(feed)
