@@ -130,7 +130,10 @@ func fmtRate(_ r: Double) -> String {
     return String(format: "%.0f /s", r)
 }
 
-func fmtMs(_ s: Stats) -> String { String(format: "%.1f ms (%.1f-%.1f)", s.median * 1000, s.min * 1000, s.max * 1000) }
+func fmtMs(_ s: Stats) -> String {
+    if s.median < 0.001 { return String(format: "%.0f µs (%.0f-%.0f)", s.median * 1e6, s.min * 1e6, s.max * 1e6) }
+    return String(format: "%.1f ms (%.1f-%.1f)", s.median * 1000, s.min * 1000, s.max * 1000)
+}
 
 func fmtRateStats(_ n: Double, _ s: Stats) -> String {
     "\(fmtRate(n / s.median)) (\(fmtRate(n / s.max))-\(fmtRate(n / s.min)))"
