@@ -34,16 +34,37 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // The app as a state machine and a renderer into an in-memory grid: no terminal.
+        .target(
+            name: "NewsUI",
+            dependencies: [
+                "NewsCore",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // The only C that touches ncurses: wide-character defines, accessors for the
+        // macros and globals Swift cannot import, and the crash-time terminal restore.
+        .target(
+            name: "CNcursesw",
+            linkerSettings: [.linkedLibrary("ncursesw")]
+        ),
+        // Puts grids on the terminal, reads keys: the only Swift that calls ncurses.
+        .target(
+            name: "NewsTerminal",
+            dependencies: ["NewsUI", "CNcursesw"]
+        ),
         .executableTarget(
             name: "newsdesk",
             dependencies: [
                 "NewsCore",
+                "NewsUI",
+                "NewsTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "newsdesk-bench",
-            dependencies: ["NewsCore", "CLibc"],
+            dependencies: ["NewsCore", "NewsUI", "CLibc"],
             path: "Benchmarks/NewsBench"
         ),
         .testTarget(
@@ -53,6 +74,11 @@ let package = Package(
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "NewsUITests",
+            dependencies: ["NewsUI", "NewsCore"],
+            resources: [.copy("Golden")]
         ),
         .testTarget(
             name: "NewsdeskTests",

@@ -46,6 +46,13 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
         self.problems = parser.problems
     }
 
+    /// A query built in code (for example the filter plus the sources toggled off).
+    public init(root: QueryNode, text: String) {
+        self.text = text
+        self.root = root
+        self.problems = []
+    }
+
     /// True if the query matches every headline.
     public var matchesEverything: Bool { root == .all }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NewsCore
+import NewsTerminal
 
 @main
 struct Newsdesk: AsyncParsableCommand {
@@ -27,9 +28,17 @@ struct Newsdesk: AsyncParsableCommand {
     @OptionGroup(title: "Output") var output: OutputOptions
 
     func run() async throws {
-        if !output.plain {
-            // The interactive view is not built yet: show the plain feed meanwhile.
-            FileHandle.standardError.write(Data("newsdesk: the interactive view is not available yet; showing --plain output.\n".utf8))
+        // The interactive view on a terminal; lines when asked, or when stdout is a pipe.
+        if !output.plain && isatty(STDOUT_FILENO) == 1 {
+            let status: Int32
+            do {
+                status = try await InteractiveCommand(feed: feed, output: output).run()
+            } catch let error as Terminal.StartError {
+                FileHandle.standardError.write(Data("newsdesk: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            if status != 0 { throw ExitCode(status) }
+            return
         }
         let status = await Interruptible.run { try await PlainCommand(feed: feed, output: output).run() }
         if status != 0 { throw ExitCode(status) }

@@ -96,6 +96,12 @@ struct OutputOptions: ParsableArguments {
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 
+    /// NO_COLOR is not set (or empty): see https://no-color.org.
+    static var noColorUnset: Bool {
+        let value = ProcessInfo.processInfo.environment["NO_COLOR"] ?? ""
+        return value.isEmpty
+    }
+
     /// Whether to colour output written to `fd`.
     func enabled(for fd: Int32) -> Bool {
         switch self {

@@ -1,0 +1,57 @@
+#ifndef CNCURSESW_H
+#define CNCURSESW_H
+
+// SwiftPM drops pkg-config's -D flags: without these, cchar_t, setcchar, wadd_wch and
+// wget_wch are not declared.
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+
+#include <locale.h>
+#include <langinfo.h>
+#include <wchar.h>
+#include <curses.h>
+
+// Swift 6 rejects the globals stdscr, LINES and COLS (shared mutable state) and cannot
+// import function-like macros: small accessors instead.
+WINDOW *nd_stdscr(void);
+int nd_lines(void);
+int nd_cols(void);
+
+// newterm on the process's stdout and stdin (globals Swift 6 rejects); NULL on failure
+// (unlike initscr, which exits the process).
+SCREEN *nd_newterm(void);
+// Whether the current locale's character set is UTF-8.
+int nd_codeset_is_utf8(void);
+
+// Attribute and colour macros as values.
+attr_t nd_a_bold(void);
+attr_t nd_a_reverse(void);
+attr_t nd_a_underline(void);
+attr_t nd_a_dim(void);
+int nd_color_pairs(void);
+
+// The terminal's size from the kernel (TIOCGWINSZ on stdin, then stdout); 0 on success.
+int nd_window_size(int *rows, int *cols);
+
+// Writes one grapheme (up to CCHARW_MAX wide characters: a base and combining marks)
+// with attributes and a colour pair at the cursor.
+int nd_add_cluster(const wchar_t *chars, int count, attr_t attrs, short pair);
+
+// Saves the terminal modes now, to restore them if the process crashes.
+void nd_save_terminal(void);
+// Installs handlers for SEGV, ILL, TRAP, ABRT, BUS and FPE that restore the terminal
+// (leave the alternate screen, show the cursor, reset attributes, restore the saved
+// modes: all async-signal-safe) and then let the signal take its default course, so
+// the crash is still reported where it happened.
+void nd_install_crash_handlers(void);
+// The same restoring, unconditionally.
+void nd_restore_terminal_raw(void);
+// Marks whether the terminal is in curses mode; an atexit backstop (installed once by
+// nd_install_crash_handlers) restores it only then, for exits that skip endwin.
+void nd_set_active(int active);
+
+#endif

@@ -1,0 +1,100 @@
+#include "CNcursesw.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+WINDOW *nd_stdscr(void) { return stdscr; }
+int nd_lines(void) { return LINES; }
+int nd_cols(void) { return COLS; }
+
+SCREEN *nd_newterm(void) { return newterm(NULL, stdout, stdin); }
+
+int nd_codeset_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && strcmp(codeset, "UTF-8") == 0;
+}
+
+attr_t nd_a_bold(void) { return A_BOLD; }
+attr_t nd_a_reverse(void) { return A_REVERSE; }
+attr_t nd_a_underline(void) { return A_UNDERLINE; }
+attr_t nd_a_dim(void) { return A_DIM; }
+int nd_color_pairs(void) { return COLOR_PAIRS; }
+
+int nd_window_size(int *rows, int *cols) {
+    struct winsize ws;
+    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) != 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0) return -1;
+    *rows = ws.ws_row;
+    *cols = ws.ws_col;
+    return 0;
+}
+
+int nd_add_cluster(const wchar_t *chars, int count, attr_t attrs, short pair) {
+    wchar_t buffer[CCHARW_MAX + 1];
+    if (count > CCHARW_MAX) count = CCHARW_MAX;
+    memcpy(buffer, chars, sizeof(wchar_t) * (size_t)count);
+    buffer[count] = L'\0';
+    cchar_t cell;
+    if (setcchar(&cell, buffer, attrs, pair, NULL) == ERR) return ERR;
+    return wadd_wch(stdscr, &cell);
+}
+
+// Crash restoring: everything here is async-signal-safe (write, tcsetattr, sigaction, raise).
+static volatile sig_atomic_t terminal_active = 0;
+static struct termios saved_modes;
+static int have_saved_modes = 0;
+static const char restore_sequence[] = "\033[?1049l\033[?25h\033[0m\r\n";
+
+void nd_save_terminal(void) {
+    if (tcgetattr(STDIN_FILENO, &saved_modes) == 0) have_saved_modes = 1;
+}
+
+void nd_restore_terminal_raw(void) {
+    ssize_t ignored = write(STDOUT_FILENO, restore_sequence, sizeof(restore_sequence) - 1);
+    (void)ignored;
+    if (have_saved_modes) tcsetattr(STDIN_FILENO, TCSANOW, &saved_modes);
+}
+
+static const int crash_signals[] = {SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE};
+#define CRASH_SIGNAL_COUNT (sizeof(crash_signals) / sizeof(crash_signals[0]))
+static struct sigaction previous_actions[CRASH_SIGNAL_COUNT];
+
+static void crash_handler(int sig, siginfo_t *info, void *context) {
+    (void)context;
+    if (terminal_active) nd_restore_terminal_raw();
+    terminal_active = 0;
+    // Put back whoever handled this signal before us (Swift's backtracer, or the default).
+    for (size_t i = 0; i < CRASH_SIGNAL_COUNT; i++) {
+        if (crash_signals[i] == sig) sigaction(sig, &previous_actions[i], NULL);
+    }
+    // A fault returns to the faulting instruction, which faults again into that handler,
+    // which then reports the real location. A signal sent by kill/raise/abort is re-sent.
+    if (info == NULL || info->si_code <= 0) raise(sig);
+}
+
+void nd_set_active(int active) { terminal_active = active; }
+
+static void atexit_restore(void) {
+    if (terminal_active) {
+        endwin();
+        terminal_active = 0;
+    }
+}
+
+void nd_install_crash_handlers(void) {
+    static int installed = 0;
+    if (installed) return;
+    installed = 1;
+    atexit(atexit_restore);
+    for (size_t i = 0; i < CRASH_SIGNAL_COUNT; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof(action));
+        action.sa_sigaction = crash_handler;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_SIGINFO | SA_NODEFER;
+        sigaction(crash_signals[i], &action, &previous_actions[i]);
+    }
+}

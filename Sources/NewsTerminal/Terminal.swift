@@ -1,0 +1,265 @@
+import CNcursesw
+import Dispatch
+import NewsUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real terminal, through ncursesw: puts ``CellGrid``s on screen (only the cells
+/// that changed since the last frame), reads keys, follows resizes, and restores the
+/// terminal on every way out. All of it on the main actor: ncurses is not thread-safe.
+@MainActor
+public final class Terminal {
+    public private(set) var columns: Int
+    public private(set) var rows: Int
+    /// Whether colours are in use (the terminal has them and they were wanted).
+    public let color: Bool
+
+    private var previous: CellGrid?
+    private var pairs: [UInt16: Int16] = [:]
+    private var active = false
+    private var inputSource: DispatchSourceRead?
+    private var resizeSource: DispatchSourceSignal?
+    private var cursorVisible = false
+    /// Bytes written to the terminal so far (for the idle-output figure).
+    public private(set) var bytesWritten = 0
+
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Takes over the terminal. Throws (without touching it) when stdin or stdout is not
+    /// a terminal or its type is unknown.
+    public init(colorWanted: Bool) throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw StartError(description: "the interactive view needs a terminal (use --plain in a pipe)")
+        }
+        Terminal.useUTF8Locale()
+        nd_save_terminal()
+        guard let screen = nd_newterm() else {
+            let term = String(cString: getenv("TERM") ?? strdup("(unset)"))
+            throw StartError(description: "cannot use the terminal type '\(term)' (try TERM=xterm-256color)")
+        }
+        set_term(screen)
+        active = true
+        nd_set_active(1)
+        nd_install_crash_handlers()
+        cbreak()  // Ctrl-C stays a signal: it quits even when the app is busy
+        noecho()
+        nonl()
+        intrflush(nd_stdscr(), false)
+        keypad(nd_stdscr(), true)
+        nodelay(nd_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        var useColor = false
+        if colorWanted && has_colors() {
+            start_color()
+            use_default_colors()
+            useColor = true
+        }
+        color = useColor
+        columns = Int(nd_cols())
+        rows = Int(nd_lines())
+    }
+
+    /// If the locale's character type is not UTF-8 (LANG unset, as in CI and many
+    /// containers), use C.UTF-8 rather than mangling every non-ASCII title.
+    public static func useUTF8Locale() {
+        setlocale(LC_ALL, "")
+        if nd_codeset_is_utf8() == 0 {
+            if setlocale(LC_CTYPE, "C.UTF-8") == nil { setlocale(LC_CTYPE, "en_US.UTF-8") }
+        }
+    }
+
+    /// Gives the terminal back exactly as it was (cursor, echo, main screen). Safe to call twice.
+    public func restore() {
+        inputSource?.cancel()
+        resizeSource?.cancel()
+        inputSource = nil
+        resizeSource = nil
+        guard active else { return }
+        curs_set(1)
+        endwin()
+        active = false
+        nd_set_active(0)
+    }
+
+    // MARK: drawing
+
+    /// Draws what changed since the last frame and shows it.
+    public func draw(_ grid: CellGrid) {
+        guard active else { return }
+        if previous == nil || previous!.columns != grid.columns || previous!.rows != grid.rows {
+            werase(nd_stdscr())
+            previous = nil
+        }
+        var scalars = [wchar_t](repeating: 0, count: 8)
+        for change in grid.changes(from: previous) {
+            var column = change.columns.lowerBound
+            while column < change.columns.upperBound {
+                let cell = grid[change.row, column]
+                if cell.width == 0 { column += 1; continue }
+                // ncurses scrolls if the very last cell is written with a wide character.
+                if change.row == grid.rows - 1 && column + Int(cell.width) >= grid.columns && cell.width == 2 {
+                    column += 2
+                    continue
+                }
+                var count = 0
+                for scalar in cell.character.unicodeScalars where count < 5 {
+                    scalars[count] = wchar_t(bitPattern: scalar.value)
+                    count += 1
+                }
+                wmove(nd_stdscr(), Int32(change.row), Int32(column))
+                _ = nd_add_cluster(scalars, Int32(count), attributes(cell.style), pair(cell.style))
+                bytesWritten += cell.character.utf8.count  // an estimate: ncurses adds the escapes
+                column += Int(max(1, cell.width))
+            }
+        }
+        if let cursor = grid.cursor {
+            if !cursorVisible { curs_set(1); cursorVisible = true }
+            wmove(nd_stdscr(), Int32(cursor.row), Int32(cursor.column))
+        } else if cursorVisible {
+            curs_set(0)
+            cursorVisible = false
+        }
+        wnoutrefresh(nd_stdscr())
+        doupdate()
+        previous = grid
+    }
+
+    private func attributes(_ style: Style) -> attr_t {
+        var a: attr_t = 0
+        if style.bold { a |= nd_a_bold() }
+        if style.underline { a |= nd_a_underline() }
+        if style.reverse { a |= nd_a_reverse() }
+        if style.dim { a |= nd_a_dim() }
+        return a
+    }
+
+    private func pair(_ style: Style) -> Int16 {
+        guard color, style.foreground != .default || style.background != .default else { return 0 }
+        let key = UInt16(style.foreground.rawValue) << 8 | UInt16(style.background.rawValue)
+        if let existing = pairs[key] { return existing }
+        let number = Int16(pairs.count + 1)
+        guard Int32(number) < nd_color_pairs() else { return 0 }
+        init_pair(number, Terminal.curses(style.foreground), Terminal.curses(style.background))
+        pairs[key] = number
+        return number
+    }
+
+    private static func curses(_ color: NewsUI.Color) -> Int16 {
+        switch color {
+        case .default: return -1
+        case .black: return Int16(COLOR_BLACK)
+        case .red: return Int16(COLOR_RED)
+        case .green: return Int16(COLOR_GREEN)
+        case .yellow: return Int16(COLOR_YELLOW)
+        case .blue: return Int16(COLOR_BLUE)
+        case .magenta: return Int16(COLOR_MAGENTA)
+        case .cyan: return Int16(COLOR_CYAN)
+        case .white: return Int16(COLOR_WHITE)
+        }
+    }
+
+    // MARK: input
+
+    /// Calls `onKeys` on the main actor whenever keys are waiting, and `onHangup` if the
+    /// terminal goes away. Reading drains ncurses' queue without blocking, from a dispatch
+    /// source on stdin: no thread waits in ncurses, and nothing else is starved.
+    public func startInput(onKeys: @escaping @MainActor ([Key]) -> Void, onHangup: @escaping @MainActor () -> Void) {
+        let source = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)
+        var emptyWakeups = 0
+        source.setEventHandler { [weak self] in
+            MainActor.assumeIsolated {
+                guard let self else { return }
+                let keys = self.readKeys()
+                if keys.isEmpty {
+                    // Readable with nothing to read, over and over: the terminal is gone.
+                    emptyWakeups += 1
+                    if emptyWakeups > 50 { onHangup() }
+                } else {
+                    emptyWakeups = 0
+                    onKeys(keys)
+                }
+            }
+        }
+        source.resume()
+        inputSource = source
+    }
+
+    /// Calls `onResize` with the new size whenever the window changes (SIGWINCH). Once a
+    /// dispatch source owns SIGWINCH ncurses never sees it, so the size is read from the
+    /// kernel and given to `resizeterm` here.
+    public func startResizeWatch(_ onResize: @escaping @MainActor (Int, Int) -> Void) {
+        signal(SIGWINCH, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .main)
+        source.setEventHandler { [weak self] in
+            MainActor.assumeIsolated {
+                guard let self else { return }
+                self.updateSize()
+                onResize(self.columns, self.rows)
+            }
+        }
+        source.resume()
+        resizeSource = source
+    }
+
+    /// Reads the size from the kernel and resizes ncurses' screen to it.
+    public func updateSize() {
+        var r: Int32 = 0, c: Int32 = 0
+        if nd_window_size(&r, &c) == 0 && r > 0 && c > 0 {
+            resizeterm(r, c)
+        }
+        columns = Int(nd_cols())
+        rows = Int(nd_lines())
+        previous = nil  // redraw everything
+        clearok(nd_stdscr(), true)
+    }
+
+    func readKeys() -> [Key] {
+        var keys: [Key] = []
+        var code: wint_t = 0
+        while true {
+            let result = wget_wch(nd_stdscr(), &code)
+            if result == ERR { break }
+            if result == KEY_CODE_YES {
+                if let key = Terminal.functionKey(Int32(code)) { keys.append(key) }
+                continue
+            }
+            if let key = Terminal.characterKey(UInt32(code)) { keys.append(key) }
+        }
+        return keys
+    }
+
+    static func functionKey(_ code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_ENTER: return .enter
+        default: return nil
+        }
+    }
+
+    static func characterKey(_ value: UInt32) -> Key? {
+        switch value {
+        case 0x1B: return .escape
+        case 0x0D, 0x0A: return .enter
+        case 0x7F, 0x08: return .backspace
+        case 0x09: return .tab
+        case 0x01...0x1A: return .ctrl(Character(Unicode.Scalar(value + 0x60)!))
+        default:
+            guard let scalar = Unicode.Scalar(value), value >= 0x20, !(0x7F...0x9F).contains(value) else { return nil }
+            return .char(Character(scalar))
+        }
+    }
+}

@@ -1,0 +1,421 @@
+import DequeModule
+import NewsCore
+
+/// Everything that happens to the app arrives as one of these, through one event loop.
+public enum AppEvent: Sendable {
+    /// A batch from the merged feed; `now` is the feed clock when it was handed over.
+    case headlines([Arrival], now: Timestamp)
+    case key(Key)
+    /// The clock ticked (aligned to whole seconds of feed time).
+    case tick(now: Timestamp)
+    case resize(columns: Int, rows: Int)
+    case sourceFailed(source: String, message: String)
+    case sourceFinished(source: String)
+    /// SIGINT, SIGTERM or SIGHUP: quit cleanly.
+    case signal(Int32)
+}
+
+/// What the reducer asks the outside world to do.
+public enum AppEffect: Equatable, Sendable {
+    case quit
+}
+
+/// Fixed facts about this run.
+public struct AppConfig: Sendable {
+    /// The sources in toggle order (keys 1, 2, 3).
+    public var sources: [String]
+    /// When the feed started (feed time), for rates early on.
+    public var feedStart: Timestamp
+    /// Colour, or attributes only (monochrome terminals and `NO_COLOR`).
+    public var color: Bool
+
+    public init(sources: [String] = SimulatedSource.defaultNames, feedStart: Timestamp, color: Bool = true) {
+        self.sources = sources
+        self.feedStart = feedStart
+        self.color = color
+    }
+}
+
+/// The whole interactive app as a state machine: ``handle(_:)`` takes an event and
+/// returns effects; ``Renderer`` draws the state. No terminal in here.
+///
+/// The list shows the headlines that match the filter, newest at the top. The selection
+/// is kept by headline (its history sequence number), as newsboat does: when the user has
+/// scrolled into older headlines, new arrivals do not move the selected row or the rows
+/// under it; at the top (and not paused) the view follows the live feed.
+public struct AppState {
+    public enum Mode: Equatable, Sendable {
+        case list
+        case detail
+        case help
+    }
+
+    public enum TimeMode: Equatable, Sendable { case relative, absolute }
+
+    /// The filter line being edited (`/`).
+    public struct FilterEditor: Equatable, Sendable {
+        public var text: String
+        /// Cursor position, in characters.
+        public var cursor: Int
+        /// The filter before editing started, restored by Esc.
+        public var original: String
+    }
+
+    public let history: History
+    public let config: AppConfig
+    public private(set) var columns: Int
+    public private(set) var rows: Int
+    public private(set) var now: Timestamp
+    public private(set) var mode: Mode = .list
+    /// The filter as typed (the committed one, or the live one while editing).
+    public private(set) var filterText = ""
+    public private(set) var userQuery: Query = .all
+    public private(set) var editor: FilterEditor?
+    /// Sources switched off with 1/2/3.
+    public private(set) var hiddenSources: Set<String> = []
+    /// The matches of the filter and the source toggles.
+    public private(set) var view: FilteredView
+    /// The selected headline (history sequence number); nil when the list is empty.
+    public private(set) var selected: Int?
+    /// The headline in the top row, when not following the live feed.
+    public private(set) var topSeq: Int?
+    /// The selection is on the newest headline and moves with new arrivals.
+    public private(set) var following = true
+    /// History position when the user scrolled away from the live end ("17 new above").
+    public private(set) var awaySince = 0
+    public private(set) var paused = false
+    /// While paused, only headlines before this sequence number are listed.
+    public private(set) var pauseBoundary = 0
+    public private(set) var timeMode: TimeMode = .relative
+    public private(set) var stats: SourceStats
+    /// A transient message for the status line, and until when it shows.
+    public private(set) var message: (text: String, until: Timestamp)?
+    /// Sources that failed, with the error.
+    public private(set) var failures: [(source: String, message: String)] = []
+
+    public init(history: History, config: AppConfig, columns: Int, rows: Int, now: Timestamp) {
+        self.history = history
+        self.config = config
+        self.columns = columns
+        self.rows = rows
+        self.now = now
+        self.view = FilteredView(history: history)
+        self.stats = SourceStats(sources: config.sources, start: config.feedStart)
+        selectNewest()
+    }
+
+    // MARK: derived
+
+    /// Rows available to the list (between the header and the status line).
+    public var listHeight: Int { max(0, rows - 2) }
+
+    /// How many matching headlines the list shows (fewer while paused).
+    public var visibleCount: Int {
+        paused ? lowerBound(pauseBoundary) : view.matches.count
+    }
+
+    /// Matching headlines that arrived after the pause.
+    public var newWhilePaused: Int { paused ? view.matches.count - lowerBound(pauseBoundary) : 0 }
+
+    /// Matching headlines that arrived since the user scrolled away from the live end.
+    public var newAbove: Int {
+        guard !following, !paused else { return 0 }
+        return view.matches.count - lowerBound(awaySince)
+    }
+
+    /// The sequence number of the `index`-th listed headline, newest first.
+    public func seq(atIndex index: Int) -> Int {
+        view.matches[visibleCount - 1 - index]
+    }
+
+    /// The list position (0 = newest) of a headline, if it is listed.
+    public func index(of seq: Int) -> Int? {
+        let i = lowerBound(seq)
+        guard i < visibleCount, view.matches[i] == seq else { return nil }
+        return visibleCount - 1 - i
+    }
+
+    /// The list position of the top row.
+    public var topIndex: Int {
+        if following { return 0 }
+        if let topSeq, let i = index(of: topSeq) { return i }
+        return 0
+    }
+
+    public var selectedIndex: Int? { selected.flatMap { index(of: $0) } }
+
+    /// First position in `view.matches` whose seq is >= `seq`.
+    private func lowerBound(_ seq: Int) -> Int {
+        var lo = 0, hi = view.matches.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if view.matches[mid] < seq { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// The query actually applied: the filter, minus the sources switched off.
+    public var effectiveQuery: Query {
+        let off = config.sources.filter { hiddenSources.contains($0) } + hiddenSources.filter { !config.sources.contains($0) }.sorted()
+        guard !off.isEmpty else { return userQuery }
+        var parts: [QueryNode] = userQuery.matchesEverything ? [] : [userQuery.root]
+        for source in off { parts.append(.not(.source(prefix: CaseFolding.fold(source), text: source))) }
+        let text = ([userQuery.text] + off.map { "-source:\($0)" }).filter { !$0.isEmpty }.joined(separator: " ")
+        return Query(root: parts.count == 1 ? parts[0] : .and(parts), text: text)
+    }
+
+    // MARK: the reducer
+
+    /// Applies one event; returns what the outside world must do.
+    public mutating func handle(_ event: AppEvent) -> [AppEffect] {
+        switch event {
+        case .headlines(let batch, let time):
+            receive(batch)
+            advanceClock(to: time)
+        case .tick(let time):
+            advanceClock(to: time)
+        case .resize(let newColumns, let newRows):
+            columns = max(0, newColumns)
+            rows = max(0, newRows)
+            keepSelectionInView()
+        case .key(let key):
+            return press(key)
+        case .sourceFailed(let source, let text):
+            failures.append((source, text))
+            show("\(source) failed: \(text)")
+        case .sourceFinished(let source):
+            show("\(source) ended")
+        case .signal:
+            return [.quit]
+        }
+        return []
+    }
+
+    private mutating func advanceClock(to time: Timestamp) {
+        if time > now { now = time }
+        stats.expire(now: now)
+        if let message, message.until <= now { self.message = nil }
+    }
+
+    private mutating func show(_ text: String, seconds: Int64 = 4) {
+        message = (text, now.adding(milliseconds: seconds * 1000))
+    }
+
+    private mutating func receive(_ batch: [Arrival]) {
+        guard !batch.isEmpty else { return }
+        history.append(contentsOf: batch)
+        for arrival in batch {
+            stats.record(source: arrival.headline.source, at: config.feedStart.adding(milliseconds: arrival.offset))
+        }
+        view.update(from: history)
+        if following && !paused {
+            selectNewest()
+        } else {
+            repairSelection()
+        }
+    }
+
+    // MARK: keys
+
+    private mutating func press(_ key: Key) -> [AppEffect] {
+        if key == .ctrl("c") { return [.quit] }
+        if editor != nil { editFilter(key); return [] }
+        switch mode {
+        case .help:
+            mode = .list  // any key closes the help
+            return []
+        case .detail:
+            switch key {
+            case .escape, .char("q"), .enter: mode = .list
+            case .char("j"), .down: move(by: 1)
+            case .char("k"), .up: move(by: -1)
+            case .char("?"): mode = .help
+            default: break
+            }
+            return []
+        case .list:
+            break
+        }
+        guard let operation = KeyBindings.operation(for: key) else { return [] }
+        switch operation {
+        case .quit: return [.quit]
+        case .editFilter:
+            editor = FilterEditor(text: filterText, cursor: filterText.count, original: filterText)
+        case .clearFilter:
+            if !filterText.isEmpty {
+                setFilter("")
+                show("filter cleared")
+            }
+        case .down: move(by: 1)
+        case .up: move(by: -1)
+        case .pageDown: move(by: max(1, listHeight - 1))
+        case .pageUp: move(by: -max(1, listHeight - 1))
+        case .newest: goLive()
+        case .oldest:
+            if visibleCount > 0 { select(index: visibleCount - 1) }
+        case .open:
+            if selected != nil { mode = .detail }
+        case .close: break
+        case .pause:
+            if paused { goLive() } else {
+                paused = true
+                pauseBoundary = history.nextSeq
+            }
+        case .toggleSource1, .toggleSource2, .toggleSource3:
+            let n = operation == .toggleSource1 ? 0 : operation == .toggleSource2 ? 1 : 2
+            guard n < config.sources.count else { return [] }
+            let source = config.sources[n]
+            if hiddenSources.contains(source) { hiddenSources.remove(source) } else { hiddenSources.insert(source) }
+            applyQuery()
+            show(hiddenSources.contains(source) ? "\(source) hidden" : "\(source) shown")
+        case .toggleTime:
+            timeMode = timeMode == .relative ? .absolute : .relative
+        case .help:
+            mode = .help
+        }
+        return []
+    }
+
+    private mutating func editFilter(_ key: Key) {
+        guard var edit = editor else { return }
+        var characters = Array(edit.text)
+        switch key {
+        case .enter:
+            editor = nil
+            return
+        case .escape:
+            editor = nil
+            setFilter(edit.original)
+            return
+        case .ctrl("u"):
+            characters.removeAll()
+            edit.cursor = 0
+        case .ctrl("w"):
+            var start = edit.cursor
+            while start > 0 && characters[start - 1] == " " { start -= 1 }
+            while start > 0 && characters[start - 1] != " " { start -= 1 }
+            characters.removeSubrange(start..<edit.cursor)
+            edit.cursor = start
+        case .backspace:
+            if edit.cursor > 0 {
+                characters.remove(at: edit.cursor - 1)
+                edit.cursor -= 1
+            } else if characters.isEmpty {
+                editor = nil  // Backspace on an empty line leaves editing (the filter stays empty)
+                return
+            }
+        case .delete:
+            if edit.cursor < characters.count { characters.remove(at: edit.cursor) }
+        case .left: edit.cursor = max(0, edit.cursor - 1)
+        case .right: edit.cursor = min(characters.count, edit.cursor + 1)
+        case .home, .ctrl("a"): edit.cursor = 0
+        case .end, .ctrl("e"): edit.cursor = characters.count
+        case .char(let c):
+            characters.insert(c, at: edit.cursor)
+            edit.cursor += 1
+        case .tab:
+            characters.insert(" ", at: edit.cursor)
+            edit.cursor += 1
+        default:
+            return
+        }
+        edit.text = String(characters)
+        editor = edit
+        setFilter(edit.text)
+    }
+
+    /// Re-filters for new filter text (lenient: partial input is fine).
+    private mutating func setFilter(_ text: String) {
+        filterText = text
+        userQuery = Query(lenient: text)
+        applyQuery()
+    }
+
+    /// Applies the effective query; the selection stays on the same headline if it still
+    /// matches, else moves to the nearest older one, keeping its row on screen.
+    private mutating func applyQuery() {
+        let row = (selectedIndex ?? 0) - topIndex
+        let previous = selected
+        view.setQuery(effectiveQuery, history: history)
+        guard !following || paused, let previous else {
+            if following && !paused { selectNewest() } else { repairSelection() }
+            return
+        }
+        guard visibleCount > 0 else {
+            selected = nil
+            topSeq = nil
+            return
+        }
+        let i = lowerBound(previous)  // first match at or after the old selection
+        let chosen: Int
+        if i < visibleCount, view.matches[i] == previous {
+            chosen = previous
+        } else if i > 0 {
+            chosen = view.matches[min(i, visibleCount) - 1]  // nearest older
+        } else {
+            chosen = view.matches[0]  // nothing older: the oldest listed
+        }
+        selected = chosen
+        let index = self.index(of: chosen) ?? 0
+        topSeq = seq(atIndex: max(0, min(index - max(0, row), visibleCount - 1)))
+        keepSelectionInView()
+    }
+
+    // MARK: selection
+
+    private mutating func selectNewest() {
+        following = true
+        topSeq = nil
+        selected = visibleCount > 0 ? seq(atIndex: 0) : nil
+    }
+
+    private mutating func goLive() {
+        paused = false
+        selectNewest()
+    }
+
+    private mutating func move(by delta: Int) {
+        guard visibleCount > 0 else { return }
+        let current = selectedIndex ?? 0
+        select(index: max(0, min(visibleCount - 1, current + delta)))
+    }
+
+    private mutating func select(index: Int) {
+        if index == 0 && !paused {
+            selectNewest()
+            return
+        }
+        if following {
+            following = false
+            awaySince = history.nextSeq
+            topSeq = seq(atIndex: 0)
+        }
+        selected = seq(atIndex: index)
+        keepSelectionInView()
+    }
+
+    /// After arrivals, evictions or a resize: the selection and top row must be listed
+    /// and the selected row on screen.
+    private mutating func repairSelection() {
+        guard visibleCount > 0 else {
+            selected = nil
+            topSeq = nil
+            return
+        }
+        if selected == nil || index(of: selected!) == nil {
+            // Evicted (or never set): the oldest listed headline.
+            selected = seq(atIndex: visibleCount - 1)
+        }
+        if topSeq == nil || index(of: topSeq!) == nil { topSeq = selected }
+        keepSelectionInView()
+    }
+
+    private mutating func keepSelectionInView() {
+        guard !following, let selectedIndex else { return }
+        let height = max(1, listHeight)
+        var top = topIndex
+        if selectedIndex < top { top = selectedIndex }
+        if selectedIndex >= top + height { top = selectedIndex - height + 1 }
+        topSeq = seq(atIndex: max(0, top))
+    }
+}
