@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "NewsUITests",
             dependencies: ["NewsUI", "NewsCore"],
-            resources: [.copy("Golden")]
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "NewsdeskTests",

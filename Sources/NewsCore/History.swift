@@ -190,7 +190,7 @@ public final class History {
     private func fill(_ count: Int, _ add: (inout Columns, Range<Int>) -> Void) {
         var i = 0
         while i < count {
-            if chunks.isEmpty || chunks[chunks.count - 1].count == chunkSize { startChunk() }
+            if chunks.isEmpty || chunks[chunks.count - 1].count == chunkSize { startChunk(base: nextSeq + i) }
             let chunk = chunks[chunks.count - 1]
             var columns = Columns()
             swap(&columns, &chunk.columns)
@@ -203,7 +203,7 @@ public final class History {
         if self.count > capacity { evict(self.count - capacity) }
     }
 
-    private func startChunk() {
+    private func startChunk(base: Int) {
         if let last = chunks.last {
             last.compact()
             averageTitleBytes = Double(last.columns.title.count) / Double(max(1, last.count))
@@ -211,7 +211,7 @@ public final class History {
         // A full chunk's titles vary by well under 1 % around the average; 2 % spare,
         // rounded up to 64 KiB so that a recycled buffer usually fits as it is.
         let estimate = (Int(averageTitleBytes * 1.02 * Double(chunkSize)) | 0xFFFF) + 1
-        let chunk = Chunk(base: nextSeq, capacity: 0, titleBytes: 0)
+        let chunk = Chunk(base: base, capacity: 0, titleBytes: 0)
         if var reused = spare {
             spare = nil
             reused.lower.reserveCapacity(estimate)

@@ -21,14 +21,22 @@ let queryTokens = ["goal", "go", "al", "fin", "final", "zür", "ZÜRICH", "東�
                    "(", ")", "\"late goal", "\"cup\"", "source:te", "src:sports", "-source:world", "x", "über", "-(cup"]
 let sourceNames = ["tech", "sports", "world"]
 
+/// A history of the given titles, appended in batches of varied sizes (so that batches
+/// cross chunk boundaries).
 func makeHistory(_ titles: [[String]], sources: [Int], capacity: Int, chunkSize: Int) -> (History, [Headline]) {
     let history = History(capacity: capacity, chunkSize: chunkSize)
     var all: [Headline] = []
     for (i, words) in titles.enumerated() {
-        let h = Headline(id: "h\(i)", source: sourceNames[sources[i % max(1, sources.count)] % 3],
-                         title: words.joined(separator: " "), published: Timestamp(milliseconds: Int64(i)))
-        history.append(h)
-        all.append(h)
+        all.append(Headline(id: "h\(i)", source: sourceNames[sources[i % max(1, sources.count)] % 3],
+                            title: words.joined(separator: " "), published: Timestamp(milliseconds: Int64(i))))
+    }
+    var start = 0
+    var size = 1
+    while start < all.count {
+        let end = min(all.count, start + size)
+        if size == 1 { history.append(all[start]) } else { history.append(contentsOf: Array(all[start..<end])) }
+        start = end
+        size = size % 23 + 1
     }
     return (history, all)
 }
@@ -50,6 +58,17 @@ struct HistoryTests {
         #expect(history.filter(Query(lenient: "1")) == [15, 16, 17, 18, 19, 21])
         #expect(history.seq(ofID: "id3") == nil && history.seq(ofID: "id24") == 24)
         #expect(history.chunks.count <= 4)
+    }
+
+    @Test("batches that cross chunk boundaries are stored in order")
+    func batchesAcrossChunks() {
+        let history = History(capacity: 100, chunkSize: 8)
+        let all = (0..<50).map { Headline(id: "\($0)", source: "tech", title: "Title \($0)", published: .init(milliseconds: Int64($0))) }
+        history.append(contentsOf: Array(all[0..<5]))
+        history.append(contentsOf: Array(all[5..<27]))
+        history.append(contentsOf: Array(all[27..<50]))
+        #expect((0..<50).map { history.headline($0) } == all)
+        #expect(history.filter(Query(lenient: "\"title 4\"")) == [4] + Array(40..<50))
     }
 
     @Test("stores every field and gives it back")

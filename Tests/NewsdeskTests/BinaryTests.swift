@@ -41,7 +41,7 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
             case .exited(let code): status = code
             case .signaled(let signal): status = 128 + signal
             }
-            return RunResult(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+            return RunResult(status: status, stdout: result.standardOutput, stderr: result.standardError)
         }
         group.addTask {
             try await Task.sleep(for: timeout)
