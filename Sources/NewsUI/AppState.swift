@@ -117,10 +117,11 @@ public struct AppState {
     /// Matching headlines that arrived after the pause.
     public var newWhilePaused: Int { paused ? view.matches.count - lowerBound(pauseBoundary) : 0 }
 
-    /// Matching headlines that arrived since the user scrolled away from the live end.
+    /// Matching headlines that arrived since the user scrolled away from the live end and
+    /// are above the screen (they are the newest, so the first `topIndex` rows at most).
     public var newAbove: Int {
         guard !following, !paused else { return 0 }
-        return view.matches.count - lowerBound(awaySince)
+        return min(view.matches.count - lowerBound(awaySince), topIndex)
     }
 
     /// The sequence number of the `index`-th listed headline, newest first.
