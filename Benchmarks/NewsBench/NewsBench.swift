@@ -7,6 +7,7 @@
 import Foundation
 import CLibc
 import NewsCore
+import NewsUI
 
 #if canImport(Glibc)
 import Glibc
@@ -349,11 +350,14 @@ func benchEndToEnd(titlesFile: String) throws {
 
 /// Re-filtering the whole history for a new query, against grep -i -c over the same titles.
 func benchRefilter(_ headlines: [Headline], titlesFile: String, sizes: [Int]) throws {
-    let cases: [(name: String, query: String, grep: [String], goalMs: Double, goalRatio: Double)] = [
+    var cases: [(name: String, query: String, grep: [String], goalMs: Double, goalRatio: Double)] = [
         ("one keyword", "election", ["-i", "-c", "election"], 12, 5),
         ("two-letter keyword", "el", ["-i", "-c", "el"], 20, 5),
         ("a | b | c", "shares | election | final", ["-i", "-c", "-e", "shares", "-e", "election", "-e", "final"], 30, 3),
     ]
+    if ProcessInfo.processInfo.environment["BENCH_VERBOSE"] != nil {
+        cases.append(("one letter", "e", ["-i", "-c", "e"], 0, 0))
+    }
     for size in sizes {
         let history = History(capacity: size)
         for h in headlines.prefix(size) { history.append(h) }
@@ -393,6 +397,118 @@ func benchMemory(_ headlines: [Headline], titlesFile: String) throws {
     report(Row(figure: "memory per headline in history at \(headlines.count.formatted())", ours: String(format: "%.0f B", ours),
                theirs: String(format: "%.0f B (Python dicts)", theirs), ratio: String(format: "%.2fx", ours / theirs),
                goal: "<= 150 B and <= 0.4x", met: ours <= 150 && ours / theirs <= 0.4))
+}
+
+// MARK: the interactive view
+
+func percentile(_ samples: [Double], _ p: Double) -> Double {
+    let sorted = samples.sorted()
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+/// Keystroke to updated screen while filtering a 1,000,000-headline history: the reducer
+/// (re-filter, narrowing when the query grows), rendering the frame and diffing it
+/// against the previous one; everything but ncurses' own write to the terminal.
+func benchKeystrokes(_ headlines: [Headline]) {
+    let history = History(capacity: headlines.count)
+    for start in stride(from: 0, to: headlines.count, by: 256) {
+        history.append(contentsOf: Array(headlines[start..<min(start + 256, headlines.count)]))
+    }
+    let t0 = headlines.last!.published
+    var state = AppState(history: history, config: AppConfig(feedStart: headlines.first!.published), columns: 120, rows: 40, now: t0)
+    var grid = Renderer.render(state)
+    var samples: [Double] = []
+    func keys(_ text: String) -> [Key] { text.map { Key.char($0) } }
+    var typing: [Key] = [.char("/")]
+    typing += keys("election")
+    typing += [.backspace, .backspace, .backspace, .ctrl("u")]
+    typing += keys("shares -cup")
+    typing += [.enter, .char("j"), .char("j"), .char("k"), .char("1"), .char("1"), .char("\\"), .char("/")]
+    typing += keys("el")
+    typing += [.escape]
+    for round in 0..<(options.quick ? 3 : 10) {
+        for key in typing {
+            let start = now()
+            _ = state.handle(.key(key))
+            var next = grid
+            Renderer.render(state, into: &next)
+            let changes = next.changes(from: grid)
+            grid = next
+            let elapsed = now() - start
+            if round > 0 { samples.append(elapsed) }  // the first round warms up
+            if ProcessInfo.processInfo.environment["BENCH_VERBOSE"] != nil && round == 1 {
+                FileHandle.standardError.write(Data("    \(key): \(String(format: "%.1f", elapsed * 1000)) ms\n".utf8))
+            }
+            precondition(changes.count >= 0)
+        }
+    }
+    let p50 = percentile(samples, 0.5) * 1000, p99 = percentile(samples, 0.99) * 1000
+    report(Row(figure: "keystroke to updated screen, 1,000,000 history (p50, p99; \(samples.count) keys)",
+               ours: String(format: "%.1f ms, %.1f ms", p50, p99), theirs: "-", ratio: "-", goal: "p99 <= 16 ms", met: p99 <= 16))
+}
+
+/// A full 200x60 frame: render the state into the grid and diff it with the previous
+/// frame (a clock tick: every age on screen changes).
+func benchFrame(_ headlines: [Headline]) {
+    let history = History(capacity: 100_000)
+    history.append(contentsOf: Array(headlines.prefix(100_000)))
+    var state = AppState(history: history, config: AppConfig(feedStart: headlines[0].published), columns: 200, rows: 60,
+                         now: headlines[99_999].published)
+    _ = state.handle(.key(.char("/")))
+    for c in "goal | shares" { _ = state.handle(.key(.char(c))) }
+    _ = state.handle(.key(.enter))
+    var grid = Renderer.render(state)
+    var tick = 0
+    let stats = measure(runs: options.quick ? 200 : 2000) {
+        tick += 1
+        _ = state.handle(.tick(now: headlines[99_999].published.adding(milliseconds: Int64(tick) * 1000)))
+        var next = grid
+        Renderer.render(state, into: &next)
+        let changes = next.changes(from: grid)
+        precondition(changes.count >= 0)
+        grid = next
+    }
+    report(Row(figure: "full 200x60 frame: render to grid + diff", ours: fmtMs(stats), theirs: "-", ratio: "-",
+               goal: "<= 1 ms", met: stats.median <= 0.001))
+}
+
+/// The real binary idle in a real pseudo-terminal (under `script`), with a speed so low
+/// that nothing arrives: CPU time and bytes written to the terminal over the window.
+func benchIdle() throws {
+    guard !options.newsdesk.isEmpty else { return }
+    let seconds = options.quick ? 10.0 : 60.0
+    let log = options.dataDir + "/idle-typescript"
+    try? FileManager.default.removeItem(atPath: log)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: which("script"))
+    p.arguments = ["-q", "-f", "-c", "stty rows 30 cols 100; TERM=xterm-256color exec \(options.newsdesk) --seed 1 --speed 0.0001", log]
+    p.standardInput = FileHandle.nullDevice
+    p.standardOutput = FileHandle.nullDevice
+    try p.run()
+    Thread.sleep(forTimeInterval: 2)  // start-up and first frame
+    func child() -> Int32? {
+        let out = (try? runProcess(which("pgrep"), ["-f", "--", "--speed 0.0001"], capture: true).1) ?? ""
+        return out.split(separator: "\n").compactMap { Int32($0) }.first { $0 != p.processIdentifier }
+    }
+    func cpuTicks(_ pid: Int32) -> Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        return fields.count > 13 ? (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0) : 0
+    }
+    guard let pid = child() else { p.terminate(); return }
+    let bytes0 = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
+    let cpu0 = cpuTicks(pid)
+    Thread.sleep(forTimeInterval: seconds)
+    let cpu1 = cpuTicks(pid)
+    let bytes1 = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
+    kill(pid, SIGTERM)
+    p.waitUntilExit()
+    let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
+    let percent = (cpu1 - cpu0) / hz / seconds * 100
+    report(Row(figure: "idle CPU, \(Int(seconds)) s, no arrivals", ours: String(format: "%.2f %% of a core", percent),
+               theirs: "-", ratio: "-", goal: "< 0.5 %", met: percent < 0.5))
+    report(Row(figure: "bytes written to the terminal per second, idle (ages ticking)",
+               ours: String(format: "%.0f B/s", Double(bytes1 - bytes0) / seconds), theirs: "-", ratio: "-", goal: "as few as possible", met: nil))
 }
 
 // MARK: main
@@ -452,6 +568,9 @@ struct NewsBench {
         if wanted("end") && !options.newsdesk.isEmpty { try benchEndToEnd(titlesFile: titlesFile) }
         if wanted("filter") { try benchRefilter(headlines, titlesFile: titlesFile, sizes: options.quick ? [1_000_000] : [10_000, 100_000, 1_000_000]) }
         if wanted("memory") { try benchMemory(headlines, titlesFile: titlesFile) }
+        if wanted("keystroke") { benchKeystrokes(headlines) }
+        if wanted("frame") { benchFrame(headlines) }
+        if wanted("idle") { try benchIdle() }
         printTable()
     }
 }

@@ -4,8 +4,11 @@ import DequeModule
 /// headlines arrive and old ones are evicted.
 ///
 /// Changing the query narrows the previous result when the new query implies the old
-/// one (the user typed one more character: `goa` -> `goal`, or added a term), and
-/// rescans the history otherwise. Both give the same result.
+/// one (the user typed one more character: `goa` -> `goal`, or added a term) and that
+/// result is small, and rescans the history otherwise. Both give the same result: when
+/// the new query implies the old, its matches are a subset of the old ones. Checking
+/// candidates one by one costs about 100 ns each, a parallel SIMD scan of a million
+/// titles about 6 ms: narrowing pays off below about a thirtieth of the history.
 public struct FilteredView {
     public private(set) var query: Query
     /// Matching sequence numbers, oldest first.
@@ -38,7 +41,7 @@ public struct FilteredView {
     public mutating func setQuery(_ newQuery: Query, history: History) {
         update(from: history)
         if newQuery == query { return }
-        if newQuery.implies(query) {
+        if matches.count <= max(4096, history.count / 32) && newQuery.implies(query) {
             matches = Deque(history.refine(matches, by: newQuery))
             lastChange = .narrowed
         } else {
