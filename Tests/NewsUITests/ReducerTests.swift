@@ -179,6 +179,24 @@ struct ReducerTests {
         #expect(Renderer.render(state).text.hasPrefix("terminal t"))
     }
 
+    @Test("resizing while editing the filter or in the detail view keeps that mode, laid out anew")
+    func resizeInModes() {
+        var state = makeState(count: 30)
+        state.apply(.key(.char("/")))
+        state.type("goal")
+        state.apply(.resize(columns: 30, rows: 8))
+        #expect(state.editor?.text == "goal")
+        var grid = Renderer.render(state)
+        #expect(grid.rows == 8 && grid.text.split(separator: "\n").last!.hasPrefix("/goal"))
+        #expect(grid.cursor?.row == 7)
+        state.apply(.key(.enter), .key(.enter))
+        #expect(state.mode == .detail)
+        state.apply(.resize(columns: 90, rows: 30))
+        grid = Renderer.render(state)
+        #expect(state.mode == .detail && grid.text.hasPrefix(" Headline"))
+        #expect(grid.text.contains("Headline 25 goal"))
+    }
+
     @Test("evicted selection moves to the oldest listed headline")
     func eviction() {
         var state = makeState(count: 20, capacity: 20)
