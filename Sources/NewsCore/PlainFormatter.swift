@@ -24,7 +24,7 @@ public struct PlainFormatter: Sendable {
     }
 
     /// Appends one line (with its newline) for `headline` to `out`.
-    public mutating func append(_ headline: Headline, to out: inout [UInt8]) {
+    public mutating func append(_ headline: borrowing Headline, to out: inout [UInt8]) {
         out.append(0x5B)  // [
         clock.append(headline.published, to: &out)
         out.append(0x5D)  // ]

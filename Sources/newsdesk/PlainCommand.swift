@@ -27,7 +27,8 @@ struct PlainCommand {
         if limit == 0 { return }
         let writer = OutputWriter(fd: STDOUT_FILENO)
         var formatter = PlainFormatter(color: output.color.enabled(for: STDOUT_FILENO))
-        let history = History(capacity: feed.history)
+        // Lines are not kept: each headline is matched on its own, no history needed.
+        var matcher = HeadlineMatcher(query)
         var printed = 0
         // Whatever ends the run (count, duration, Ctrl-C, a closed pipe), print what is buffered.
         defer { try? writer.flush() }
@@ -35,10 +36,8 @@ struct PlainCommand {
             events: for try await event in merged {
                 switch event {
                 case .headlines(let batch):
-                    let first = history.nextSeq
-                    history.append(contentsOf: batch)
-                    for seq in history.filter(query, from: first) {
-                        formatter.append(batch[seq - first].headline, to: &writer.buffer)
+                    for i in batch.indices where matcher.matches(batch[i].headline) {
+                        formatter.append(batch[i].headline, to: &writer.buffer)
                         printed += 1
                         if printed == limit { break events }
                     }

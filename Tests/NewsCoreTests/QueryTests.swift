@@ -84,6 +84,9 @@ struct QueryTests {
         let query = Query(lenient: c.query)
         let headline = Headline(id: "1", source: c.source, title: c.title, published: Timestamp(milliseconds: 0))
         #expect(query.matches(headline) == c.expected)
+        // The streaming matcher (--plain) gives the same answer.
+        var matcher = HeadlineMatcher(query)
+        #expect(matcher.matches(headline) == c.expected)
         // The history's scan gives the same answer.
         let history = History(capacity: 10, chunkSize: 4)
         history.append(headline)
