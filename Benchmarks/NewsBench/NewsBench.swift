@@ -189,6 +189,7 @@ func benchMerge(titlesFile: String) async throws {
                 history.append(contentsOf: batch)
                 hits += history.filter(query, from: first).count
                 seen += batch.count
+                if ProcessInfo.processInfo.environment["BENCH_NO_RECYCLE"] == nil { feed.recycle(batch) }
                 if seen >= n { break }
             }
             return hits

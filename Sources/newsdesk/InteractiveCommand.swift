@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import NewsCore
 import NewsTerminal
 import NewsUI
@@ -78,8 +79,10 @@ struct InteractiveCommand {
         defer { signalSources.forEach { $0.cancel() } }
 
         let startInstant = clock.now
+        let recycler = Recycler()
         let feedTask = Task.detached {
             try await withMergedFeed(sources: sources, clock: clock, start: startInstant, options: options) { merged in
+                recycler.set { merged.recycle($0) }
                 for try await event in merged {
                     let now = start.adding(milliseconds: merged.elapsed)
                     switch event {
@@ -106,6 +109,7 @@ struct InteractiveCommand {
             for event in await queue.take() {
                 if case .signal(let sig) = event, sig != SIGINT { status = 128 + sig }
                 if state.handle(event).contains(.quit) { break running }
+                if case .headlines(let batch, _) = event { recycler.recycle(batch) }
             }
             Renderer.render(state, into: &grid)
             terminal.draw(grid)
@@ -113,4 +117,12 @@ struct InteractiveCommand {
         terminal.restore()
         return status
     }
+}
+
+/// Hands batches the view has taken in back to the merge, whose source tasks free them
+/// (see `MergedFeed.recycle`).
+final class Recycler: Sendable {
+    private let target = Mutex<(@Sendable ([Arrival]) -> Void)?>(nil)
+    func set(_ recycle: @escaping @Sendable ([Arrival]) -> Void) { target.withLock { $0 = recycle } }
+    func recycle(_ batch: [Arrival]) { target.withLock { $0 }?(batch) }
 }

@@ -41,6 +41,7 @@ struct PlainCommand {
                         printed += 1
                         if printed == limit { break events }
                     }
+                    merged.recycle(batch)
                     try writer.flushIfNeeded()
                 case .sourceFailed(let source, let error):
                     try writer.flush()
