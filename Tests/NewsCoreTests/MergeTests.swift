@@ -196,6 +196,24 @@ struct MergeTests {
         #expect(seen.withLock { $0 } == ["live@500", "sched@1000", "sched@3000"])
     }
 
+    @Test("handing spent batches back (recycle) changes nothing in what comes out")
+    func recycling() async throws {
+        let sources = try SimulatedSource.defaults(vocabulary: sharedVocabulary, seed: 4, start: testStart, limit: 3000)
+        let plain = try await collect(sources, clock: VirtualClock()).arrivals
+        let recycled = try await withMergedFeed(sources: sources, clock: VirtualClock()) { feed in
+            var out: [Arrival] = []
+            for try await event in feed {
+                if case .headlines(let batch) = event {
+                    out += batch
+                    feed.recycle(batch)
+                }
+            }
+            return out
+        }
+        #expect(recycled == plain)
+        #expect(plain.count == 9000)
+    }
+
     @Test("the simulated feed is batched at --speed max")
     func batchesAtMaxSpeed() async throws {
         let sources = try SimulatedSource.defaults(vocabulary: sharedVocabulary, seed: 1, start: testStart, limit: 2000)
