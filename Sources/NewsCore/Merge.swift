@@ -128,7 +128,8 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
         public typealias Failure = any Error
 
         private let feed: MergedFeed
-        private let virtual: VirtualClock?
+        /// The clock, if it can jump to deadlines (``VirtualClock``, a ``ReplayClock`` at max speed).
+        private let jumper: (any JumpingClock)?
         private let virtualStart: FeedInstant
         /// The batch being merged from each lane, and the position in it.
         private var heads: [[Arrival]]
@@ -140,7 +141,7 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
 
         init(feed: MergedFeed) {
             self.feed = feed
-            self.virtual = feed.clock as? VirtualClock
+            self.jumper = feed.clock as? any JumpingClock
             self.virtualStart = (feed.start as? FeedInstant) ?? FeedInstant(offset: .zero)
             heads = Array(repeating: [], count: feed.names.count)
             positions = Array(repeating: 0, count: feed.names.count)
@@ -158,11 +159,11 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
         /// Hands out what was gathered so far, if anything.
         private mutating func flush() -> FeedEvent? {
             guard let last = output.last else { return nil }
-            // On a virtual clock, time jumps to the last deadline handed out.
-            virtual?.advance(to: virtualStart.advanced(by: .milliseconds(last.offset)))
+            // On a jumping clock, time jumps to the last deadline handed out.
+            if let jumper, jumper.jumps { jumper.jump(to: virtualStart.advanced(by: .milliseconds(last.offset))) }
             let event = FeedEvent.headlines(output)
             output = []
-            if virtual != nil { output.reserveCapacity(feed.options.maxBatch) }
+            if jumper != nil { output.reserveCapacity(feed.options.maxBatch) }
             return event
         }
 
@@ -174,7 +175,7 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
 
         /// One step of merging: returns an event to hand out, or nil to go round again.
         private mutating func step() async throws -> FeedEvent? {
-            let realTime = virtual == nil
+            let realTime = !(jumper?.jumps ?? false)
             // 1. Every open scheduled lane needs a head before the earliest can be chosen.
             for lane in heads.indices where open[lane] && feed.timings[lane] == .scheduled
                 && positions[lane] == heads[lane].count

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -86,5 +87,158 @@ public enum LocalDate {
         var parts = tm()
         localtime_r(&time, &parts)
         return "\(parts.tm_year + 1900)-\(ISOTime.pad2(parts.tm_mon + 1))-\(ISOTime.pad2(parts.tm_mday))"
+    }
+}
+
+extension ISOTime {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Parses ISO 8601 date-times: `2026-11-21T22:04:41.357Z`, `2026-11-21T22:04:41+01:00`,
+    /// `2026-11-21 22:04:41`, `2026-11-21T22:04`, `2026-11-21`. Without a zone the time is
+    /// taken as `defaultOffsetSeconds` east of UTC (0: UTC). Returns nil if it is not one.
+    public static func parse(_ text: String, defaultOffsetSeconds: Int64 = 0) -> Timestamp? {
+        var copy = text
+        return copy.withUTF8 { parse($0, defaultOffsetSeconds: defaultOffsetSeconds) }
+    }
+
+    public static func parse(_ s: UnsafeBufferPointer<UInt8>, defaultOffsetSeconds: Int64 = 0) -> Timestamp? {
+        var i = 0
+        func digits(_ n: Int) -> Int64? {
+            guard i + n <= s.count else { return nil }
+            var v: Int64 = 0
+            for k in 0..<n {
+                let b = s[i + k]
+                guard b >= 0x30 && b <= 0x39 else { return nil }
+                v = v * 10 + Int64(b - 0x30)
+            }
+            i += n
+            return v
+        }
+        func take(_ b: UInt8) -> Bool {
+            if i < s.count && s[i] == b { i += 1; return true }
+            return false
+        }
+        guard let year = digits(4), take(0x2D), let month = digits(2), take(0x2D), let day = digits(2),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, millis: Int64 = 0
+        if i < s.count && (s[i] == 0x54 || s[i] == 0x20 || s[i] == 0x74) {
+            i += 1
+            guard let h = digits(2), take(0x3A), let m = digits(2), h < 24, m < 60 else { return nil }
+            hour = h
+            minute = m
+            if take(0x3A) {
+                guard let sec = digits(2), sec < 61 else { return nil }
+                second = min(sec, 59)
+                if take(0x2E) || take(0x2C) {
+                    var scale: Int64 = 100
+                    var any = false
+                    while i < s.count && s[i] >= 0x30 && s[i] <= 0x39 {
+                        millis += Int64(s[i] - 0x30) * scale
+                        scale /= 10
+                        i += 1
+                        any = true
+                    }
+                    guard any else { return nil }
+                }
+            }
+        }
+        var offset = defaultOffsetSeconds
+        if i < s.count {
+            if s[i] == 0x5A || s[i] == 0x7A {
+                offset = 0
+                i += 1
+            } else if s[i] == 0x2B || s[i] == 0x2D {
+                let sign: Int64 = s[i] == 0x2D ? -1 : 1
+                i += 1
+                guard let oh = digits(2) else { return nil }
+                _ = take(0x3A)
+                let om = digits(2) ?? 0
+                offset = sign * (oh * 3600 + om * 60)
+            }
+        }
+        guard i == s.count else { return nil }
+        let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Timestamp(milliseconds: seconds * 1000 + millis)
+    }
+
+    /// Appends `2026-11-21T22:04:41.357Z` (UTC, milliseconds) to `out`, without allocating.
+    public static func append(_ t: Timestamp, to out: inout [UInt8]) {
+        let (seconds, ms) = floorDivide(t.milliseconds, 1000)
+        let (days, daySecond) = floorDivide(seconds, 86_400)
+        // Civil date from days (Hinnant).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func put(_ v: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var v = v
+            while divisor > 0 {
+                out.append(UInt8(0x30 + (v / divisor) % 10))
+                v %= divisor
+                divisor /= 10
+            }
+        }
+        put(year, 4); out.append(0x2D); put(month, 2); out.append(0x2D); put(day, 2); out.append(0x54)
+        put(daySecond / 3600, 2); out.append(0x3A); put(daySecond / 60 % 60, 2); out.append(0x3A); put(daySecond % 60, 2)
+        out.append(0x2E); put(ms, 3); out.append(0x5A)
+    }
+}
+
+/// Durations as people write them: `90s`, `12m`, `1h5m`, `1h5m30s`, `2.5s`, `500ms`, or a
+/// bare number of seconds.
+public enum DurationText {
+    /// Milliseconds, or nil if `text` is not a duration.
+    public static func parse(_ text: String) -> Int64? {
+        let s = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !s.isEmpty else { return nil }
+        if let seconds = Double(s), seconds >= 0, seconds.isFinite { return Int64((seconds * 1000).rounded()) }
+        var total = 0.0
+        var number = ""
+        var any = false
+        var rest = Substring(s)
+        while let c = rest.first {
+            if c.isNumber || c == "." {
+                number.append(c)
+                rest = rest.dropFirst()
+                continue
+            }
+            guard let value = Double(number), value >= 0 else { return nil }
+            let unit: Double
+            if rest.hasPrefix("ms") { unit = 1; rest = rest.dropFirst(2) }
+            else if c == "h" { unit = 3_600_000; rest = rest.dropFirst() }
+            else if c == "m" { unit = 60_000; rest = rest.dropFirst() }
+            else if c == "s" { unit = 1000; rest = rest.dropFirst() }
+            else if c == "d" { unit = 86_400_000; rest = rest.dropFirst() }
+            else { return nil }
+            total += value * unit
+            number = ""
+            any = true
+        }
+        guard number.isEmpty, any, total.isFinite else { return nil }
+        return Int64(total.rounded())
+    }
+
+    /// `1h05m`, `12m30s`, `42s` for a duration in milliseconds.
+    public static func format(_ ms: Int64) -> String {
+        let s = max(0, ms) / 1000
+        if s >= 3600 { return "\(s / 3600)h\(ISOTime.pad2(Int32(s / 60 % 60)))m" }
+        if s >= 60 { return "\(s / 60)m\(ISOTime.pad2(Int32(s % 60)))s" }
+        return "\(s)s"
     }
 }

@@ -13,11 +13,44 @@ public enum AppEvent: Sendable {
     case sourceFinished(source: String)
     /// SIGINT, SIGTERM or SIGHUP: quit cleanly.
     case signal(Int32)
+    /// Where a replay is (position, duration, speed...), for the progress line.
+    case replayStatus(ReplayStatus)
+}
+
+/// A control for the replay, asked of the event loop.
+public enum ReplayControl: Equatable, Sendable {
+    case togglePause, step, faster, slower
+    /// Jump this many milliseconds of recording (negative: back).
+    case seek(by: Int64)
+}
+
+/// The replay's state, as the progress line shows it.
+public struct ReplayStatus: Equatable, Sendable {
+    /// Milliseconds of recording played.
+    public var position: Int64
+    /// Milliseconds of recording in all, once known (the file is indexed in the background).
+    public var duration: Int64?
+    /// `.infinity` for max.
+    public var speed: Double
+    public var paused: Bool
+    /// Malformed lines skipped so far.
+    public var skipped: Int
+    public var ended: Bool
+
+    public init(position: Int64, duration: Int64?, speed: Double, paused: Bool, skipped: Int = 0, ended: Bool = false) {
+        self.position = position
+        self.duration = duration
+        self.speed = speed
+        self.paused = paused
+        self.skipped = skipped
+        self.ended = ended
+    }
 }
 
 /// What the reducer asks the outside world to do.
 public enum AppEffect: Equatable, Sendable {
     case quit
+    case replay(ReplayControl)
 }
 
 /// Fixed facts about this run.
@@ -28,11 +61,14 @@ public struct AppConfig: Sendable {
     public var feedStart: Timestamp
     /// Colour, or attributes only (monochrome terminals and `NO_COLOR`).
     public var color: Bool
+    /// Replaying a recording (the replay keys and progress line are on).
+    public var replay: Bool
 
-    public init(sources: [String] = SimulatedSource.defaultNames, feedStart: Timestamp, color: Bool = true) {
+    public init(sources: [String] = SimulatedSource.defaultNames, feedStart: Timestamp, color: Bool = true, replay: Bool = false) {
         self.sources = sources
         self.feedStart = feedStart
         self.color = color
+        self.replay = replay
     }
 }
 
@@ -61,7 +97,7 @@ public struct AppState {
         public var original: String
     }
 
-    public let history: History
+    public private(set) var history: History
     public let config: AppConfig
     public private(set) var columns: Int
     public private(set) var rows: Int
@@ -92,6 +128,8 @@ public struct AppState {
     public private(set) var message: (text: String, until: Timestamp)?
     /// Sources that failed, with the error.
     public private(set) var failures: [(source: String, message: String)] = []
+    /// The replay's progress, when replaying.
+    public private(set) var replay: ReplayStatus?
 
     public init(history: History, config: AppConfig, columns: Int, rows: Int, now: Timestamp) {
         self.history = history
@@ -188,8 +226,35 @@ public struct AppState {
             show("\(source) ended")
         case .signal:
             return [.quit]
+        case .replayStatus(let status):
+            replay = status
         }
         return []
+    }
+
+    /// Starts over with `history` (a replay seeking): the filter, source toggles, time
+    /// mode, size and mode are kept; the list follows live from the new position.
+    public mutating func reset(history: History, now: Timestamp) {
+        self.history = history
+        self.now = now
+        view = FilteredView(query: effectiveQuery, history: history)
+        stats = SourceStats(sources: config.sources, start: config.feedStart)
+        // The rates count the last minute before the new position.
+        var seq = history.firstSeq
+        let cutoff = now.milliseconds - 60_000
+        var lo = history.firstSeq, hi = history.nextSeq
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if history.published(mid).milliseconds <= cutoff { lo = mid + 1 } else { hi = mid }
+        }
+        seq = lo
+        while seq < history.nextSeq {
+            stats.record(source: history.source(seq), at: history.published(seq))
+            seq += 1
+        }
+        paused = false
+        if mode == .detail { mode = .list }
+        selectNewest()
     }
 
     private mutating func advanceClock(to time: Timestamp) {
@@ -238,6 +303,17 @@ public struct AppState {
             break
         }
         guard let operation = KeyBindings.operation(for: key) else { return [] }
+        if config.replay {
+            switch operation {
+            case .pause: return [.replay(.togglePause)]
+            case .replayStep: return [.replay(.step)]
+            case .replayFaster: return [.replay(.faster)]
+            case .replaySlower: return [.replay(.slower)]
+            case .replayForward: return [.replay(.seek(by: 60_000))]
+            case .replayBack: return [.replay(.seek(by: -60_000))]
+            default: break
+            }
+        }
         switch operation {
         case .quit: return [.quit]
         case .editFilter:
@@ -273,6 +349,8 @@ public struct AppState {
             timeMode = timeMode == .relative ? .absolute : .relative
         case .help:
             mode = .help
+        case .replayStep, .replayFaster, .replaySlower, .replayForward, .replayBack:
+            break  // replays only
         }
         return []
     }

@@ -38,6 +38,8 @@ public enum Operation: String, CaseIterable, Sendable {
     case pause
     case toggleSource1, toggleSource2, toggleSource3
     case toggleTime, help, quit
+    // Replays only.
+    case replayStep, replayFaster, replaySlower, replayForward, replayBack
 }
 
 public struct Binding: Sendable {
@@ -46,6 +48,8 @@ public struct Binding: Sendable {
     public var name: String
     public var keys: [Key]
     public var help: String
+    /// Only when replaying a recording.
+    public var replayOnly = false
 }
 
 public enum KeyBindings {
@@ -64,7 +68,12 @@ public enum KeyBindings {
         Binding(operation: .open, name: "open", keys: [.enter], help: "Show the selected headline in full: title, source, outlet, time, id, URL."),
         Binding(operation: .close, name: "close", keys: [.escape], help: "Close the detail or help view."),
         Binding(operation: .pause, name: "pause", keys: [.char(" ")],
-                help: "Pause the list: headlines keep arriving into history but the list stands still. Again to resume."),
+                help: "Pause the list: headlines keep arriving into history but the list stands still. Again to resume. In a replay: pause the replay itself."),
+        Binding(operation: .replayStep, name: "step", keys: [.char(".")], help: "While the replay is paused: play the next headline.", replayOnly: true),
+        Binding(operation: .replayFaster, name: "faster", keys: [.char("+"), .char("=")], help: "Replay twice as fast.", replayOnly: true),
+        Binding(operation: .replaySlower, name: "slower", keys: [.char("-")], help: "Replay half as fast.", replayOnly: true),
+        Binding(operation: .replayForward, name: "+1m", keys: [.char("]")], help: "Jump one minute of the recording forward.", replayOnly: true),
+        Binding(operation: .replayBack, name: "-1m", keys: [.char("[")], help: "Jump one minute of the recording back.", replayOnly: true),
         Binding(operation: .toggleSource1, name: "tech", keys: [.char("1")], help: "Show or hide the first source (tech)."),
         Binding(operation: .toggleSource2, name: "sports", keys: [.char("2")], help: "Show or hide the second source (sports)."),
         Binding(operation: .toggleSource3, name: "world", keys: [.char("3")], help: "Show or hide the third source (world)."),

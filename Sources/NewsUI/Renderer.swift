@@ -229,6 +229,10 @@ public enum Renderer {
             writeClipped(" " + message.text, row: y, column: 0, limit: width, style: theme.barAlert, into: &grid)
             return
         }
+        if let replay = state.replay {
+            progress(replay, theme, row: y, &grid)
+            return
+        }
         var hints: [String] = []
         for op in [Operation.editFilter, .pause, .open, .toggleSource1, .toggleTime, .help, .quit] {
             let binding = KeyBindings.binding(op)
@@ -244,6 +248,39 @@ public enum Renderer {
             if x + w > width { break }
             x = grid.write(hint, row: y, column: x, style: theme.bar) + 2
         }
+    }
+
+    /// The replay's progress line: state, position / duration, percentage, speed, keys.
+    static func progress(_ replay: ReplayStatus, _ theme: Theme, row y: Int, _ grid: inout CellGrid) {
+        let width = grid.columns
+        let mark = replay.ended ? "■" : replay.paused ? "⏸" : "▶"
+        let position = DurationText.format(replay.position)
+        var text = " \(mark) \(position)"
+        if let duration = replay.duration, duration > 0 {
+            let percent = min(100, Int(Double(replay.position) * 100 / Double(duration)))
+            text += " / \(DurationText.format(duration))  \(percent)%"
+        } else {
+            text += " / …"
+        }
+        text += "  " + (replay.speed.isInfinite ? "max" : "×" + Self.speedText(replay.speed))
+        var x = grid.write(text, row: y, column: 0, style: theme.barTitle)
+        if replay.skipped > 0 {
+            x = grid.write("  \(grouped(replay.skipped)) bad lines skipped", row: y, column: x, style: theme.barAlert)
+        }
+        x += 2
+        for hint in ["Space pause", ". step", "+/- speed", "[ ] ±1m", "? help", "q quit"] {
+            let w = TextWidth.columns(hint)
+            if x + w > width { break }
+            x = grid.write(hint, row: y, column: x, style: theme.bar) + 2
+        }
+    }
+
+    static func speedText(_ speed: Double) -> String {
+        if speed >= 1 && speed == speed.rounded() { return String(Int(speed)) }
+        var text = String(format: "%.3f", speed)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     // MARK: detail view
@@ -300,7 +337,7 @@ public enum Renderer {
         writeClipped(" any key closes this help", row: y, column: 0, limit: width, style: theme.bar, into: &grid)
         let keyWidth = min(14, max(6, width / 4))
         var row = 1
-        for binding in KeyBindings.table {
+        for binding in KeyBindings.table where state.config.replay || !binding.replayOnly {
             guard row < grid.rows - 1 else { break }
             writeClipped(KeyBindings.keyList(binding), row: row, column: 1, limit: 1 + keyWidth, style: theme.label, into: &grid)
             for line in wrap(binding.help, width: width - keyWidth - 3) {

@@ -6,7 +6,7 @@ import NewsCore
 /// process dying mid-write. A closed pipe (`| head -5`) also ends it quietly.
 enum Interruptible {
     /// Returns the exit status: 0, 130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP, 1 on error.
-    static func run(_ work: @escaping @Sendable () async throws -> Void) async -> Int32 {
+    static func run(onError: ((any Error) -> Void)? = nil, _ work: @escaping @Sendable () async throws -> Void) async -> Int32 {
         signal(SIGPIPE, SIG_IGN)  // a closed pipe becomes EPIPE from write(), handled by OutputWriter
         let task = Task { try await work() }
         let received = SignalBox()
@@ -28,6 +28,10 @@ enum Interruptible {
         } catch is OutputWriter.Closed {
             return 0
         } catch {
+            if let onError {
+                onError(error)
+                return 1
+            }
             FileHandle.standardError.write(Data("newsdesk: \(error)\n".utf8))
             return 1
         }

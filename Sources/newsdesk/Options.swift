@@ -48,13 +48,17 @@ struct FeedOptions: ParsableArguments {
         }
     }
 
-    /// The seed to use: the one given, or a fresh random one.
-    func resolvedSeed() -> UInt64 { seed ?? UInt64.random(in: 0...UInt64(UInt32.max)) }
+    /// The seed to use: the one given, or one drawn once per run (recorded in a recording's header).
+    func resolvedSeed() -> UInt64 { seed ?? fixedSeed }
+    var fixedSeed: UInt64 { FeedOptions.runSeed }
+    private static let runSeed = UInt64.random(in: 0...UInt64(UInt32.max))
 
+    /// The start time: the one given, or the time of this run (the same all through it).
     func resolvedStart() -> Timestamp {
         if let startTime, let t = parseISO8601(startTime) { return t }
-        return Timestamp(seconds: Date().timeIntervalSince1970)
+        return FeedOptions.runStart
     }
+    private static let runStart = Timestamp(seconds: Date().timeIntervalSince1970)
 }
 
 /// What to print and when to stop.
@@ -81,16 +85,10 @@ struct OutputOptions: ParsableArguments {
         if let duration, !(duration >= 0 && duration.isFinite) {
             throw ValidationError("--duration must be a number of seconds, 0 or more")
         }
-        if let filter {
-            do {
-                _ = try Query.parse(filter)
-            } catch {
-                throw ValidationError("invalid --filter: \(error.message)\n\(error.pointing(into: filter))")
-            }
-        }
+        try validateFilter(filter)
     }
 
-    var query: Query { filter.map { (try? Query.parse($0)) ?? Query(lenient: $0) } ?? .all }
+    var query: Query { queryFor(filter) }
 }
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
@@ -127,4 +125,66 @@ func parseISO8601(_ text: String) -> Timestamp? {
         if let date = formatter.date(from: text) { return Timestamp(seconds: date.timeIntervalSince1970) }
     }
     return nil
+}
+
+/// `--record FILE` while watching (or printing) the live feed.
+struct RecordOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Record every merged headline to this file (JSON Lines; see docs/recording-format.md).", valueName: "file"))
+    var record: String?
+
+    @Flag(help: "Overwrite the recording file if it exists.")
+    var force = false
+}
+
+/// How a recording is played.
+struct ReplayTimingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Speed factor: 10 plays ten times faster, 0.5 at half speed, max without waiting.", valueName: "factor|max"))
+    var speed: Speed = .factor(1)
+
+    @Option(name: .customLong("idle-limit"), help: ArgumentHelp("Cap every gap between headlines at this many seconds (for data that spans months).", valueName: "seconds"))
+    var idleLimit: Double?
+
+    @Flag(help: "Start over at the end, forever.")
+    var loop = false
+
+    @Option(help: ArgumentHelp("Start at this point of the recording: 90s, 12m, 1h5m, or a percentage like 25%.", valueName: "time"))
+    var from: String?
+
+    @Flag(help: "Stop at the first malformed line (exit 65) instead of skipping it.")
+    var strict = false
+
+    var idleLimitMilliseconds: Int64? { idleLimit.map { Int64(($0 * 1000).rounded()) } }
+
+    func validate() throws {
+        if let idleLimit, !(idleLimit >= 0 && idleLimit.isFinite) {
+            throw ValidationError("--idle-limit must be a number of seconds, 0 or more")
+        }
+        if let from, ReplayTimingOptions.parseFrom(from) == nil {
+            throw ValidationError("--from '\(from)' is not a time like 90s, 12m, 1h5m or a percentage like 25%")
+        }
+    }
+
+    enum Start: Equatable { case offset(Int64), percent(Double) }
+
+    static func parseFrom(_ text: String) -> Start? {
+        if text.hasSuffix("%") {
+            guard let p = Double(text.dropLast()), p >= 0, p <= 100 else { return nil }
+            return .percent(p)
+        }
+        return DurationText.parse(text).map { .offset($0) }
+    }
+}
+
+/// An invalid `--filter` is a usage error (exit 64) with a caret under the problem.
+func validateFilter(_ filter: String?) throws {
+    guard let filter else { return }
+    do {
+        _ = try Query.parse(filter)
+    } catch {
+        throw ValidationError("invalid --filter: \(error.message)\n\(error.pointing(into: filter))")
+    }
+}
+
+func queryFor(_ filter: String?) -> Query {
+    filter.map { (try? Query.parse($0)) ?? Query(lenient: $0) } ?? .all
 }

@@ -1,0 +1,363 @@
+/// A small, strict JSON reader and writer over UTF-8 bytes, purpose-built for the
+/// recording format (see `docs/recording-format.md`).
+///
+/// Reading walks one object's fields in place: known fields are decoded straight into
+/// their types, unknown ones are skipped without building anything, so a typical event
+/// line costs a few hundred nanoseconds (Foundation's `JSONDecoder` measured half of
+/// Python's `json.loads` here). Every error says what was expected and at which column.
+public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    /// 1-based byte column in the line.
+    public var column: Int
+    public var description: String { "\(message) (column \(column))" }
+}
+
+struct JSONScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+    /// Nesting limit for skipped values: deeper input is rejected, not recursed into.
+    static let maxDepth = 64
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    func fail(_ message: String, at position: Int? = nil) -> JSONError {
+        JSONError(message: message, column: (position ?? self.position) + 1)
+    }
+
+    var atEnd: Bool { position >= bytes.count }
+
+    @inline(__always)
+    mutating func skipSpace() {
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { position += 1 } else { return }
+        }
+    }
+
+    @inline(__always)
+    mutating func expect(_ byte: UInt8, _ what: String) throws(JSONError) {
+        skipSpace()
+        guard position < bytes.count, bytes[position] == byte else {
+            throw fail(position < bytes.count ? "expected \(what)" : "expected \(what), found the end of the line")
+        }
+        position += 1
+    }
+
+    /// True (and consumed) if the next non-space byte is `byte`.
+    @inline(__always)
+    mutating func take(_ byte: UInt8) -> Bool {
+        skipSpace()
+        if position < bytes.count && bytes[position] == byte { position += 1; return true }
+        return false
+    }
+
+    mutating func peek() -> UInt8? {
+        skipSpace()
+        return position < bytes.count ? bytes[position] : nil
+    }
+
+    /// The raw bytes of a string without escapes (the common case), or nil if it has any;
+    /// leaves the position after the closing quote either way when `raw` is returned.
+    @inline(__always)
+    mutating func rawString() throws(JSONError) -> Range<Int>? {
+        try expect(0x22, "a string")
+        let start = position
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == 0x22 {
+                position += 1
+                return start..<(position - 1)
+            }
+            if b == 0x5C { position = start; return nil }
+            if b < 0x20 { throw fail("a control character inside a string must be escaped") }
+            position += 1
+        }
+        throw fail("unterminated string", at: start - 1)
+    }
+
+    /// A string value (decoding escapes). Invalid UTF-8 is an error.
+    mutating func string() throws(JSONError) -> String {
+        let quote = position
+        if let range = try rawString() {
+            return try makeString(UnsafeBufferPointer(rebasing: bytes[range]), at: quote)
+        }
+        // With escapes: decode into a byte buffer.
+        var out: [UInt8] = []
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == 0x22 {
+                position += 1
+                return try out.withUnsafeBufferPointer { buffer throws(JSONError) -> String in try makeString(buffer, at: quote) }
+            }
+            if b < 0x20 { throw fail("a control character inside a string must be escaped") }
+            if b != 0x5C {
+                out.append(b)
+                position += 1
+                continue
+            }
+            position += 1
+            guard position < bytes.count else { break }
+            let e = bytes[position]
+            position += 1
+            switch e {
+            case 0x22: out.append(0x22)
+            case 0x5C: out.append(0x5C)
+            case 0x2F: out.append(0x2F)
+            case 0x62: out.append(0x08)
+            case 0x66: out.append(0x0C)
+            case 0x6E: out.append(0x0A)
+            case 0x72: out.append(0x0D)
+            case 0x74: out.append(0x09)
+            case 0x75:
+                var scalar = try hex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    // A surrogate pair: \uD83D\uDE80.
+                    guard position + 1 < bytes.count, bytes[position] == 0x5C, bytes[position + 1] == 0x75 else {
+                        throw fail("unpaired surrogate in \\u escape")
+                    }
+                    position += 2
+                    let low = try hex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("unpaired surrogate in \\u escape") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    throw fail("unpaired surrogate in \\u escape")
+                }
+                out.append(contentsOf: Unicode.Scalar(scalar)!.utf8)
+            default:
+                throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))'", at: position - 2)
+            }
+        }
+        throw fail("unterminated string", at: quote)
+    }
+
+    private mutating func hex4() throws(JSONError) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw fail("\\u needs four hex digits") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[position]
+            let digit: UInt32
+            switch b {
+            case 0x30...0x39: digit = UInt32(b - 0x30)
+            case 0x41...0x46: digit = UInt32(b - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(b - 0x61 + 10)
+            default: throw fail("\\u needs four hex digits")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private func makeString(_ buffer: UnsafeBufferPointer<UInt8>, at quote: Int) throws(JSONError) -> String {
+        // Fast check: plain ASCII is valid UTF-8 as it is.
+        var high: UInt8 = 0
+        for b in buffer { high |= b }
+        if high < 0x80 { return String(decoding: buffer, as: UTF8.self) }
+        guard let s = String(validating: buffer, as: UTF8.self) else { throw fail("invalid UTF-8 in a string", at: quote) }
+        return s
+    }
+
+    /// A number as Double (JSON grammar, checked).
+    mutating func number() throws(JSONError) -> Double {
+        skipSpace()
+        let start = position
+        if position < bytes.count && bytes[position] == 0x2D { position += 1 }
+        guard position < bytes.count, (0x30...0x39).contains(bytes[position]) else { throw fail("expected a number", at: start) }
+        if bytes[position] == 0x30 {
+            position += 1
+        } else {
+            while position < bytes.count && (0x30...0x39).contains(bytes[position]) { position += 1 }
+        }
+        var integral = true
+        if position < bytes.count && bytes[position] == 0x2E {
+            integral = false
+            position += 1
+            guard position < bytes.count, (0x30...0x39).contains(bytes[position]) else { throw fail("expected a digit after '.'") }
+            while position < bytes.count && (0x30...0x39).contains(bytes[position]) { position += 1 }
+        }
+        if position < bytes.count && (bytes[position] == 0x65 || bytes[position] == 0x45) {
+            integral = false
+            position += 1
+            if position < bytes.count && (bytes[position] == 0x2B || bytes[position] == 0x2D) { position += 1 }
+            guard position < bytes.count, (0x30...0x39).contains(bytes[position]) else { throw fail("expected a digit in the exponent") }
+            while position < bytes.count && (0x30...0x39).contains(bytes[position]) { position += 1 }
+        }
+        let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
+        if integral && slice.count <= 18 {
+            // Exact and fast for the integers the format uses.
+            var value: Int64 = 0
+            var negative = false
+            for b in slice {
+                if b == 0x2D { negative = true } else { value = value * 10 + Int64(b - 0x30) }
+            }
+            return Double(negative ? -value : value)
+        }
+        guard let value = Double(String(decoding: slice, as: UTF8.self)) else { throw fail("number out of range", at: start) }
+        return value
+    }
+
+    /// An integer (a number without fraction that fits 64 bits).
+    mutating func integer() throws(JSONError) -> Int64 {
+        skipSpace()
+        let start = position
+        let value = try number()
+        guard value == value.rounded(), abs(value) < 9.2e18 else { throw fail("expected a whole number", at: start) }
+        return Int64(value)
+    }
+
+    /// `null`, consumed, if that is what comes next.
+    mutating func takeNull() -> Bool {
+        skipSpace()
+        if position + 4 <= bytes.count && bytes[position] == 0x6E && bytes[position + 1] == 0x75
+            && bytes[position + 2] == 0x6C && bytes[position + 3] == 0x6C
+        {
+            position += 4
+            return true
+        }
+        return false
+    }
+
+    mutating func literal(_ word: StaticString) throws(JSONError) {
+        let start = position
+        let n = word.utf8CodeUnitCount
+        guard position + n <= bytes.count else { throw fail("unexpected end of the line") }
+        for i in 0..<n where bytes[position + i] != word.utf8Start[i] { throw fail("invalid value", at: start) }
+        position += n
+    }
+
+    /// Skips any value, nested up to ``maxDepth``.
+    mutating func skipValue(depth: Int = 0) throws(JSONError) {
+        guard depth < Self.maxDepth else { throw fail("nested too deeply") }
+        guard let b = peek() else { throw fail("expected a value, found the end of the line") }
+        switch b {
+        case 0x22: _ = try string()
+        case 0x7B:
+            position += 1
+            if take(0x7D) { return }
+            repeat {
+                _ = try string()
+                try expect(0x3A, "':'")
+                try skipValue(depth: depth + 1)
+            } while take(0x2C)
+            try expect(0x7D, "',' or '}'")
+        case 0x5B:
+            position += 1
+            if take(0x5D) { return }
+            repeat { try skipValue(depth: depth + 1) } while take(0x2C)
+            try expect(0x5D, "',' or ']'")
+        case 0x74: try literal("true")
+        case 0x66: try literal("false")
+        case 0x6E: try literal("null")
+        default: _ = try number()
+        }
+    }
+
+    /// Walks an object's fields: `field` gets each key (raw bytes, or decoded when escaped)
+    /// and must consume its value (or call `skipValue`).
+    mutating func object(_ field: (inout JSONScanner, Key) throws(JSONError) -> Void) throws(JSONError) {
+        try expect(0x7B, "'{' (each line must be a JSON object)")
+        if take(0x7D) { return }
+        repeat {
+            skipSpace()
+            let keyStart = position
+            let key: Key
+            if let raw = try rawString() {
+                key = .raw(raw)
+            } else {
+                position = keyStart
+                key = .decoded(try string())
+            }
+            try expect(0x3A, "':' after a field name")
+            try field(&self, key)
+        } while take(0x2C)
+        try expect(0x7D, "',' or '}'")
+    }
+
+    enum Key {
+        case raw(Range<Int>)
+        case decoded(String)
+    }
+
+    func keyIs(_ key: Key, _ name: StaticString) -> Bool {
+        switch key {
+        case .raw(let range):
+            let n = name.utf8CodeUnitCount
+            guard range.count == n else { return false }
+            for i in 0..<n where bytes[range.lowerBound + i] != name.utf8Start[i] { return false }
+            return true
+        case .decoded(let s):
+            return s.utf8.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        }
+    }
+
+    func keyText(_ key: Key) -> String {
+        switch key {
+        case .raw(let range): return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        case .decoded(let s): return s
+        }
+    }
+
+    /// After the top-level value: only spaces may follow.
+    mutating func expectEnd() throws(JSONError) {
+        skipSpace()
+        if !atEnd { throw fail("unexpected characters after the object") }
+    }
+}
+
+/// Appends JSON text to a byte buffer.
+public enum JSONWriter {
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    /// `"text"` with the escapes JSON requires (quote, backslash, controls); all other
+    /// characters are written as they are (UTF-8), readable by a person.
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        var copy = text
+        copy.withUTF8 { bytes in
+            var runStart = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                out.append(0x5C)
+                switch b {
+                case 0x22: out.append(0x22)
+                case 0x5C: out.append(0x5C)
+                case 0x0A: out.append(0x6E)
+                case 0x0D: out.append(0x72)
+                case 0x09: out.append(0x74)
+                default:
+                    out.append(contentsOf: [0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+                }
+                runStart = i + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+        }
+        out.append(0x22)
+    }
+
+    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 {
+            out.append(0x2D)
+            if value == .min { out.append(contentsOf: Array("9223372036854775808".utf8)); return }
+            appendInteger(-value, to: &out)
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var v = value
+            var start = raw.count
+            repeat {
+                start -= 1
+                raw[start] = UInt8(0x30 + v % 10)
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: raw[start...])
+        }
+    }
+
+    @inline(__always)
+    public static func appendRaw(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+}

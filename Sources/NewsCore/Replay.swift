@@ -1,0 +1,328 @@
+import Foundation
+import Synchronization
+
+/// A clock whose time can jump straight to a deadline instead of waiting for it (the
+/// merge then hands out whole batches without sleeping). ``VirtualClock`` always jumps;
+/// a ``ReplayClock`` jumps while it runs at `--speed max`.
+public protocol JumpingClock: AnyObject, Sendable {
+    /// Whether sleeping right now would jump (true) or wait (false).
+    var jumps: Bool { get }
+    /// Moves time forward to `deadline`.
+    func jump(to deadline: FeedInstant)
+}
+
+extension VirtualClock: JumpingClock {
+    public var jumps: Bool { true }
+    public func jump(to deadline: FeedInstant) { advance(to: deadline) }
+}
+
+/// The clock of a replay: recording time, running `speed` times faster than real time
+/// from one anchor, and controllable while it runs. Every control (pause, resume, a new
+/// speed, a seek) re-anchors it: time never jumps backwards or skips by accident, and
+/// sleepers re-plan against the new anchor, so no drift accumulates (each event is due at
+/// `anchor + (offset - anchorOffset) / speed`, never at the end of summed sleeps).
+public final class ReplayClock: Clock, JumpingClock, Sendable {
+    public typealias Instant = FeedInstant
+    public typealias Duration = Swift.Duration
+
+    private struct State {
+        var anchorReal: ContinuousClock.Instant
+        var anchorFeed: Swift.Duration
+        /// `.infinity` for `--speed max`.
+        var speed: Double
+        var paused = false
+        var sleepers: [UInt64: (deadline: Swift.Duration, wake: CheckedContinuation<Void, Never>)] = [:]
+        var nextID: UInt64 = 0
+    }
+
+    private let base = ContinuousClock()
+    private let state: Mutex<State>
+
+    public init(start: FeedInstant = FeedInstant(offset: .zero), speed: Double, paused: Bool = false) {
+        state = Mutex(State(anchorReal: ContinuousClock.now, anchorFeed: start.offset, speed: speed, paused: paused))
+    }
+
+    public var minimumResolution: Swift.Duration { .milliseconds(1) }
+
+    public var now: FeedInstant { state.withLock { FeedInstant(offset: Self.now($0, ContinuousClock.now)) } }
+
+    private static func now(_ s: State, _ real: ContinuousClock.Instant) -> Swift.Duration {
+        if s.paused || s.speed.isInfinite { return s.anchorFeed }
+        return s.anchorFeed + s.anchorReal.duration(to: real) * s.speed
+    }
+
+    public var speed: Double { state.withLock { $0.speed } }
+    public var isPaused: Bool { state.withLock { $0.paused } }
+
+    public var jumps: Bool { state.withLock { $0.speed.isInfinite && !$0.paused } }
+
+    public func jump(to deadline: FeedInstant) {
+        let woken = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            if deadline.offset > s.anchorFeed { s.anchorFeed = deadline.offset }
+            s.anchorReal = ContinuousClock.now
+            return []
+        }
+        woken.forEach { $0.resume() }
+    }
+
+    // MARK: controls
+
+    /// Changes something and wakes every sleeper to re-plan.
+    private func control(_ change: (inout State, ContinuousClock.Instant) -> Void) {
+        let real = ContinuousClock.now
+        let woken = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.anchorFeed = Self.now(s, real)
+            s.anchorReal = real
+            change(&s, real)
+            defer { s.sleepers.removeAll() }
+            return s.sleepers.values.map(\.wake)
+        }
+        woken.forEach { $0.resume() }
+    }
+
+    public func pause() { control { s, _ in s.paused = true } }
+    public func resume() { control { s, _ in s.paused = false } }
+    public func setSpeed(_ speed: Double) { control { s, _ in s.speed = speed } }
+
+    /// Sets the time to `instant` (seeking), keeping pause and speed.
+    public func set(to instant: FeedInstant) { control { s, _ in s.anchorFeed = instant.offset } }
+
+    /// While paused: lets time reach the earliest pending deadline (one event), and stays paused.
+    public func step() {
+        control { s, _ in
+            guard s.paused, let next = s.sleepers.values.map(\.deadline).min() else { return }
+            if next > s.anchorFeed { s.anchorFeed = next }
+        }
+    }
+
+    // MARK: sleeping
+
+    public func sleep(until deadline: FeedInstant, tolerance: Swift.Duration? = nil) async throws {
+        while true {
+            try Task.checkCancellation()
+            enum Plan { case done, wait(ContinuousClock.Instant?) }
+            let plan = state.withLock { s -> Plan in
+                let now = Self.now(s, ContinuousClock.now)
+                if now >= deadline.offset { return .done }
+                if s.paused { return .wait(nil) }
+                if s.speed.isInfinite {
+                    s.anchorFeed = deadline.offset
+                    return .done
+                }
+                return .wait(s.anchorReal.advanced(by: (deadline.offset - s.anchorFeed) / s.speed))
+            }
+            guard case .wait(let realDeadline) = plan else { return }
+            await waitForChange(until: realDeadline, deadline: deadline.offset)
+        }
+    }
+
+    /// Suspends until a control wakes sleepers, `realDeadline` passes, or the task is cancelled.
+    private func waitForChange(until realDeadline: ContinuousClock.Instant?, deadline: Swift.Duration) async {
+        let id = state.withLock { s -> UInt64 in
+            s.nextID += 1
+            return s.nextID
+        }
+        let timer: Task<Void, Never>? = realDeadline.map { when in
+            Task { [weak self] in
+                try? await Task.sleep(until: when, clock: .continuous)
+                self?.wake(id)
+            }
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if Task.isCancelled { return true }
+                    s.sleepers[id] = (deadline, c)
+                    return false
+                }
+                if resumeNow { c.resume() }
+            }
+        } onCancel: {
+            self.wake(id)
+        }
+        timer?.cancel()
+    }
+
+    private func wake(_ id: UInt64) {
+        let sleeper = state.withLock { $0.sleepers.removeValue(forKey: id) }
+        sleeper?.wake.resume()
+    }
+}
+
+/// How a replay maps recorded offsets to when events are played: gaps never negative
+/// (offsets that go backwards keep file order and wait zero), capped by `--idle-limit`.
+public struct ReplayTiming: Sendable, Equatable {
+    public var idleLimit: Int64?
+    /// The largest recorded offset so far, and the played offset of the last event.
+    public var lastRecorded: Int64 = 0
+    public var lastPlayed: Int64 = 0
+
+    public init(idleLimit: Int64? = nil) { self.idleLimit = idleLimit }
+
+    /// The played offset of the next event, recorded at `recorded`.
+    public mutating func play(_ recorded: Int64) -> Int64 {
+        var gap = max(0, recorded - lastRecorded)
+        if let idleLimit { gap = min(gap, idleLimit) }
+        lastRecorded = max(lastRecorded, recorded)
+        lastPlayed += gap
+        return lastPlayed
+    }
+}
+
+/// Positions in a recording every few thousand events, for seeking without reading it all
+/// again, and its played duration. Built by one pass over the file (a million events take
+/// well under a second).
+public struct ReplayIndex: Sendable {
+    public struct Checkpoint: Sendable {
+        /// The reader's position: the byte and line the event starts at.
+        public var byte: Int
+        public var line: Int
+        /// Timing state before this event, and its played offset.
+        public var timing: ReplayTiming
+        public var played: Int64
+        /// Events before it.
+        public var event: Int
+    }
+
+    public static let spacing = 4096
+    public private(set) var checkpoints: [Checkpoint] = []
+    /// Played offset of the last event.
+    public private(set) var duration: Int64 = 0
+    public private(set) var events = 0
+
+    /// Scans `path`. `progress` gets the fraction read, now and then.
+    public static func build(path: String, idleLimit: Int64?, progress: ((Double) -> Void)? = nil) throws -> ReplayIndex {
+        let reader = try RecordingReader(path: path)
+        var index = ReplayIndex()
+        var timing = ReplayTiming(idleLimit: idleLimit)
+        var byte = reader.position
+        while true {
+            let before = timing
+            guard let event = try reader.next() else { break }
+            let played = timing.play(event.arrival.offset)
+            if index.events % spacing == 0 {
+                index.checkpoints.append(Checkpoint(byte: byte, line: event.line, timing: before, played: played, event: index.events))
+                if Task.isCancelled { break }
+                progress?(reader.size > 0 ? Double(reader.position) / Double(reader.size) : 1)
+            }
+            index.events += 1
+            index.duration = played
+            byte = reader.position
+        }
+        return index
+    }
+
+    /// The checkpoint to start reading from to have the `history` events before `offset`.
+    public func start(before offset: Int64, history: Int) -> Checkpoint? {
+        guard !checkpoints.isEmpty else { return nil }
+        // The first checkpoint at or after the offset bounds the event number there.
+        var lo = 0, hi = checkpoints.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if checkpoints[mid].played < offset { lo = mid + 1 } else { hi = mid }
+        }
+        let eventsBefore = lo < checkpoints.count ? checkpoints[lo].event : events
+        let wanted = max(0, eventsBefore - history - ReplayIndex.spacing)
+        return checkpoints.last { $0.event <= wanted } ?? checkpoints[0]
+    }
+}
+
+/// A recording played as a scheduled source: read as it plays (never loaded whole), with
+/// the replay timing rules applied to offsets, from `from` on, starting over at the end
+/// when `loop` is set.
+public struct ReplaySource: HeadlineSource {
+    public typealias Element = [Arrival]
+    public typealias Failure = any Error
+
+    public let name: String
+    public let path: String
+    public let idleLimit: Int64?
+    public let from: Int64
+    public let loop: Bool
+    public let strict: Bool
+    public let batchSize: Int
+    /// Where to start reading (a checkpoint), if not at the beginning.
+    public let checkpoint: ReplayIndex.Checkpoint?
+    /// Reports the reader's counts as it goes (malformed lines, truncated end).
+    public let report: (@Sendable (ReplayReport) -> Void)?
+
+    public init(path: String, name: String = "replay", idleLimit: Int64? = nil, from: Int64 = 0, loop: Bool = false,
+                strict: Bool = false, batchSize: Int = 256, checkpoint: ReplayIndex.Checkpoint? = nil,
+                report: (@Sendable (ReplayReport) -> Void)? = nil) {
+        self.path = path
+        self.name = name
+        self.idleLimit = idleLimit
+        self.from = from
+        self.loop = loop
+        self.strict = strict
+        self.batchSize = Swift.max(1, batchSize)
+        self.checkpoint = checkpoint
+        self.report = report
+    }
+
+    public func makeAsyncIterator() -> Iterator { Iterator(source: self) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        public typealias Element = [Arrival]
+        public typealias Failure = any Error
+        let source: ReplaySource
+        var reader: RecordingReader?
+        var timing: ReplayTiming
+        /// Played offset added for each round of `--loop`.
+        var roundBase: Int64 = 0
+        var finished = false
+
+        init(source: ReplaySource) {
+            self.source = source
+            timing = source.checkpoint?.timing ?? ReplayTiming(idleLimit: source.idleLimit)
+        }
+
+        public mutating func next() async throws -> [Arrival]? {
+            if finished { return nil }
+            if reader == nil {
+                let r = try RecordingReader(path: source.path, strict: source.strict)
+                if let checkpoint = source.checkpoint { r.rewind(toByte: checkpoint.byte, line: checkpoint.line) }
+                reader = r
+            }
+            let reader = reader!
+            var batch: [Arrival] = []
+            batch.reserveCapacity(source.batchSize)
+            while batch.count < source.batchSize {
+                try Task.checkCancellation()
+                guard let event = try reader.next() else {
+                    source.report?(ReplayReport(reader))
+                    if source.loop && timing.lastPlayed > 0 {
+                        // Start over: the next round follows on after the last event.
+                        roundBase += timing.lastPlayed + 1000
+                        timing = ReplayTiming(idleLimit: source.idleLimit)
+                        reader.rewind()
+                        if !batch.isEmpty { return batch }
+                        continue
+                    }
+                    finished = true
+                    return batch.isEmpty ? nil : batch
+                }
+                let played = roundBase + timing.play(event.arrival.offset)
+                if played < source.from { continue }
+                var arrival = event.arrival
+                arrival.offset = played
+                batch.append(arrival)
+            }
+            if reader.malformed > 0 { source.report?(ReplayReport(reader)) }
+            return batch
+        }
+    }
+}
+
+/// What the reader met on the way: skipped lines and an incomplete end.
+public struct ReplayReport: Sendable, Equatable {
+    public var malformed: Int
+    public var firstProblems: [LineProblem]
+    public var truncatedLastLine: LineProblem?
+
+    init(_ reader: RecordingReader) {
+        malformed = reader.malformed
+        firstProblems = Array(reader.problems.prefix(10))
+        truncatedLastLine = reader.truncatedLastLine
+    }
+}
