@@ -1,0 +1,518 @@
+import Foundation
+
+/// How to read times in imported data.
+public enum TimeFormat: Sendable, Equatable {
+    /// ISO 8601, with or without a zone (without one: UTC).
+    case iso8601
+    /// Seconds since 1970 (fractions allowed).
+    case epoch
+    /// Milliseconds since 1970.
+    case epochMilliseconds
+    /// A strftime-style pattern: %Y %y %m %d %H %I %M %S %f %p %b %B %z %%, other text literal.
+    case pattern(String)
+    /// Try ISO 8601, then a number (seconds, or milliseconds when it is that large).
+    case automatic
+
+    public init(_ text: String) {
+        switch text.lowercased() {
+        case "iso8601", "iso": self = .iso8601
+        case "epoch", "unix", "epoch-s": self = .epoch
+        case "epoch-ms", "epoch_ms", "ms": self = .epochMilliseconds
+        case "auto": self = .automatic
+        default: self = .pattern(text)
+        }
+    }
+
+    /// The time in `text`, or nil.
+    public func parse(_ text: String) -> Timestamp? {
+        let s = text.trimmingCharacters(in: .whitespaces)
+        switch self {
+        case .iso8601: return ISOTime.parse(s)
+        case .epoch:
+            guard let v = Double(s), v.isFinite else { return nil }
+            return Timestamp(seconds: v)
+        case .epochMilliseconds:
+            guard let v = Double(s), v.isFinite else { return nil }
+            return Timestamp(milliseconds: Int64(v.rounded()))
+        case .pattern(let pattern): return TimeFormat.parse(s, pattern: pattern)
+        case .automatic:
+            if let t = ISOTime.parse(s) { return t }
+            guard let v = Double(s), v.isFinite else { return nil }
+            return abs(v) >= 1e11 ? Timestamp(milliseconds: Int64(v.rounded())) : Timestamp(seconds: v)
+        }
+    }
+
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    static func parse(_ text: String, pattern: String) -> Timestamp? {
+        let s = Array(text.utf8)
+        let p = Array(pattern.utf8)
+        var i = 0, k = 0
+        var year: Int64 = 1970, month: Int64 = 1, day: Int64 = 1, hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0
+        var millis: Int64 = 0, offset: Int64 = 0
+        var pm: Bool?
+        func number(_ maxDigits: Int) -> Int64? {
+            var v: Int64 = 0, n = 0
+            while n < maxDigits, i < s.count, s[i] >= 0x30, s[i] <= 0x39 {
+                v = v * 10 + Int64(s[i] - 0x30)
+                i += 1
+                n += 1
+            }
+            return n > 0 ? v : nil
+        }
+        while k < p.count {
+            let c = p[k]
+            if c == 0x25, k + 1 < p.count {  // %
+                let d = p[k + 1]
+                k += 2
+                switch d {
+                case UInt8(ascii: "Y"): guard let v = number(4) else { return nil }; year = v
+                case UInt8(ascii: "y"): guard let v = number(2) else { return nil }; year = v < 69 ? 2000 + v : 1900 + v
+                case UInt8(ascii: "m"): guard let v = number(2), (1...12).contains(v) else { return nil }; month = v
+                case UInt8(ascii: "d"), UInt8(ascii: "e"):
+                    while i < s.count && s[i] == 0x20 { i += 1 }
+                    guard let v = number(2), (1...31).contains(v) else { return nil }; day = v
+                case UInt8(ascii: "H"), UInt8(ascii: "I"): guard let v = number(2), v < 24 else { return nil }; hour = v
+                case UInt8(ascii: "M"): guard let v = number(2), v < 60 else { return nil }; minute = v
+                case UInt8(ascii: "S"): guard let v = number(2), v < 61 else { return nil }; second = min(v, 59)
+                case UInt8(ascii: "f"):
+                    var scale: Int64 = 100
+                    guard i < s.count, s[i] >= 0x30, s[i] <= 0x39 else { return nil }
+                    while i < s.count, s[i] >= 0x30, s[i] <= 0x39 {
+                        millis += Int64(s[i] - 0x30) * scale
+                        scale /= 10
+                        i += 1
+                    }
+                case UInt8(ascii: "p"):
+                    guard i + 2 <= s.count else { return nil }
+                    let word = String(decoding: s[i..<(i + 2)], as: UTF8.self).lowercased()
+                    guard word == "am" || word == "pm" else { return nil }
+                    pm = word == "pm"
+                    i += 2
+                case UInt8(ascii: "b"), UInt8(ascii: "B"):
+                    var j = i
+                    while j < s.count, (0x41...0x5A).contains(s[j]) || (0x61...0x7A).contains(s[j]) { j += 1 }
+                    let word = String(decoding: s[i..<j], as: UTF8.self).lowercased()
+                    guard word.count >= 3, let m = months.firstIndex(of: String(word.prefix(3))) else { return nil }
+                    month = Int64(m + 1)
+                    i = j
+                case UInt8(ascii: "z"):
+                    if i < s.count && (s[i] == 0x5A || s[i] == 0x7A) { i += 1; offset = 0; break }
+                    guard i < s.count, s[i] == 0x2B || s[i] == 0x2D else { return nil }
+                    let sign: Int64 = s[i] == 0x2D ? -1 : 1
+                    i += 1
+                    guard let hh = number(2) else { return nil }
+                    if i < s.count && s[i] == 0x3A { i += 1 }
+                    let mm = number(2) ?? 0
+                    offset = sign * (hh * 3600 + mm * 60)
+                case 0x25:
+                    guard i < s.count, s[i] == 0x25 else { return nil }
+                    i += 1
+                default:
+                    return nil  // an unknown directive
+                }
+                continue
+            }
+            if c == 0x20 {
+                // Any run of spaces matches any run of spaces.
+                while i < s.count && s[i] == 0x20 { i += 1 }
+                k += 1
+                continue
+            }
+            guard i < s.count, s[i] == c else { return nil }
+            i += 1
+            k += 1
+        }
+        guard i == s.count else { return nil }
+        if let pm {
+            guard (1...12).contains(hour) else { return nil }
+            hour = hour % 12 + (pm ? 12 : 0)
+        }
+        let seconds = ISOTime.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Timestamp(milliseconds: seconds * 1000 + millis)
+    }
+}
+
+/// Which column (CSV) or field (JSON Lines) holds a value: by name, or 1-based number.
+public enum FieldSpec: Sendable, Equatable, CustomStringConvertible {
+    case name(String)
+    case column(Int)
+
+    public init(_ text: String) {
+        if let n = Int(text), n >= 1 { self = .column(n) } else { self = .name(text) }
+    }
+
+    public var description: String {
+        switch self {
+        case .name(let n): return "'\(n)'"
+        case .column(let c): return "column \(c)"
+        }
+    }
+}
+
+public enum ImportFormat: String, Sendable {
+    case csv, jsonl
+
+    /// By the file's extension: .csv/.txt -> CSV; .jsonl/.ndjson/.json -> JSON Lines.
+    public static func guess(_ path: String) -> ImportFormat? {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "csv", "txt": return .csv
+        case "jsonl", "ndjson", "json": return .jsonl
+        default: return nil
+        }
+    }
+}
+
+/// What to import, and how.
+public struct ImportOptions: Sendable {
+    public var input: String
+    public var output: String
+    public var format: ImportFormat
+    public var title: FieldSpec?
+    public var time: FieldSpec?
+    public var source: FieldSpec?
+    public var id: FieldSpec?
+    public var url: FieldSpec?
+    public var summary: FieldSpec?
+    public var header = true
+    public var timeFormat: TimeFormat = .automatic
+    public var rename: [String: String] = [:]
+    public var only: Set<String>?
+    /// Spacing between events when there is no time field (milliseconds).
+    public var interval: Int64?
+    public var strict = false
+    public var overwrite = false
+    /// Rows sorted in memory at a time; more spill to sorted runs on disk.
+    public var runSize = 200_000
+
+    public init(input: String, output: String, format: ImportFormat) {
+        self.input = input
+        self.output = output
+        self.format = format
+    }
+}
+
+/// What an import did.
+public struct ImportSummary: Sendable {
+    public var imported = 0
+    public var skipped = 0
+    /// Rows left out by `--only`.
+    public var filteredOut = 0
+    public var problems: [LineProblem] = []
+    public var started: Timestamp?
+    public var duration: Int64 = 0
+}
+
+/// An import that cannot go on: a usage problem (exit 64), an unreadable input (66), a
+/// malformed row under `--strict` (65), or an output that cannot be written (73).
+public enum ImportError: Error, CustomStringConvertible {
+    case usage(String)
+    case input(FileError)
+    case malformed(LineProblem)
+    case output(FileError)
+
+    public var description: String {
+        switch self {
+        case .usage(let s): return s
+        case .input(let e), .output(let e): return e.description
+        case .malformed(let p): return p.description
+        }
+    }
+}
+
+/// Converts headline data into a recording. Rows are read as they come (CSV or JSON
+/// Lines), mapped to headlines, and sorted by time (the original order breaks ties) with
+/// bounded memory: up to `runSize` rows are sorted in memory; beyond that, sorted runs go
+/// to temporary files and are merged.
+public struct Importer {
+    public let options: ImportOptions
+    /// Called now and then with (rows read, fraction of the input read).
+    public var progress: ((Int, Double) -> Void)?
+
+    public init(options: ImportOptions, progress: ((Int, Double) -> Void)? = nil) {
+        self.options = options
+        self.progress = progress
+    }
+
+    static let titleNames = ["title", "headline", "name", "text"]
+    static let timeNames = ["time", "published", "published_at", "publishedat", "date", "datetime", "timestamp", "pubdate", "created_at"]
+    static let sourceNames = ["source", "category", "section", "feed", "topic"]
+    static let idNames = ["id", "guid", "uuid"]
+    static let urlNames = ["url", "link"]
+    static let summaryNames = ["summary", "description", "short_description", "abstract"]
+
+    /// One row mapped to a headline, with its time (or nil) and original position.
+    struct Row {
+        var time: Int64
+        var index: Int
+        var headline: Headline
+    }
+
+    public func run() throws(ImportError) -> ImportSummary {
+        var summary = ImportSummary()
+        var rows: [Row] = []
+        var runs: [String] = []
+        let tempDir = URL(fileURLWithPath: options.output).deletingLastPathComponent().path
+        defer { for run in runs { unlink(run) } }
+        var index = 0
+        var sources: [String] = []
+        var sourceSet: Set<String> = []
+        let importTime = Timestamp(seconds: Date().timeIntervalSince1970)
+
+        func handle(_ problem: LineProblem) throws(ImportError) {
+            if options.strict { throw .malformed(problem) }
+            summary.skipped += 1
+            if summary.problems.count < 100 { summary.problems.append(problem) }
+        }
+
+        // Maps a row's values (looked up by `value`) to a headline, or a reason it cannot be one.
+        func make(line: Int, _ value: (FieldSpec) -> String?, resolve: (FieldSpec?, [String]) -> FieldSpec?) throws(ImportError) -> Row? {
+            guard let titleSpec = resolve(options.title, Importer.titleNames) else { throw .usage("no title field found in \(options.input): name it with --title") }
+            guard let title = value(titleSpec)?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty else {
+                try handle(LineProblem(path: options.input, line: line, reason: "missing title (\(titleSpec))"))
+                return nil
+            }
+            var time: Int64
+            if let spec = resolve(options.time, options.interval == nil ? Importer.timeNames : []) {
+                guard let text = value(spec), !text.isEmpty else {
+                    try handle(LineProblem(path: options.input, line: line, reason: "missing time (\(spec))"))
+                    return nil
+                }
+                guard let t = options.timeFormat.parse(text) else {
+                    try handle(LineProblem(path: options.input, line: line, reason: "cannot read the time '\(text.prefix(40))' (\(spec)) as \(timeFormatName)"))
+                    return nil
+                }
+                time = t.milliseconds
+            } else if let interval = options.interval {
+                time = importTime.milliseconds + Int64(index) * interval
+            } else {
+                throw .usage("no time field found in \(options.input): name it with --time, or space events evenly with --interval")
+            }
+            var source = resolve(options.source, Importer.sourceNames).flatMap(value)?.trimmingCharacters(in: .whitespaces) ?? ""
+            if source.isEmpty { source = "imported" }
+            source = options.rename[source] ?? source
+            if let only = options.only, !only.contains(source) {
+                summary.filteredOut += 1
+                return nil
+            }
+            if sourceSet.insert(source).inserted { sources.append(source) }
+            func optional(_ spec: FieldSpec?, _ names: [String]) -> String? {
+                guard let s = resolve(spec, names), let v = value(s), !v.isEmpty else { return nil }
+                return v
+            }
+            time = max(time, -62_135_596_800_000)  // year 1 at the earliest
+            let headline = Headline(
+                id: optional(options.id, Importer.idNames) ?? "\(source)-\(index + 1)", source: source, title: title,
+                published: Timestamp(milliseconds: time), outlet: nil,
+                summary: optional(options.summary, Importer.summaryNames), url: optional(options.url, Importer.urlNames))
+            return Row(time: time, index: index, headline: headline)
+        }
+
+        func add(_ row: Row) throws(ImportError) {
+            rows.append(row)
+            if rows.count >= options.runSize {
+                runs.append(try spill(&rows, into: tempDir, number: runs.count))
+            }
+        }
+
+        switch options.format {
+        case .csv:
+            let reader: CSVReader
+            do { reader = try CSVReader(path: options.input) } catch { throw .input(error) }
+            var columns: [String: Int] = [:]
+            if options.header {
+                switch reader.next() {
+                case .fields(let names, _)?:
+                    for (i, name) in names.enumerated() where columns[name.lowercased()] == nil {
+                        columns[name.trimmingCharacters(in: .whitespaces).lowercased()] = i
+                    }
+                case .problem(let p)?: throw .malformed(LineProblem(path: p.path, line: p.line, reason: "the header row: " + p.reason))
+                case nil: throw .input(FileError(path: options.input, reason: "the file has no rows"))
+                }
+            }
+            func resolve(_ spec: FieldSpec?, _ defaults: [String]) -> FieldSpec? {
+                if let spec { return spec }
+                guard options.header else { return nil }
+                for name in defaults where columns[name] != nil { return .name(name) }
+                return nil
+            }
+            // Named fields must exist in the header.
+            for spec in [options.title, options.time, options.source, options.id, options.url, options.summary] {
+                if case .name(let name)? = spec {
+                    guard options.header else { throw .usage("--no-header: name fields by column number, not '\(name)'") }
+                    guard columns[name.lowercased()] != nil else {
+                        throw .usage("no column '\(name)' in \(options.input) (columns: \(columns.sorted { $0.value < $1.value }.map(\.key).joined(separator: ", ")))")
+                    }
+                }
+            }
+            while let record = reader.next() {
+                switch record {
+                case .problem(let p): try handle(p)
+                case .fields(let fields, let line):
+                    let value: (FieldSpec) -> String? = { spec in
+                        switch spec {
+                        case .column(let c): return c <= fields.count ? fields[c - 1] : nil
+                        case .name(let n): return columns[n.lowercased()].flatMap { $0 < fields.count ? fields[$0] : nil }
+                        }
+                    }
+                    if let row = try make(line: line, value, resolve: resolve) { try add(row) }
+                    index += 1
+                    if index % 10_000 == 0 { progress?(index, Double(reader.position) / Double(max(1, reader.size))) }
+                }
+            }
+        case .jsonl:
+            let lines: LineReader
+            do { lines = try LineReader(path: options.input) } catch { throw .input(error) }
+            for spec in [options.title, options.time, options.source, options.id, options.url, options.summary] {
+                if case .column? = spec { throw .usage("JSON Lines fields are named, not numbered") }
+            }
+            var seenKeys: Set<String> = []
+            func resolve(_ spec: FieldSpec?, _ defaults: [String]) -> FieldSpec? {
+                if let spec { return spec }
+                for name in defaults where seenKeys.contains(name) { return .name(name) }
+                return defaults.first.map { .name($0) }
+            }
+            while let line = lines.next() {
+                let number = lines.lineNumber
+                switch line {
+                case .tooLong(let length):
+                    try handle(LineProblem(path: options.input, line: number, reason: "line is \(length) bytes, over the 1 MiB limit"))
+                case .text(let bytes, _):
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                    var values: [String: String] = [:]
+                    do {
+                        values = try Importer.jsonFields(bytes)
+                    } catch {
+                        try handle(LineProblem(path: options.input, line: number, reason: error.description))
+                        continue
+                    }
+                    if index == 0 { seenKeys = Set(values.keys) }
+                    let value: (FieldSpec) -> String? = { spec in
+                        if case .name(let n) = spec { return values[n] ?? values[n.lowercased()] }
+                        return nil
+                    }
+                    if let row = try make(line: number, value, resolve: resolve) { try add(row) }
+                    index += 1
+                    if index % 10_000 == 0 { progress?(index, Double(lines.position) / Double(max(1, lines.size))) }
+                }
+            }
+        }
+        progress?(index, 1)
+        try write(&rows, runs: runs, sources: sources, summary: &summary)
+        return summary
+    }
+
+    private var timeFormatName: String {
+        switch options.timeFormat {
+        case .iso8601: return "ISO 8601"
+        case .epoch: return "epoch seconds"
+        case .epochMilliseconds: return "epoch milliseconds"
+        case .pattern(let p): return "'\(p)'"
+        case .automatic: return "ISO 8601 or epoch (set --time-format)"
+        }
+    }
+
+    /// A JSON object's top-level fields as text (strings as they are, numbers as written,
+    /// booleans as true/false); nested values are skipped.
+    static func jsonFields(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [String: String] {
+        var scanner = JSONScanner(bytes)
+        var values: [String: String] = [:]
+        try scanner.object { (s: inout JSONScanner, key) throws(JSONError) in
+            let name = s.keyText(key)
+            switch s.peek() {
+            case 0x22?: values[name] = try s.string()
+            case let b? where b == 0x2D || (0x30...0x39).contains(b):
+                let start = s.position
+                _ = try s.number()
+                values[name] = String(decoding: UnsafeBufferPointer(rebasing: s.bytes[start..<s.position]), as: UTF8.self)
+            case 0x74?: try s.literal("true"); values[name] = "true"
+            case 0x66?: try s.literal("false"); values[name] = "false"
+            default: try s.skipValue()  // null, objects and arrays carry no field we map
+            }
+        }
+        try scanner.expectEnd()
+        return values
+    }
+
+    /// Sorts `rows` by time (stable: original order breaks ties) and writes them to a
+    /// temporary run file, in the recording's event format with absolute times.
+    private func spill(_ rows: inout [Row], into directory: String, number: Int) throws(ImportError) -> String {
+        rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
+        let path = "\(directory)/.newsdesk-import-\(getpid())-\(number).tmp"
+        let writer: RecordingWriter
+        do {
+            writer = try RecordingWriter(path: path, header: RecordingHeader(started: Timestamp(milliseconds: 0), sources: []), overwrite: true)
+            try writer.write(rows.map { Arrival(offset: $0.time, headline: $0.headline) })
+            try writer.close()
+        } catch {
+            throw .output(error)
+        }
+        rows.removeAll(keepingCapacity: true)
+        return path
+    }
+
+    /// Writes the recording: the rows in memory (sorted) merged with the sorted runs.
+    private func write(_ rows: inout [Row], runs: [String], sources: [String], summary: inout ImportSummary) throws(ImportError) {
+        rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
+        // Runs hold earlier rows than memory; each reader yields (time, original position).
+        var readers: [RecordingReader] = []
+        do {
+            for run in runs { readers.append(try RecordingReader(path: run)) }
+        } catch {
+            throw .output(FileError(path: runs.first ?? "", reason: "cannot read back a sorted run: \(error)"))
+        }
+        var heads: [Arrival?] = readers.map { (try? $0.next())?.arrival }
+        var memory = 0
+        // The earliest time decides the recording's start.
+        var first: Int64? = rows.first?.time
+        for head in heads { if let t = head?.offset { first = min(first ?? t, t) } }
+        let started = Timestamp(milliseconds: first ?? Timestamp(seconds: Date().timeIntervalSince1970).milliseconds)
+        let writer: RecordingWriter
+        do {
+            writer = try RecordingWriter(
+                path: options.output,
+                header: RecordingHeader(started: started, sources: sources, origin: URL(fileURLWithPath: options.input).lastPathComponent),
+                overwrite: options.overwrite)
+        } catch {
+            throw .output(error)
+        }
+        var batch: [Arrival] = []
+        var last = started.milliseconds
+        while true {
+            // Pick the earliest: runs come from earlier input than memory, in run order.
+            var best = -1
+            var bestTime = Int64.max
+            for (i, head) in heads.enumerated() {
+                if let t = head?.offset, t < bestTime { best = i; bestTime = t }
+            }
+            var next: Headline
+            if memory < rows.count && rows[memory].time < bestTime {
+                next = rows[memory].headline
+                bestTime = rows[memory].time
+                memory += 1
+            } else if best >= 0 {
+                next = heads[best]!.headline
+                heads[best] = (try? readers[best].next())?.arrival
+            } else {
+                break
+            }
+            next.published = Timestamp(milliseconds: bestTime)
+            batch.append(Arrival(offset: bestTime - started.milliseconds, headline: next))
+            last = bestTime
+            if batch.count == 1024 {
+                do { try writer.write(batch) } catch { throw .output(error) }
+                summary.imported += batch.count
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        do {
+            try writer.write(batch)
+            try writer.close()
+        } catch {
+            throw .output(error)
+        }
+        summary.imported += batch.count
+        summary.started = started
+        summary.duration = last - started.milliseconds
+    }
+}
