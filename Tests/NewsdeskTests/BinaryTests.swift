@@ -141,8 +141,18 @@ struct BinaryTests {
     func helpAndVersion() async throws {
         let help = try await newsdesk("--help")
         #expect(help.status == 0)
-        for text in ["USAGE: newsdesk", "--plain", "--filter <query>", "--seed", "--speed <factor|max>", "--count", "--duration"] {
+        for text in ["USAGE: newsdesk <subcommand>", "live (default)", "record", "replay", "import", "Exit status"] {
             #expect(help.stdout.contains(text), "\(text)")
+        }
+        let live = try await newsdesk("live", "--help")
+        for text in ["USAGE: newsdesk live", "--plain", "--filter <query>", "--seed", "--speed <factor|max>", "--count", "--duration", "--record <file>"] {
+            #expect(live.stdout.contains(text), "\(text)")
+        }
+        for (command, texts) in [("record", ["--out <file>", "--force"]), ("replay", ["<file>", "--idle-limit", "--loop", "--from", "--strict"]),
+                                 ("import", ["--title", "--time-format", "--rename-source", "--only", "--interval", "--no-header"])] {
+            let sub = try await newsdesk(command, "--help")
+            #expect(sub.status == 0)
+            for text in texts { #expect(sub.stdout.contains(text), "\(command): \(text)") }
         }
         let version = try await newsdesk("--version")
         #expect(version.status == 0)
