@@ -26,7 +26,8 @@ public final class ReplayClock: Clock, JumpingClock, Sendable {
     public typealias Duration = Swift.Duration
 
     private struct State {
-        var anchorReal: ContinuousClock.Instant
+        /// Base-clock time (since the base's origin) and recording time of the anchor.
+        var anchorReal: Swift.Duration
         var anchorFeed: Swift.Duration
         /// `.infinity` for `--speed max`.
         var speed: Double
@@ -35,20 +36,35 @@ public final class ReplayClock: Clock, JumpingClock, Sendable {
         var nextID: UInt64 = 0
     }
 
-    private let base = ContinuousClock()
+    /// The base clock, type-erased: its time since this clock was made, and sleeping on it.
+    private let baseNow: @Sendable () -> Swift.Duration
+    private let baseSleep: @Sendable (Swift.Duration) async throws -> Void
     private let state: Mutex<State>
 
-    public init(start: FeedInstant = FeedInstant(offset: .zero), speed: Double, paused: Bool = false) {
-        state = Mutex(State(anchorReal: ContinuousClock.now, anchorFeed: start.offset, speed: speed, paused: paused))
+    /// A replay clock on real time.
+    public convenience init(start: FeedInstant = FeedInstant(offset: .zero), speed: Double, paused: Bool = false) {
+        self.init(base: ContinuousClock(), start: start, speed: speed, paused: paused)
+    }
+
+    /// A replay clock on `base` (a test clock in tests).
+    public init<Base: Clock & Sendable>(base: Base, start: FeedInstant = FeedInstant(offset: .zero), speed: Double, paused: Bool = false)
+    where Base.Duration == Swift.Duration, Base.Instant: Sendable {
+        let origin = base.now
+        baseNow = { origin.duration(to: base.now) }
+        baseSleep = { try await base.sleep(until: origin.advanced(by: $0), tolerance: nil) }
+        state = Mutex(State(anchorReal: .zero, anchorFeed: start.offset, speed: speed, paused: paused))
     }
 
     public var minimumResolution: Swift.Duration { .milliseconds(1) }
 
-    public var now: FeedInstant { state.withLock { FeedInstant(offset: Self.now($0, ContinuousClock.now)) } }
+    public var now: FeedInstant {
+        let real = baseNow()
+        return state.withLock { FeedInstant(offset: Self.now($0, real)) }
+    }
 
-    private static func now(_ s: State, _ real: ContinuousClock.Instant) -> Swift.Duration {
+    private static func now(_ s: State, _ real: Swift.Duration) -> Swift.Duration {
         if s.paused || s.speed.isInfinite { return s.anchorFeed }
-        return s.anchorFeed + s.anchorReal.duration(to: real) * s.speed
+        return s.anchorFeed + (real - s.anchorReal) * s.speed
     }
 
     public var speed: Double { state.withLock { $0.speed } }
@@ -56,20 +72,24 @@ public final class ReplayClock: Clock, JumpingClock, Sendable {
 
     public var jumps: Bool { state.withLock { $0.speed.isInfinite && !$0.paused } }
 
+    /// The earliest time someone is waiting for (the next event's), if anyone is.
+    public var pendingDeadline: FeedInstant? {
+        state.withLock { $0.sleepers.values.map(\.deadline).min().map { FeedInstant(offset: $0) } }
+    }
+
     public func jump(to deadline: FeedInstant) {
-        let woken = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+        let real = baseNow()
+        state.withLock { s in
             if deadline.offset > s.anchorFeed { s.anchorFeed = deadline.offset }
-            s.anchorReal = ContinuousClock.now
-            return []
+            s.anchorReal = real
         }
-        woken.forEach { $0.resume() }
     }
 
     // MARK: controls
 
     /// Changes something and wakes every sleeper to re-plan.
-    private func control(_ change: (inout State, ContinuousClock.Instant) -> Void) {
-        let real = ContinuousClock.now
+    private func control(_ change: (inout State, Swift.Duration) -> Void) {
+        let real = baseNow()
         let woken = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.anchorFeed = Self.now(s, real)
             s.anchorReal = real
@@ -100,16 +120,17 @@ public final class ReplayClock: Clock, JumpingClock, Sendable {
     public func sleep(until deadline: FeedInstant, tolerance: Swift.Duration? = nil) async throws {
         while true {
             try Task.checkCancellation()
-            enum Plan { case done, wait(ContinuousClock.Instant?) }
+            enum Plan { case done, wait(Swift.Duration?) }
+            let real = baseNow()
             let plan = state.withLock { s -> Plan in
-                let now = Self.now(s, ContinuousClock.now)
+                let now = Self.now(s, real)
                 if now >= deadline.offset { return .done }
                 if s.paused { return .wait(nil) }
                 if s.speed.isInfinite {
                     s.anchorFeed = deadline.offset
                     return .done
                 }
-                return .wait(s.anchorReal.advanced(by: (deadline.offset - s.anchorFeed) / s.speed))
+                return .wait(s.anchorReal + (deadline.offset - s.anchorFeed) / s.speed)
             }
             guard case .wait(let realDeadline) = plan else { return }
             await waitForChange(until: realDeadline, deadline: deadline.offset)
@@ -117,15 +138,16 @@ public final class ReplayClock: Clock, JumpingClock, Sendable {
     }
 
     /// Suspends until a control wakes sleepers, `realDeadline` passes, or the task is cancelled.
-    private func waitForChange(until realDeadline: ContinuousClock.Instant?, deadline: Swift.Duration) async {
+    private func waitForChange(until realDeadline: Swift.Duration?, deadline: Swift.Duration) async {
         let id = state.withLock { s -> UInt64 in
             s.nextID += 1
             return s.nextID
         }
+        let sleepOnBase = baseSleep
         let timer: Task<Void, Never>? = realDeadline.map { when in
             Task { [weak self] in
-                try? await Task.sleep(until: when, clock: .continuous)
-                self?.wake(id)
+                try? await sleepOnBase(when)
+                if !Task.isCancelled { self?.wake(id) }
             }
         }
         await withTaskCancellationHandler {

@@ -22,12 +22,9 @@ public enum RelativeTime {
 /// `2026-11-21T20:24:00.123Z`: UTC, millisecond precision.
 public enum ISOTime {
     public static func format(_ t: Timestamp) -> String {
-        let (seconds, ms) = floorDivide(t.milliseconds, 1000)
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return "\(parts.tm_year + 1900)-\(pad2(parts.tm_mon + 1))-\(pad2(parts.tm_mday))T"
-            + "\(pad2(parts.tm_hour)):\(pad2(parts.tm_min)):\(pad2(parts.tm_sec)).\(pad3(Int32(ms)))Z"
+        var out: [UInt8] = []
+        append(t, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func pad2(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }

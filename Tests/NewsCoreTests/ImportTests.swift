@@ -1,0 +1,167 @@
+import Foundation
+import NewsCore
+import Testing
+
+/// Imports `text` (written to a temporary input named `name`) and reads the recording back.
+func importing(_ text: String, name: String = "in.csv", _ configure: (inout ImportOptions) -> Void = { _ in })
+    throws -> (events: [Arrival], header: RecordingHeader, summary: ImportSummary)
+{
+    let input = temporaryPath(name)
+    defer { removeTemporary(input) }
+    try writeFile(input, text)
+    let output = URL(fileURLWithPath: input).deletingLastPathComponent().appendingPathComponent("out.jsonl").path
+    var options = ImportOptions(input: input, output: output, format: ImportFormat.guess(name) ?? .csv)
+    configure(&options)
+    let summary = try Importer(options: options).run()
+    let (events, reader) = try readAll(output)
+    return (events.map(\.arrival), reader.header, summary)
+}
+
+@Suite("Import")
+struct ImportTests {
+    @Test("CSV: quoted fields with commas, doubled quotes and newlines; line numbers count the newlines")
+    func csvQuoting() throws {
+        let csv = "title,time,source\r\n"
+            + "\"Storm hits coast, thousands evacuated\",2024-03-01T14:05:00Z,world\r\n"
+            + "\"He said \"\"no\"\" to the deal\",2024-03-01T09:30:00Z,business\r\n"
+            + "\"Multi\nline\ntitle\",2024-03-01T10:00:00Z,sport\r\n"
+            + ",2024-03-01T10:00:00Z,sport\r\n"
+            + "Unquoted with a \"stray\" quote,2024-03-01T11:00:00Z,world\n"
+        let (events, header, summary) = try importing(csv)
+        #expect(events.map(\.headline.title) == ["He said \"no\" to the deal", "Multi\nline\ntitle", "Unquoted with a \"stray\" quote",
+                                                 "Storm hits coast, thousands evacuated"])
+        #expect(summary.skipped == 1)
+        #expect(summary.problems.first?.line == 7)  // the record after three lines of one record
+        #expect(summary.problems.first?.reason.contains("missing title") == true)
+        #expect(header.started == ISOTime.parse("2024-03-01T09:30:00Z"))
+        #expect(events.map(\.offset) == [0, 1_800_000, 5_400_000, 16_500_000])
+        #expect(header.sources == ["world", "business", "sport"])
+    }
+
+    @Test("an unclosed quote at the end of the file is an error for that record only")
+    func unclosedQuote() throws {
+        let (events, _, summary) = try importing("title,time\nfine,2024-01-01T00:00:00Z\n\"never closed,2024-01-01T00:00:01Z\n")
+        #expect(events.map(\.headline.title) == ["fine"])
+        #expect(summary.problems.map(\.line) == [3])
+        #expect(summary.problems[0].reason.contains("not closed"))
+    }
+
+    struct TimeCase: Sendable, CustomTestStringConvertible {
+        var format: String
+        var value: String
+        var expected: String
+        var testDescription: String { "\(format): \(value)" }
+    }
+
+    static let times: [TimeCase] = [
+        TimeCase(format: "iso8601", value: "2024-03-01T14:05:00Z", expected: "2024-03-01T14:05:00.000Z"),
+        TimeCase(format: "iso8601", value: "2024-03-01T15:05:00+01:00", expected: "2024-03-01T14:05:00.000Z"),
+        TimeCase(format: "iso8601", value: "2024-03-01 14:05:00", expected: "2024-03-01T14:05:00.000Z"),
+        TimeCase(format: "epoch", value: "1709301900", expected: "2024-03-01T14:05:00.000Z"),
+        TimeCase(format: "epoch", value: "1709301900.25", expected: "2024-03-01T14:05:00.250Z"),
+        TimeCase(format: "epoch-ms", value: "1709301900123", expected: "2024-03-01T14:05:00.123Z"),
+        TimeCase(format: "%m/%d/%Y %H:%M", value: "03/01/2024 14:05", expected: "2024-03-01T14:05:00.000Z"),
+        TimeCase(format: "%d %b %Y %I:%M %p", value: "1 Mar 2024 2:05 PM", expected: "2024-03-01T14:05:00.000Z"),
+        TimeCase(format: "%Y-%m-%d %H:%M:%S%z", value: "2024-03-01 16:05:00+0200", expected: "2024-03-01T14:05:00.000Z"),
+        TimeCase(format: "%y%m%d", value: "240301", expected: "2024-03-01T00:00:00.000Z"),
+        TimeCase(format: "auto", value: "1709301900123", expected: "2024-03-01T14:05:00.123Z"),
+        TimeCase(format: "auto", value: "2024-03-01T14:05Z", expected: "2024-03-01T14:05:00.000Z"),
+    ]
+
+    @Test("each time format", arguments: times)
+    func timeFormats(_ c: TimeCase) throws {
+        #expect(TimeFormat(c.format).parse(c.value).map(ISOTime.format) == c.expected)
+        let (events, _, summary) = try importing("title,time\nA headline,\"\(c.value)\"\n") { $0.timeFormat = TimeFormat(c.format) }
+        #expect(summary.skipped == 0)
+        #expect(events.first.map { ISOTime.format($0.headline.published) } == c.expected)
+    }
+
+    @Test("an unparseable time is reported with the line and the format")
+    func badTime() throws {
+        let (events, _, summary) = try importing("title,time\nA,03/01/2024\nB,yesterday\n") { $0.timeFormat = .pattern("%m/%d/%Y") }
+        #expect(events.count == 1)
+        #expect(summary.problems.map(\.line) == [3])
+        #expect(summary.problems[0].reason.contains("cannot read the time 'yesterday'"))
+        #expect(throws: ImportError.self) {
+            try importing("title,time\nA,03/01/2024\nB,yesterday\n") { $0.timeFormat = .pattern("%m/%d/%Y"); $0.strict = true }
+        }
+    }
+
+    @Test("fields by column number without a header; renames and --only")
+    func columnsRenamesOnly() throws {
+        let csv = "1,2024-01-01T00:00:03Z,sport,Goal!,https://x/1\n2,2024-01-01T00:00:01Z,sci_tech,Chip,https://x/2\n3,2024-01-01T00:00:02Z,gossip,Gossip,\n"
+        let (events, _, summary) = try importing(csv) {
+            $0.header = false
+            $0.id = .column(1)
+            $0.time = .column(2)
+            $0.source = .column(3)
+            $0.title = .column(4)
+            $0.url = .column(5)
+            $0.rename = ["sport": "sports", "sci_tech": "tech"]
+            $0.only = ["tech", "sports"]
+        }
+        #expect(events.map(\.headline.title) == ["Chip", "Goal!"])
+        #expect(events.map(\.headline.source) == ["tech", "sports"])
+        #expect(events.map(\.headline.id) == ["2", "1"])
+        #expect(events.map(\.headline.url) == ["https://x/2", "https://x/1"])
+        #expect(summary.filteredOut == 1)
+    }
+
+    @Test("JSON Lines input, by field names, with bad lines reported")
+    func jsonLines() throws {
+        let jsonl = #"{"headline":"Rates cut","category":"business","date":1709301900,"link":"https://x"}"# + "\n"
+            + #"{"headline":"Broken","category":"# + "\n"
+            + #"{"headline":"Storm","category":"world","date":1709301800,"extra":{"a":[1]}}"# + "\n"
+        let (events, _, summary) = try importing(jsonl, name: "in.jsonl") {
+            $0.title = .name("headline")
+            $0.source = .name("category")
+            $0.time = .name("date")
+            $0.url = .name("link")
+            $0.timeFormat = .epoch
+        }
+        #expect(events.map(\.headline.title) == ["Storm", "Rates cut"])
+        #expect(events[1].headline.url == "https://x")
+        #expect(summary.problems.map(\.line) == [2])
+    }
+
+    @Test("without a time field, --interval spaces events evenly in input order")
+    func interval() throws {
+        let (events, _, _) = try importing("title\nfirst\nsecond\nthird\n") { $0.interval = 2000 }
+        #expect(events.map(\.offset) == [0, 2000, 4000])
+        #expect(events.map(\.headline.title) == ["first", "second", "third"])
+    }
+
+    @Test("sorting by time with bounded memory (sorted runs on disk) gives the same as in memory; ties keep input order")
+    func externalSort() throws {
+        var csv = "title,time\n"
+        for i in 0..<500 {
+            csv += "row \(i),\(ISOTime.format(Timestamp(milliseconds: Int64((i * 7919) % 101) * 1000)))\n"
+        }
+        let inMemory = try importing(csv).events
+        let spilled = try importing(csv) { $0.runSize = 37 }.events
+        #expect(spilled == inMemory)
+        #expect(inMemory.count == 500)
+        #expect(inMemory.map(\.offset) == inMemory.map(\.offset).sorted())
+        // Equal times: the original order.
+        for pair in zip(inMemory, inMemory.dropFirst()) where pair.0.offset == pair.1.offset {
+            let a = Int(pair.0.headline.title.dropFirst(4))!, b = Int(pair.1.headline.title.dropFirst(4))!
+            #expect(a < b)
+        }
+        // No temporary runs are left behind (they go next to the output).
+        let input = temporaryPath("in.csv")
+        defer { removeTemporary(input) }
+        try writeFile(input, csv)
+        let dir = URL(fileURLWithPath: input).deletingLastPathComponent()
+        var options = ImportOptions(input: input, output: dir.appendingPathComponent("out.jsonl").path, format: .csv)
+        options.runSize = 37
+        #expect(try Importer(options: options).run().imported == 500)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["in.csv", "out.jsonl"])
+    }
+
+    @Test("usage problems: an unknown column, no title, no time")
+    func usage() throws {
+        #expect(throws: ImportError.self) { try importing("title,time\nA,2024-01-01\n") { $0.title = .name("headline") } }
+        #expect(throws: ImportError.self) { try importing("name,when\nA,2024-01-01\n") { $0.title = .name("name") } }
+        #expect(throws: ImportError.self) { try importing("words,time\nA,2024-01-01\n") }
+    }
+}

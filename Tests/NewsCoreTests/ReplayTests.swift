@@ -1,0 +1,160 @@
+import Clocks
+import Foundation
+import NewsCore
+import Synchronization
+import Testing
+
+/// A recording with events at `offsets` (titles "e0", "e1", ...).
+func makeRecording(_ offsets: [Int64]) throws -> String {
+    let path = temporaryPath()
+    let writer = try RecordingWriter(path: path, header: RecordingHeader(started: testStart, sources: ["tech"]))
+    try writer.write(offsets.enumerated().map { i, offset in
+        Arrival(offset: offset, headline: Headline(id: "e\(i)", source: "tech", title: "e\(i)", published: testStart.adding(milliseconds: offset)))
+    })
+    try writer.close()
+    return path
+}
+
+/// Collects what a feed releases, with the clock's time (recording ms) at release.
+final class Releases: Sendable {
+    let items = Mutex<[(title: String, offset: Int64, at: Int64)]>([])
+    var count: Int { items.withLock { $0.count } }
+    var titles: [String] { items.withLock { $0.map(\.title) } }
+    var times: [Int64] { items.withLock { $0.map(\.at) } }
+}
+
+func play(_ source: ReplaySource, on clock: ReplayClock, into releases: Releases) -> Task<Void, any Error> {
+    Task {
+        try await withMergedFeed(sources: [source], clock: clock, start: FeedInstant(offset: .zero)) { feed in
+            for try await event in feed {
+                guard case .headlines(let batch) = event else { continue }
+                let now = clock.now.offset.milliseconds
+                releases.items.withLock { $0 += batch.map { ($0.headline.title, $0.offset, now) } }
+            }
+        }
+    }
+}
+
+@Suite("Replay timing", .timeLimit(.minutes(1)))
+struct ReplayTests {
+    @Test("played offsets: gaps capped by the idle limit; offsets that go backwards keep file order and wait zero")
+    func timingRules() {
+        var plain = ReplayTiming()
+        #expect([1000, 500, 1500, 1500, 90_000].map { plain.play($0) } == [1000, 1000, 1500, 1500, 90_000])
+        var capped = ReplayTiming(idleLimit: 2000)
+        #expect([1000, 500, 1500, 60_000, 61_000, 86_400_000].map { capped.play($0) } == [1000, 1000, 1500, 3500, 4500, 6500])
+    }
+
+    @Test("speed divides the recorded gaps, against one start instant")
+    func speed() async throws {
+        let path = try makeRecording([1000, 2000, 4000])
+        defer { removeTemporary(path) }
+        let base = TestClock()
+        let clock = ReplayClock(base: base, speed: 2)
+        let releases = Releases()
+        let task = play(ReplaySource(path: path), on: clock, into: releases)
+        try await waitForSleeper(base)
+        await base.advance(by: .milliseconds(499))
+        #expect(releases.count == 0)
+        await base.advance(by: .milliseconds(1))
+        try await waitUntil { releases.count == 1 }
+        try await waitForSleeper(base)
+        await base.advance(by: .milliseconds(500))  // recording time 2000
+        try await waitUntil { releases.count == 2 }
+        try await waitForSleeper(base)
+        await base.advance(by: .milliseconds(1000))  // 4000
+        try await waitUntil { releases.count == 3 }
+        try await task.value
+        #expect(releases.times == [1000, 2000, 4000])
+    }
+
+    @Test("pause shifts the anchor (nothing is skipped); step plays one event while paused")
+    func pauseAndStep() async throws {
+        let path = try makeRecording([1000, 2000, 3000, 4000])
+        defer { removeTemporary(path) }
+        let base = TestClock()
+        let clock = ReplayClock(base: base, speed: 1)
+        let releases = Releases()
+        let task = play(ReplaySource(path: path), on: clock, into: releases)
+        try await waitForSleeper(base)
+        await base.advance(by: .milliseconds(1000))
+        try await waitUntil { releases.count == 1 }
+        clock.pause()
+        await base.advance(by: .seconds(60))
+        #expect(releases.count == 1)
+        #expect(clock.now.offset == .milliseconds(1000))
+        // Step: the next event, without time passing on the base clock.
+        try await waitUntil { clock.pendingDeadline == FeedInstant(offset: .milliseconds(2000)) }
+        clock.step()
+        try await waitUntil { releases.count == 2 }
+        #expect(releases.titles == ["e0", "e1"])
+        #expect(clock.isPaused && clock.now.offset == .milliseconds(2000))
+        clock.resume()
+        try await waitForSleeper(base)
+        await base.advance(by: .milliseconds(999))
+        #expect(releases.count == 2)
+        await base.advance(by: .milliseconds(1))
+        try await waitUntil { releases.count == 3 }
+        // A new speed mid-way: the rest is re-planned from now.
+        clock.setSpeed(4)
+        try await waitForSleeper(base)
+        await base.advance(by: .milliseconds(250))
+        try await waitUntil { releases.count == 4 }
+        try await task.value
+        #expect(releases.times == [1000, 2000, 3000, 4000])
+    }
+
+    @Test("seeking the clock forward releases what is now due; a source can start later (--from)")
+    func seekAndFrom() async throws {
+        let path = try makeRecording([1000, 2000, 60_000, 61_000])
+        defer { removeTemporary(path) }
+        let base = TestClock()
+        let clock = ReplayClock(base: base, start: FeedInstant(offset: .milliseconds(30_000)), speed: 1)
+        let releases = Releases()
+        let task = play(ReplaySource(path: path, from: 30_000), on: clock, into: releases)
+        try await waitForSleeper(base)
+        clock.set(to: FeedInstant(offset: .milliseconds(60_500)))
+        try await waitUntil { releases.count == 1 }
+        #expect(releases.titles == ["e2"])
+        try await waitForSleeper(base)
+        await base.advance(by: .milliseconds(500))
+        try await task.value
+        #expect(releases.titles == ["e2", "e3"])
+    }
+
+    @Test("--speed max plays the same timeline without waiting; --loop starts over after the end")
+    func maxSpeedAndLoop() async throws {
+        let path = try makeRecording([1000, 500, 1500])
+        defer { removeTemporary(path) }
+        let out = try await collect([ReplaySource(path: path)], clock: VirtualClock())
+        #expect(out.arrivals.map(\.offset) == [1000, 1000, 1500])
+        #expect(out.arrivals.map(\.headline.title) == ["e0", "e1", "e2"])
+        let looped = try await collect([ReplaySource(path: path, loop: true)], clock: VirtualClock(), limit: 7)
+        #expect(looped.arrivals.prefix(7).map(\.headline.title) == ["e0", "e1", "e2", "e0", "e1", "e2", "e0"])
+        #expect(looped.arrivals.prefix(7).map(\.offset) == [1000, 1000, 1500, 3500, 3500, 4000, 6000])
+        // A replay clock at max jumps like the virtual clock.
+        let replayClock = ReplayClock(speed: .infinity)
+        let fast = try await collect([ReplaySource(path: path)], clock: replayClock, start: FeedInstant(offset: .zero))
+        #expect(fast.arrivals == out.arrivals)
+        #expect(replayClock.now.offset == .milliseconds(1500))
+    }
+
+    @Test("the index: duration, and checkpoints to seek from")
+    func index() throws {
+        let offsets = (0..<10_000).map { Int64($0) * 100 }
+        let path = try makeRecording(offsets)
+        defer { removeTemporary(path) }
+        let index = try ReplayIndex.build(path: path, idleLimit: nil)
+        #expect(index.events == 10_000)
+        #expect(index.duration == 999_900)
+        #expect(index.checkpoints.count == 3)
+        // For 1,000 events of history before 900 s: start at or before event 8,000.
+        let start = try #require(index.start(before: 900_000, history: 1000))
+        #expect(start.event <= 8000)
+        let reader = try RecordingReader(path: path)
+        reader.rewind(toByte: start.byte, line: start.line)
+        #expect(try reader.next()?.arrival.headline.title == "e\(start.event)")
+        let capped = try ReplayIndex.build(path: path, idleLimit: 50)
+        #expect(capped.duration == 9999 * 50)
+    }
+}
