@@ -21,7 +21,7 @@ struct RunResult {
 /// Runs a command with a time limit (a run that outlives it is killed and fails the
 /// test). With `interruptAfter`, SIGINT is sent that long after the start.
 func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-         timeout: Duration = .seconds(60), interruptAfter: Duration? = nil,
+         timeout: Duration = .seconds(60), interruptAfter: Duration? = nil, signal: Int32 = SIGINT,
          sourceLocation: SourceLocation = #_sourceLocation) async throws -> RunResult {
     var env: [Environment.Key: String?] = ["TZ": "UTC", "NO_COLOR": nil]
     for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
@@ -33,7 +33,7 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
             ) { execution in
                 if let interruptAfter {
                     try await Task.sleep(for: interruptAfter)
-                    try execution.send(signal: .interrupt)
+                    try execution.send(signal: Signal(rawValue: signal))
                 }
             }
             let status: Int32

@@ -1,0 +1,156 @@
+import Foundation
+import NewsCore
+import Testing
+
+/// A fresh folder for a test's files.
+func scratchFolder() -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-bin-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Suite("Recording, replaying and importing with the binary", .timeLimit(.minutes(2)))
+struct RecordReplayBinaryTests {
+    let start = "2026-01-01T09:00:00Z"
+
+    @Test("a seeded live run recorded, then replayed --plain --speed max, prints exactly the live lines")
+    func roundTrip() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("seed5.jsonl").path
+        let record = try await newsdesk("record", "--out", file, "--seed", "5", "--speed", "max", "--count", "300", "--start-time", start)
+        #expect(record.status == 0)
+        let replay = try await newsdesk("replay", file, "--plain", "--speed", "max")
+        let live = try await newsdesk("--plain", "--seed", "5", "--speed", "max", "--count", "300", "--start-time", start)
+        #expect(replay.status == 0 && replay.stderr == "")
+        #expect(replay.lines.count == 300)
+        #expect(replay.lines == live.lines)
+        // The header says where it came from.
+        let header = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")[0]
+        #expect(header == #"{"format":"newsdesk-recording","version":1,"started":"2026-01-01T09:00:00.000Z","seed":5,"sources":["tech","sports","world"]}"#)
+    }
+
+    @Test("--record keeps every merged headline, whatever the filter shows")
+    func recordWhileFiltering() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("all.jsonl").path
+        let shown = try await newsdesk("--plain", "--seed", "8", "--speed", "max", "--count", "15", "--filter", "breaking",
+                                       "--start-time", start, "--record", file)
+        #expect(shown.status == 0 && shown.lines.count == 15)
+        let all = try await newsdesk("replay", file, "--plain", "--speed", "max")
+        #expect(all.lines.count > 100)  // about one headline in sixteen says "Breaking"
+        let filtered = try await newsdesk("replay", file, "--plain", "--speed", "max", "--filter", "breaking")
+        #expect(Array(filtered.lines.prefix(15)) == shown.lines)
+    }
+
+    @Test("after kill -9 every whole line survives and the replay accepts the file")
+    func killNine() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("killed.jsonl").path
+        let killed = try await run(newsdeskBinary, ["record", "--out", file, "--speed", "40", "--seed", "3"],
+                                   interruptAfter: .milliseconds(1500), signal: SIGKILL)
+        #expect(killed.status == 128 + SIGKILL)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count > 10)
+        let replay = try await newsdesk("replay", file, "--plain", "--speed", "max", "--strict")
+        #expect(replay.status == 0)
+        #expect(replay.lines.count == lines.count - 1 - (text.hasSuffix("\n") ? 0 : 1))
+        // A line cut short (as a kill in mid-write would leave) is a warning, not an error.
+        try (text + #"{"offset":999999,"id":"x","sou"#).write(toFile: file, atomically: true, encoding: .utf8)
+        let cut = try await newsdesk("replay", file, "--plain", "--speed", "max", "--strict")
+        #expect(cut.status == 0)
+        #expect(cut.lines.count == replay.lines.count)
+        #expect(cut.stderr.contains("warning:") && cut.stderr.contains("the last line is incomplete"))
+    }
+
+    @Test("SIGTERM ends a recording with the file complete", arguments: [SIGTERM, SIGINT, SIGHUP])
+    func signalledRecording(_ sig: Int32) async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("stopped.jsonl").path
+        let result = try await run(newsdeskBinary, ["record", "--out", file, "--speed", "40"],
+                                   interruptAfter: .milliseconds(1200), signal: sig)
+        #expect(result.status == 128 + sig)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.hasSuffix("}\n"))
+        let replay = try await newsdesk("replay", file, "--plain", "--speed", "max", "--strict")
+        #expect(replay.status == 0 && replay.lines.count == text.split(separator: "\n").count - 1)
+    }
+
+    @Test("an existing file is kept unless --force")
+    func noOverwrite() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("keep.jsonl").path
+        try "precious".write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try await newsdesk("record", "--out", file, "--speed", "max", "--count", "3")
+        #expect(refused.status == 73)
+        #expect(refused.stderr.contains("already exists (use --force to overwrite it)"))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "precious")
+        let forced = try await newsdesk("record", "--out", file, "--speed", "max", "--count", "3", "--force")
+        #expect(forced.status == 0)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").count == 4)
+    }
+
+    @Test("bad input: one clear line and exit 66 (missing, directory, empty) or 65 (--strict, bad header)")
+    func badInput() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = try await newsdesk("replay", dir.appendingPathComponent("nope.jsonl").path, "--plain")
+        #expect(missing.status == 66 && missing.stderr.hasSuffix("nope.jsonl: no such file\n"))
+        let folder = try await newsdesk("replay", dir.path, "--plain")
+        #expect(folder.status == 66 && folder.stderr.contains("is a directory"))
+        let empty = dir.appendingPathComponent("empty.jsonl").path
+        try "".write(toFile: empty, atomically: true, encoding: .utf8)
+        let emptyRun = try await newsdesk("replay", empty, "--plain")
+        #expect(emptyRun.status == 66 && emptyRun.stderr.contains("the file is empty"))
+        #expect(emptyRun.stderr.split(separator: "\n").count == 1)
+
+        let broken = dir.appendingPathComponent("broken.jsonl").path
+        try ([#"{"format":"newsdesk-recording","version":1,"started":"2026-01-01T00:00:00Z"}"#,
+              #"{"offset":1,"source":"tech","title":"one"}"#,
+              #"{"offset":2,"source":"tech","title":}"#,
+              #"{"offset":3,"source":"tech","title":"three"}"#].joined(separator: "\n") + "\n")
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        let lenient = try await newsdesk("replay", broken, "--plain", "--speed", "max")
+        #expect(lenient.status == 0 && lenient.lines.count == 2)
+        #expect(lenient.stderr.contains("skipped 1 malformed line; first: \(broken):3: "))
+        let strict = try await newsdesk("replay", broken, "--plain", "--speed", "max", "--strict")
+        #expect(strict.status == 65)
+        #expect(strict.stderr.contains("\(broken):3: "))
+
+        let notOne = dir.appendingPathComponent("other.jsonl").path
+        try #"{"hello":"world"}"#.appending("\n").write(toFile: notOne, atomically: true, encoding: .utf8)
+        let other = try await newsdesk("replay", notOne, "--plain")
+        #expect(other.status == 65 && other.stderr.contains("not a newsdesk recording"))
+    }
+
+    @Test("import: CSV to a recording that replays; bad input and options")
+    func importCSV() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("news.csv").path
+        try "headline,category,date\n\"Rates cut, markets rise\",business,03/01/2024 10:00\nGoal!,sport,03/01/2024 09:00\nOops,sport,never\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("news.jsonl").path
+        let result = try await newsdesk("import", csv, "--out", out, "--title", "headline", "--source", "category", "--time", "date",
+                                        "--time-format", "%m/%d/%Y %H:%M", "--rename-source", "sport=sports,business=tech")
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("\(csv):4: cannot read the time 'never'"))
+        #expect(result.stderr.contains("imported 2 headlines"))
+        let replay = try await newsdesk("replay", out, "--plain", "--speed", "max")
+        #expect(replay.lines == ["[09:00:00] Sports: Goal!", "[10:00:00] Tech: Rates cut, markets rise"])
+        let strict = try await newsdesk("import", csv, "--out", out + "2", "--title", "headline", "--time", "date",
+                                        "--time-format", "%m/%d/%Y %H:%M", "--strict")
+        #expect(strict.status == 65)
+        let missing = try await newsdesk("import", dir.appendingPathComponent("none.csv").path, "--out", out + "3")
+        #expect(missing.status == 66)
+        let noColumn = try await newsdesk("import", csv, "--out", out + "4", "--title", "nope")
+        #expect(noColumn.status == 64 && noColumn.stderr.contains("no column 'nope'"))
+        let unknownFormat = try await newsdesk("import", dir.appendingPathComponent("x.dat").path, "--out", out + "5")
+        #expect(unknownFormat.status == 64)
+    }
+}
