@@ -281,6 +281,8 @@ final class ReplayView {
     }
 
     private func postStatus() {
+        // The view's time follows the replay clock exactly (a pause freezes the ages).
+        _ = session.state.handle(.tick(now: now))
         let skipped = report.value?.malformed ?? 0
         _ = session.state.handle(.replayStatus(ReplayStatus(
             position: clock.now.offset.milliseconds, duration: index?.duration, speed: clock.speed,

@@ -189,4 +189,54 @@ struct TerminalTests {
         try await tmux.keys("q")
         try await checkRestored(tmux)
     }
+
+    @Test("replay in the view: progress line, pause, step, seek, speed up, quit")
+    func replayView() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("ten-minutes.jsonl").path
+        let recorded = try await run(newsdeskBinary, ["record", "--out", file, "--seed", "4", "--speed", "max", "--duration", "600"])
+        #expect(recorded.status == 0)
+        try await withTmux(columns: 100, rows: 24) { tmux in
+            try await tmux.type("S=$(stty -g); clear; \(newsdeskBinary) replay \(file) --speed 5")
+            try await tmux.keys("Enter")
+            let playing = try await tmux.waitFor("the progress line with the duration, and rows") { lines in
+                lines.count > 2 && lines[1].firstMatch(of: rowPattern) != nil && lines.last?.contains("▶") == true
+                    && (lines.last?.contains("/ 10m00s") == true || lines.last?.contains("/ 9m") == true)
+            }
+            #expect(playing.last?.contains("×5") == true)
+
+            // Pause: the position stops.
+            try await tmux.type(" ")
+            let paused = try await tmux.waitFor("paused") { $0.last?.contains("⏸") == true }
+            let position = paused.last!.split(separator: " ")[1]
+            let shown = paused[0]
+            try await Task.sleep(for: .milliseconds(600))
+            let still = try await tmux.screen()
+            #expect(still.last!.split(separator: " ")[1] == position)
+            #expect(still[0] == shown)
+
+            // Step: one more headline, still paused.
+            let count = { (line: String) -> Int? in
+                line.firstMatch(of: #/(\d+) of \d+ shown/#).flatMap { Int($0.1) }
+            }
+            let before = try #require(count(shown))
+            try await tmux.type(".")
+            let stepped = try await tmux.waitFor("one headline stepped") { count($0[0]) == before + 1 }
+            #expect(stepped.last?.contains("⏸") == true)
+
+            // Seek a minute forward: the view is rebuilt at the new position.
+            try await tmux.type("]")
+            try await tmux.waitFor("a minute later") { lines in
+                guard let text = lines.last, let match = text.firstMatch(of: #/(\d+)m(\d+)s \//#) else { return false }
+                return (Int(match.1)! * 60 + Int(match.2)!) >= 60
+            }
+            // Resume faster.
+            try await tmux.type(" ")
+            try await tmux.type("+")
+            try await tmux.waitFor("playing at ×10") { $0.last?.contains("▶") == true && $0.last?.contains("×10") == true }
+            try await tmux.type("q")
+            try await checkRestored(tmux)
+        }
+    }
 }
