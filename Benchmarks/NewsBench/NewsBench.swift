@@ -87,7 +87,7 @@ func measureAsync(runs: Int, warmup: Int = 1, _ body: () async throws -> Void) a
 
 /// Runs a program, stdout to a file or /dev/null; returns (seconds, stdout if captured).
 @discardableResult
-func runProcess(_ path: String, _ args: [String], capture: Bool = false, stdoutPath: String? = nil) throws -> (Double, String) {
+func runProcess(_ path: String, _ args: [String], capture: Bool = false, stdoutPath: String? = nil, stderrToStdout: Bool = false) throws -> (Double, String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
@@ -95,7 +95,10 @@ func runProcess(_ path: String, _ args: [String], capture: Bool = false, stdoutP
     env["LC_ALL"] = "C.UTF-8"
     p.environment = env
     let pipe = Pipe()
-    if capture {
+    if capture && stderrToStdout {
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        p.standardError = pipe
+    } else if capture {
         p.standardOutput = pipe
     } else {
         p.standardOutput = FileHandle(forWritingAtPath: stdoutPath ?? "/dev/null")
@@ -400,6 +403,80 @@ func benchMemory(_ headlines: [Headline], titlesFile: String) throws {
                goal: "<= 150 B and <= 0.4x", met: ours <= 150 && ours / theirs <= 0.4))
 }
 
+// MARK: replay
+
+/// Reading a recording: the real binary replaying a million events to /dev/null, against
+/// Python's json.loads over the same lines; and its peak memory, against a tenth of it.
+func benchReplay(headlines: [Headline]) throws {
+    guard !options.newsdesk.isEmpty else { return }
+    let sizes = options.quick ? [100_000, 1_000_000] : [10_000, 100_000, 1_000_000]
+    var peaks: [(Int, Int)] = []
+    for size in sizes {
+        let file = options.dataDir + "/recording-\(size).jsonl"
+        if !FileManager.default.fileExists(atPath: file) {
+            try runProcess(options.newsdesk, ["record", "--out", file, "--seed", "1", "--speed", "max", "--count", String(size), "--force"])
+        }
+        var peak = 0
+        let ours = try measure(runs: options.quick ? 3 : 5) {
+            let (_, out) = try runProcess("/usr/bin/time", ["-f", "%M", options.newsdesk, "replay", file, "--plain", "--speed", "max"],
+                                          capture: true, stderrToStdout: true)
+            peak = max(peak, Int(out.split(separator: "\n").last.map(String.init) ?? "") ?? 0)
+        }
+        peaks.append((size, peak))
+        var pyRates: [Double] = []
+        for _ in 0..<(options.quick ? 1 : 3) {
+            let py = try pythonJSON(["json", "--file", file])
+            pyRates.append(py["rate"] as? Double ?? 0)
+        }
+        let theirs = Stats(samples: pyRates).median
+        let rate = Double(size) / ours.median
+        let full = size == 1_000_000
+        report(Row(figure: "replay --plain --speed max, \(size.formatted()) events, events/s", ours: fmtRateStats(Double(size), ours),
+                   theirs: fmtRate(theirs) + " (Python json.loads)", ratio: String(format: "%.1fx", rate / theirs),
+                   goal: full ? ">= 2x" : "scales", met: full ? rate / theirs >= 2 : nil))
+    }
+    let text = peaks.map { "\($0.0.formatted()): \($0.1 / 1024) MB" }.joined(separator: ", ")
+    let flat = peaks.count >= 2 && Double(peaks.last!.1) <= Double(peaks.first!.1) * 1.5
+    report(Row(figure: "peak memory (max RSS) replaying", ours: text, theirs: "-", ratio: "-",
+               goal: "flat, bounded by history", met: flat))
+}
+
+/// Replay timing at speed 1: how far each event's release is from its schedule.
+func benchReplayTiming() async throws {
+    let seconds = options.quick ? 20 : 300
+    let path = options.dataDir + "/timing-\(seconds)s.jsonl"
+    let writer = try RecordingWriter(path: path, header: RecordingHeader(started: Timestamp(milliseconds: 0), sources: ["tech"]), overwrite: true)
+    var offsets: [Int64] = []
+    var t: Int64 = 50
+    while t < Int64(seconds) * 1000 { offsets.append(t); t += 37 + (t * 7919) % 263 }
+    try writer.write(offsets.enumerated().map { i, o in
+        Arrival(offset: o, headline: Headline(id: "\(i)", source: "tech", title: "event \(i)", published: Timestamp(milliseconds: o)))
+    })
+    try writer.close()
+    // The replay clock runs on real time from the moment the feed is ready (its first
+    // events read); at speed 1 its time at a release minus the event's offset is how late
+    // the event is against its schedule.
+    let clock = ReplayClock(speed: 1, holdUntilReady: true)
+    var errors: [(Int64, Double)] = []
+    try await withMergedFeed(sources: [ReplaySource(path: path)], clock: clock, start: FeedInstant(offset: .zero)) { feed in
+        for try await event in feed {
+            guard case .headlines(let batch) = event else { continue }
+            let now = clock.now.offset
+            let ms = Double(now.components.seconds) * 1000 + Double(now.components.attoseconds) / 1e15
+            for a in batch { errors.append((a.offset, ms - Double(a.offset))) }
+        }
+    }
+    if ProcessInfo.processInfo.environment["BENCH_VERBOSE"] != nil { for e in errors where abs(e.1) > 1 { FileHandle.standardError.write(Data("    late \(e.0) ms: \(e.1) ms\n".utf8)) } }
+    let all = errors.map(\.1)
+    let firstMinute = errors.filter { $0.0 < 60_000 }.map(\.1), lastMinute = errors.filter { $0.0 >= Int64(seconds - 60) * 1000 }.map(\.1)
+    let worst = all.map(abs).max() ?? 0
+    report(Row(figure: "replay timing error at speed 1, \(seconds) s, \(errors.count) events (median, worst; first vs last minute)",
+               ours: String(format: "%.2f ms, %.2f ms; %.2f vs %.2f ms", percentile(all, 0.5), worst,
+                            percentile(firstMinute, 0.5), percentile(lastMinute, 0.5)),
+               theirs: "-", ratio: "-", goal: "worst < 5 ms, no growth",
+               met: worst < 5 && percentile(lastMinute, 0.5) - percentile(firstMinute, 0.5) < 1))
+}
+
 // MARK: the interactive view
 
 func percentile(_ samples: [Double], _ p: Double) -> Double {
@@ -573,6 +650,8 @@ struct NewsBench {
         if wanted("keystroke") { benchKeystrokes(headlines) }
         if wanted("frame") { benchFrame(headlines) }
         if wanted("idle") { try benchIdle() }
+        if wanted("replay") { try benchReplay(headlines: headlines) }
+        if wanted("timing") { try await benchReplayTiming() }
         printTable()
     }
 }

@@ -138,6 +138,8 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
         private var output: [Arrival] = []
         private var pending: Deque<FeedEvent> = []
         private var done = false
+        /// Whether the clock has been told that every scheduled lane has its first batch.
+        private var toldReady = false
 
         init(feed: MergedFeed) {
             self.feed = feed
@@ -196,6 +198,10 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
                 case .empty:
                     return nil
                 }
+            }
+            if !toldReady {
+                toldReady = true
+                (feed.clock as? any ReadyAwareClock)?.feedReady()
             }
             // 2. Live lanes: whatever has arrived is due now.
             for lane in heads.indices where open[lane] && feed.timings[lane] == .live {

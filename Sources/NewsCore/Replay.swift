@@ -4,6 +4,13 @@ import Synchronization
 /// A clock whose time can jump straight to a deadline instead of waiting for it (the
 /// merge then hands out whole batches without sleeping). ``VirtualClock`` always jumps;
 /// a ``ReplayClock`` jumps while it runs at `--speed max`.
+/// A clock that waits to start until the merged feed has read its first headlines, so
+/// that opening files and reading ahead never make the first events late.
+public protocol ReadyAwareClock: AnyObject, Sendable {
+    /// Called by the merge once every scheduled source has its first headlines in hand.
+    func feedReady()
+}
+
 public protocol JumpingClock: AnyObject, Sendable {
     /// Whether sleeping right now would jump (true) or wait (false).
     var jumps: Bool { get }
@@ -21,7 +28,7 @@ extension VirtualClock: JumpingClock {
 /// speed, a seek) re-anchors it: time never jumps backwards or skips by accident, and
 /// sleepers re-plan against the new anchor, so no drift accumulates (each event is due at
 /// `anchor + (offset - anchorOffset) / speed`, never at the end of summed sleeps).
-public final class ReplayClock: Clock, JumpingClock, Sendable {
+public final class ReplayClock: Clock, JumpingClock, ReadyAwareClock, Sendable {
     public typealias Instant = FeedInstant
     public typealias Duration = Swift.Duration
 
@@ -32,6 +39,8 @@ public final class ReplayClock: Clock, JumpingClock, Sendable {
         /// `.infinity` for `--speed max`.
         var speed: Double
         var paused = false
+        /// Paused only until the feed is ready (see ``ReadyAwareClock``).
+        var held = false
         var sleepers: [UInt64: (deadline: Swift.Duration, wake: CheckedContinuation<Void, Never>)] = [:]
         var nextID: UInt64 = 0
     }
@@ -42,17 +51,30 @@ public final class ReplayClock: Clock, JumpingClock, Sendable {
     private let state: Mutex<State>
 
     /// A replay clock on real time.
-    public convenience init(start: FeedInstant = FeedInstant(offset: .zero), speed: Double, paused: Bool = false) {
-        self.init(base: ContinuousClock(), start: start, speed: speed, paused: paused)
+    public convenience init(start: FeedInstant = FeedInstant(offset: .zero), speed: Double, paused: Bool = false,
+                            holdUntilReady: Bool = false) {
+        self.init(base: ContinuousClock(), start: start, speed: speed, paused: paused, holdUntilReady: holdUntilReady)
     }
 
     /// A replay clock on `base` (a test clock in tests).
-    public init<Base: Clock & Sendable>(base: Base, start: FeedInstant = FeedInstant(offset: .zero), speed: Double, paused: Bool = false)
+    /// With `holdUntilReady`, time stands still until the merge reports the feed ready.
+    public init<Base: Clock & Sendable>(base: Base, start: FeedInstant = FeedInstant(offset: .zero), speed: Double, paused: Bool = false,
+                                        holdUntilReady: Bool = false)
     where Base.Duration == Swift.Duration, Base.Instant: Sendable {
         let origin = base.now
         baseNow = { origin.duration(to: base.now) }
         baseSleep = { try await base.sleep(until: origin.advanced(by: $0), tolerance: nil) }
-        state = Mutex(State(anchorReal: .zero, anchorFeed: start.offset, speed: speed, paused: paused))
+        var initial = State(anchorReal: .zero, anchorFeed: start.offset, speed: speed, paused: paused || holdUntilReady)
+        initial.held = holdUntilReady && !paused
+        state = Mutex(initial)
+    }
+
+    public func feedReady() {
+        guard state.withLock({ $0.held }) else { return }
+        control { s, _ in
+            s.held = false
+            s.paused = false
+        }
     }
 
     public var minimumResolution: Swift.Duration { .milliseconds(1) }
@@ -100,8 +122,8 @@ public final class ReplayClock: Clock, JumpingClock, Sendable {
         woken.forEach { $0.resume() }
     }
 
-    public func pause() { control { s, _ in s.paused = true } }
-    public func resume() { control { s, _ in s.paused = false } }
+    public func pause() { control { s, _ in s.paused = true; s.held = false } }
+    public func resume() { control { s, _ in s.paused = false; s.held = false } }
     public func setSpeed(_ speed: Double) { control { s, _ in s.speed = speed } }
 
     /// Sets the time to `instant` (seeking), keeping pause and speed.
@@ -300,6 +322,13 @@ public struct ReplaySource: HeadlineSource {
         }
 
         public mutating func next() async throws -> [Arrival]? {
+            try Task.checkCancellation()
+            // The reading is synchronous, in a function of its own (also: Swift 6.3 crashed
+            // compiling the typed-throwing reader call inside this async function).
+            return try readBatch()
+        }
+
+        private mutating func readBatch() throws -> [Arrival]? {
             if finished { return nil }
             if reader == nil {
                 let r = try RecordingReader(path: source.path, strict: source.strict)
@@ -310,7 +339,6 @@ public struct ReplaySource: HeadlineSource {
             var batch: [Arrival] = []
             batch.reserveCapacity(source.batchSize)
             while batch.count < source.batchSize {
-                try Task.checkCancellation()
                 guard let event = try reader.next() else {
                     source.report?(ReplayReport(reader))
                     if source.loop && timing.lastPlayed > 0 {

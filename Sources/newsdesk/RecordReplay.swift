@@ -141,7 +141,12 @@ struct ReplayCommand: AsyncParsableCommand {
                                   loop: timing.loop, strict: timing.strict, report: { r in report.set(r) })
         let printer = PlainPrinter(query: queryFor(filter), limit: count ?? .max, color: color.enabled(for: STDOUT_FILENO),
                                    recorder: nil, strict: timing.strict)
-        let clock = ClockChoice(timing.speed)
+        // Time starts once the first events are read, so they are not late.
+        let clock: ClockChoice
+        switch timing.speed {
+        case .max: clock = .virtual
+        case .factor(let f): clock = .replay(ReplayClock(speed: f, holdUntilReady: true))
+        }
         var failure: (any Error)?
         let status = await Interruptible.run(onError: { failure = $0 }) {
             try await printer.run([source], clock: clock, options: MergeOptions())

@@ -209,7 +209,7 @@ final class ReplayView {
         case .max: speed = .infinity
         case .factor(let f): speed = f
         }
-        clock = ReplayClock(start: FeedInstant(offset: .milliseconds(from)), speed: speed)
+        clock = ReplayClock(start: FeedInstant(offset: .milliseconds(from)), speed: speed, holdUntilReady: true)
     }
 
     private var now: Timestamp { header.started.adding(milliseconds: clock.now.offset.milliseconds) }

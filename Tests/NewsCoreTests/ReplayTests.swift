@@ -104,6 +104,25 @@ struct ReplayTests {
         #expect(releases.times == [1000, 2000, 3000, 4000])
     }
 
+    @Test("a clock held until ready starts when the feed has read its first events")
+    func holdUntilReady() async throws {
+        let path = try makeRecording([1000])
+        defer { removeTemporary(path) }
+        let base = TestClock()
+        let clock = ReplayClock(base: base, speed: 1, holdUntilReady: true)
+        await base.advance(by: .seconds(5))  // opening files, reading ahead...
+        #expect(clock.now.offset == .zero && clock.isPaused)
+        let releases = Releases()
+        let task = play(ReplaySource(path: path), on: clock, into: releases)
+        try await waitForSleeper(base)
+        #expect(!clock.isPaused)
+        await base.advance(by: .milliseconds(999))
+        #expect(releases.count == 0)
+        await base.advance(by: .milliseconds(1))
+        try await task.value
+        #expect(releases.times == [1000])
+    }
+
     @Test("seeking the clock forward releases what is now due; a source can start later (--from)")
     func seekAndFrom() async throws {
         let path = try makeRecording([1000, 2000, 60_000, 61_000])
