@@ -590,6 +590,84 @@ func benchIdle() throws {
                ours: String(format: "%.0f B/s", Double(bytes1 - bytes0) / seconds), theirs: "-", ratio: "-", goal: "as few as possible", met: nil))
 }
 
+/// Start-up to first full frame: the real binary in a fresh pseudo-terminal (200x60,
+/// xterm-256color), timed from just before `posix_spawn` until the last row of the first
+/// frame (the status line, which ends "q quit") has been written to the terminal. Includes
+/// loading the executable and the Swift runtime, reading the vocabularies and ncurses'
+/// set-up. Each run then quits with `q`.
+func benchStartup() throws {
+    guard !options.newsdesk.isEmpty else { return }
+    func once() throws -> Double {
+        let master = posix_openpt(O_RDWR | O_NOCTTY)
+        guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
+            throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "no pseudo-terminal"])
+        }
+        defer { close(master) }
+        var size = winsize(ws_row: 60, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0)
+        _ = withUnsafeMutablePointer(to: &size) { ioctl(master, UInt(TIOCSWINSZ), $0) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, name, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, 0x80)  // POSIX_SPAWN_SETSID (glibc), hidden from Swift
+        var env = ProcessInfo.processInfo.environment
+        env["TERM"] = "xterm-256color"
+        env["LC_ALL"] = "C.UTF-8"
+        env.removeValue(forKey: "NO_COLOR")
+        let argv: [UnsafeMutablePointer<CChar>?] = [options.newsdesk, "--seed", "1"].map { (arg: String) in strdup(arg) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { (key: String, value: String) in strdup("\(key)=\(value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let t0 = now()
+        let spawned = posix_spawn(&pid, options.newsdesk, &actions, &attributes, argv, envp)
+        guard spawned == 0 else {
+            throw NSError(domain: "bench", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot start \(options.newsdesk)"])
+        }
+        // Read until the status line's "quit" is out (5 s at most).
+        var seen: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var elapsed = Double.nan
+        let marker = Array("quit".utf8)
+        while now() - t0 < 5 {
+            var fds = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&fds, 1, 100) > 0 else { continue }
+            let n = read(master, &buffer, buffer.count)
+            if n <= 0 { break }
+            seen += buffer[0..<n]
+            if seen.count >= marker.count, seen.withUnsafeBytes({ bytes in
+                memmem(bytes.baseAddress, bytes.count, marker, marker.count) != nil
+            }) {
+                elapsed = now() - t0
+                break
+            }
+        }
+        _ = write(master, "q", 1)
+        // Keep draining so the app can finish writing, then reap it.
+        let deadline = now() + 5
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if now() > deadline { kill(pid, SIGKILL); waitpid(pid, &status, 0); break }
+            var fds = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            if poll(&fds, 1, 10) > 0 { _ = read(master, &buffer, buffer.count) }
+        }
+        guard elapsed.isFinite else {
+            throw NSError(domain: "bench", code: 2, userInfo: [NSLocalizedDescriptionKey: "no first frame within 5 s"])
+        }
+        return elapsed
+    }
+    _ = try once()  // warm-up: the executable and its libraries in the page cache
+    var samples: [Double] = []
+    for _ in 0..<(options.quick ? 5 : 20) { samples.append(try once()) }
+    let stats = Stats(samples: samples)
+    report(Row(figure: "start-up to first full frame (200x60 pty)", ours: fmtMs(stats), theirs: "-", ratio: "-",
+               goal: "<= 50 ms", met: stats.median <= 0.050))
+}
+
 // MARK: main
 
 func printTable() {
@@ -649,6 +727,7 @@ struct NewsBench {
         if wanted("memory") { try benchMemory(headlines, titlesFile: titlesFile) }
         if wanted("keystroke") { benchKeystrokes(headlines) }
         if wanted("frame") { benchFrame(headlines) }
+        if wanted("startup") { try benchStartup() }
         if wanted("idle") { try benchIdle() }
         if wanted("replay") { try benchReplay(headlines: headlines) }
         if wanted("timing") { try await benchReplayTiming() }

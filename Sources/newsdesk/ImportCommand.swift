@@ -17,8 +17,8 @@ struct ImportCommand: AsyncParsableCommand {
             Examples:
               newsdesk import news.csv --out news.jsonl --title headline --time date \\
                 --time-format '%m/%d/%Y %H:%M' --rename-source sport=sports,sci_tech=tech
-              newsdesk import items.jsonl --out items.rec --time published --time-format epoch-ms \\
-                --only tech,world
+              newsdesk import items.jsonl --out items.rec --time published \\
+                --time-format epoch-ms --only tech,world
             """)
 
     @Argument(help: ArgumentHelp("The data to import.", valueName: "input"))

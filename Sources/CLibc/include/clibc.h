@@ -9,4 +9,12 @@
 // benchmark) is not part of Swift's Glibc module either.
 void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
 
+
+// The pseudo-terminal calls (for the start-up benchmark), declared only under
+// _XOPEN_SOURCE by glibc.
+int posix_openpt(int flags);
+int grantpt(int fd);
+int unlockpt(int fd);
+char *ptsname(int fd);
+
 #endif
