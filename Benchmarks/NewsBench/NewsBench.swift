@@ -116,6 +116,7 @@ func runProcess(_ path: String, _ args: [String], capture: Bool = false, stdoutP
 }
 
 func which(_ name: String) -> String {
+    if name.contains("/") { return name }
     for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
         let path = "\(dir)/\(name)"
         if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -181,6 +182,8 @@ func benchMerge(titlesFile: String) async throws {
     let n = options.quick ? 600_000 : 3_000_000
     let query = try Query.parse("breaking | update")
     var matched = 0
+    // Diagnostic switch, read once (the environment is parsed on every access).
+    let recycle = ProcessInfo.processInfo.environment["BENCH_NO_RECYCLE"] == nil
     let stats = try await measureAsync(runs: options.quick ? 3 : 5) {
         let sources = try SimulatedSource.defaults(vocabulary: try Vocabulary.bundled(), seed: 1, start: Timestamp(milliseconds: 0))
         let history = History()
@@ -192,7 +195,7 @@ func benchMerge(titlesFile: String) async throws {
                 history.append(contentsOf: batch)
                 hits += history.filter(query, from: first).count
                 seen += batch.count
-                if ProcessInfo.processInfo.environment["BENCH_NO_RECYCLE"] == nil { feed.recycle(batch) }
+                if recycle { feed.recycle(batch) }
                 if seen >= n { break }
             }
             return hits

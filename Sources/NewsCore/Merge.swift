@@ -13,14 +13,15 @@ public enum FeedEvent: Sendable {
 
 /// Options for ``withMergedFeed(sources:clock:start:options:isolation:body:)``.
 public struct MergeOptions: Sendable {
-    /// Batches each source may produce ahead of the consumer before it waits.
-    public var lookahead: Int = 2
+    /// Batches each source may produce ahead of the consumer before it waits (then it
+    /// waits until half of them are taken). 8 batches of 256 cost about 1 MB in all.
+    public var lookahead: Int = 8
     /// Most headlines handed over in one ``FeedEvent/headlines(_:)`` batch.
     public var maxBatch: Int = 256
     /// The feed ends at this offset (milliseconds of feed time), if set: `--duration`.
     public var endOffset: Int64? = nil
 
-    public init(lookahead: Int = 2, maxBatch: Int = 256, endOffset: Int64? = nil) {
+    public init(lookahead: Int = 8, maxBatch: Int = 256, endOffset: Int64? = nil) {
         self.lookahead = max(1, lookahead)
         self.maxBatch = max(1, maxBatch)
         self.endOffset = endOffset
@@ -339,10 +340,15 @@ final class MergeStorage: Sendable {
 
     private let state: Mutex<State>
     private let capacity: Int
+    /// A waiting producer is woken when its lane is down to this many batches (half the
+    /// capacity), not at the first free place: it then produces several batches per
+    /// wake-up instead of one, and the two sides hand over far less often.
+    private let resumeBelow: Int
 
     init(timings: [SourceTiming], capacity: Int) {
         state = Mutex(State(lanes: timings.map { Lane(live: $0 == .live) }))
         self.capacity = capacity
+        resumeBelow = capacity / 2
     }
 
     // MARK: producers
@@ -362,7 +368,7 @@ final class MergeStorage: Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resumeNow = state.withLock { s -> Bool in
-                    if s.shutDown || Task.isCancelled || s.lanes[lane].queue.count <= capacity { return true }
+                    if s.shutDown || Task.isCancelled || s.lanes[lane].queue.count <= resumeBelow { return true }
                     s.lanes[lane].producer = continuation
                     return false
                 }
@@ -417,7 +423,7 @@ final class MergeStorage: Sendable {
         let (result, producer) = state.withLock { s -> (Fetch, CheckedContinuation<Void, any Error>?) in
             if let batch = s.lanes[lane].queue.popFirst() {
                 var producer: CheckedContinuation<Void, any Error>?
-                if s.lanes[lane].queue.count <= capacity {
+                if s.lanes[lane].queue.count <= resumeBelow {
                     producer = s.lanes[lane].producer
                     s.lanes[lane].producer = nil
                 }
