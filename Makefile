@@ -28,7 +28,7 @@ test: build
 bench: deps
 	$(SWIFT) build -c release --product newsdesk-bench
 	$(SWIFT) build -c release --product newsdesk
-	$(RELEASE_DIR)/newsdesk-bench --newsdesk $(RELEASE_DIR)/newsdesk
+	$(RELEASE_DIR)/newsdesk-bench --newsdesk $(RELEASE_DIR)/newsdesk --write-doc docs/benchmarks.md
 
 ## A short benchmark run (under a minute), for a quick check.
 bench-quick: deps

@@ -35,6 +35,9 @@ struct Options {
     var python = "python3"
     var only: String? = nil
     var dataDir = "bench-data"
+    /// A markdown file whose table (between `<!-- table -->` and `<!-- /table -->`) is
+    /// replaced with this run's.
+    var doc: String? = nil
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -45,6 +48,7 @@ struct Options {
             case "--python": python = args.next() ?? python
             case "--only": only = args.next()
             case "--data": dataDir = args.next() ?? dataDir
+            case "--write-doc": doc = args.next()
             default:
                 FileHandle.standardError.write(Data("newsdesk-bench: unknown argument \(arg)\n".utf8))
                 exit(64)
@@ -165,10 +169,13 @@ func generate(_ count: Int, seed: UInt64 = 1) async throws -> [Headline] {
 }
 
 nonisolated(unsafe) var rows: [Row] = []
+let benchStart = now()
+
 func report(_ row: Row) {
     rows.append(row)
     let status = row.met.map { $0 ? "met" : "MISSED" } ?? "-"
-    FileHandle.standardError.write(Data("  \(row.figure): \(row.ours) vs \(row.theirs) [\(row.ratio)] goal \(row.goal): \(status)\n".utf8))
+    let clock = String(format: "%5.1fs", now() - benchStart)
+    FileHandle.standardError.write(Data("  \(clock) \(row.figure): \(row.ours) vs \(row.theirs) [\(row.ratio)] goal \(row.goal): \(status)\n".utf8))
 }
 
 func wanted(_ name: String) -> Bool { options.only.map { name.contains($0) } ?? true }
@@ -446,7 +453,7 @@ func benchReplay(headlines: [Headline]) throws {
 
 /// Replay timing at speed 1: how far each event's release is from its schedule.
 func benchReplayTiming() async throws {
-    let seconds = options.quick ? 20 : 300
+    let seconds = options.quick ? 10 : 300
     let path = options.dataDir + "/timing-\(seconds)s.jsonl"
     let writer = try RecordingWriter(path: path, header: RecordingHeader(started: Timestamp(milliseconds: 0), sources: ["tech"]), overwrite: true)
     var offsets: [Int64] = []
@@ -473,8 +480,8 @@ func benchReplayTiming() async throws {
     let all = errors.map(\.1)
     let firstMinute = errors.filter { $0.0 < 60_000 }.map(\.1), lastMinute = errors.filter { $0.0 >= Int64(seconds - 60) * 1000 }.map(\.1)
     let worst = all.map(abs).max() ?? 0
-    report(Row(figure: "replay timing error at speed 1, \(seconds) s, \(errors.count) events (median, worst; first vs last minute)",
-               ours: String(format: "%.2f ms, %.2f ms; %.2f vs %.2f ms", percentile(all, 0.5), worst,
+    report(Row(figure: "replay timing error at speed 1, \(seconds) s, \(errors.count) events (median, p99, worst; first vs last minute)",
+               ours: String(format: "%.2f, %.2f, %.2f ms; %.2f vs %.2f ms", percentile(all, 0.5), percentile(all.map(abs), 0.99), worst,
                             percentile(firstMinute, 0.5), percentile(lastMinute, 0.5)),
                theirs: "-", ratio: "-", goal: "worst < 5 ms, no growth",
                met: worst < 5 && percentile(lastMinute, 0.5) - percentile(firstMinute, 0.5) < 1))
@@ -558,36 +565,39 @@ func benchFrame(_ headlines: [Headline]) {
 /// ticking. CPU time and bytes written to the terminal over the idle window.
 func benchIdle() throws {
     guard !options.newsdesk.isEmpty else { return }
-    let seconds = options.quick ? 10.0 : 60.0
+    let seconds = options.quick ? 5.0 : 60.0
+    let feedSeconds = options.quick ? 2 : 8
     let log = options.dataDir + "/idle-typescript"
     try? FileManager.default.removeItem(atPath: log)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: which("script"))
-    p.arguments = ["-q", "-f", "-c", "stty rows 30 cols 100; TERM=xterm-256color exec \(options.newsdesk) --seed 1 --duration 8", log]
+    p.arguments = ["-q", "-f", "-c", "stty rows 30 cols 100; TERM=xterm-256color exec \(options.newsdesk) --seed 1 --duration \(feedSeconds)", log]
     p.standardInput = FileHandle.nullDevice
     p.standardOutput = FileHandle.nullDevice
     try p.run()
-    Thread.sleep(forTimeInterval: 9)  // the feed runs its 8 seconds
+    Thread.sleep(forTimeInterval: Double(feedSeconds) + 1)  // the feed runs its course
     func child() -> Int32? {
-        let out = (try? runProcess(which("pgrep"), ["-f", "--", "--seed 1 --duration 8"], capture: true).1) ?? ""
+        let out = (try? runProcess(which("pgrep"), ["-f", "--", "--seed 1 --duration \(feedSeconds)"], capture: true).1) ?? ""
         return out.split(separator: "\n").compactMap { Int32($0) }.first { $0 != p.processIdentifier }
     }
-    func cpuTicks(_ pid: Int32) -> Double {
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
-        return fields.count > 13 ? (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0) : 0
+    /// CPU time of every thread of `pid`, in seconds (schedstat: nanoseconds on a CPU).
+    func cpuSeconds(_ pid: Int32) -> Double {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.reduce(0.0) { sum, task in
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/schedstat", encoding: .utf8)) ?? ""
+            return sum + (Double(stat.split(separator: " ").first ?? "") ?? 0) / 1e9
+        }
     }
     guard let pid = child() else { p.terminate(); return }
     let bytes0 = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
-    let cpu0 = cpuTicks(pid)
+    let cpu0 = cpuSeconds(pid)
     Thread.sleep(forTimeInterval: seconds)
-    let cpu1 = cpuTicks(pid)
+    let cpu1 = cpuSeconds(pid)
     let bytes1 = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
     kill(pid, SIGTERM)
     p.waitUntilExit()
-    let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
-    let percent = (cpu1 - cpu0) / hz / seconds * 100
-    report(Row(figure: "idle CPU, \(Int(seconds)) s, no arrivals", ours: String(format: "%.2f %% of a core", percent),
+    let percent = (cpu1 - cpu0) / seconds * 100
+    report(Row(figure: "idle CPU, \(Int(seconds)) s, no arrivals", ours: String(format: "%.3f %% of a core", percent),
                theirs: "-", ratio: "-", goal: "< 0.5 %", met: percent < 0.5))
     report(Row(figure: "bytes written to the terminal per second, idle (ages ticking)",
                ours: String(format: "%.0f B/s", Double(bytes1 - bytes0) / seconds), theirs: "-", ratio: "-", goal: "as few as possible", met: nil))
@@ -673,7 +683,7 @@ func benchStartup() throws {
 
 // MARK: main
 
-func printTable() {
+func printTable(machine: String) {
     let header = Row(figure: "figure", ours: "newsdesk", theirs: "competitor (same run)", ratio: "ratio", goal: "goal", met: nil)
     let all = [header] + rows
     func cell(_ r: Row, _ i: Int) -> String {
@@ -691,15 +701,29 @@ func printTable() {
     func line(_ r: Row) -> String {
         "| " + (0..<6).map { cell(r, $0).padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " | ") + " |"
     }
-    print(line(header))
-    print("|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|")
-    for r in rows { print(line(r)) }
+    var table = [line(header), "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"]
+    for r in rows { table.append(line(r)) }
+    print(table.joined(separator: "\n"))
+    guard let doc = options.doc else { return }
+    do {
+        let text = try String(contentsOfFile: doc, encoding: .utf8)
+        guard let open = text.range(of: "<!-- table -->\n"), let close = text.range(of: "<!-- /table -->") else {
+            FileHandle.standardError.write(Data("newsdesk-bench: \(doc) has no <!-- table --> ... <!-- /table --> markers\n".utf8))
+            return
+        }
+        let block = machine + "\n\n" + table.map { $0.replacingOccurrences(of: " | b | ", with: " \\| b \\| ") }.joined(separator: "\n") + "\n"
+        try (text[..<open.upperBound] + block + text[close.lowerBound...]).write(toFile: doc, atomically: true, encoding: .utf8)
+        FileHandle.standardError.write(Data("newsdesk-bench: wrote the table into \(doc)\n".utf8))
+    } catch {
+        FileHandle.standardError.write(Data("newsdesk-bench: cannot update \(doc): \(error)\n".utf8))
+    }
 }
 
 @main
 struct NewsBench {
     static func main() async throws {
         setenv("LC_ALL", "C.UTF-8", 1)
+        _ = benchStart
         try FileManager.default.createDirectory(atPath: options.dataDir, withIntermediateDirectories: true)
         var info = utsname()
         uname(&info)
@@ -707,7 +731,8 @@ struct NewsBench {
             .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
             .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         let date = ISO8601DateFormatter().string(from: Date())
-        print("newsdesk-bench \(options.quick ? "(quick)" : "(full)") on \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), \(date)\n")
+        let machine = "newsdesk-bench \(options.quick ? "(quick)" : "(full)") on \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), \(date)"
+        print(machine + "\n")
 
         // The titles the competitors read: newsdesk's own, from a short run.
         let titlesFile = options.dataDir + "/titles-1m.txt"
@@ -734,6 +759,6 @@ struct NewsBench {
         if wanted("idle") { try benchIdle() }
         if wanted("replay") { try benchReplay(headlines: headlines) }
         if wanted("timing") { try await benchReplayTiming() }
-        printTable()
+        printTable(machine: machine)
     }
 }
