@@ -6,7 +6,7 @@ BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 ARGS ?=
 
-.PHONY: all deps build run test bench bench-quick clean
+.PHONY: all deps build run test fuzz bench bench-quick clean
 
 all: build
 
@@ -20,9 +20,16 @@ build: deps
 run: build
 	@$(BIN_DIR)/newsdesk $(ARGS)
 
-## Build and run every test: unit, property and end-to-end against the built binary.
+## Build and run every test: unit, property and end-to-end against the built binary,
+## then each fuzz target for 20 s (libFuzzer + AddressSanitizer) to catch regressions.
 test: build
 	NEWSDESK_BIN=$(BIN_DIR)/newsdesk $(SWIFT) test
+	./scripts/fuzz.sh 20
+
+## Fuzz the recording reader, the importer and the query parser, FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
 
 ## Benchmarks in release mode, side by side with the competitors (slow: minutes).
 bench: deps

@@ -67,6 +67,12 @@ let package = Package(
             dependencies: ["NewsCore", "NewsUI", "CLibc"],
             path: "Benchmarks/NewsBench"
         ),
+        // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer,address);
+        // built normally, a runner for saved inputs.
+        .executableTarget(
+            name: "newsdesk-fuzz",
+            dependencies: ["NewsCore"]
+        ),
         .testTarget(
             name: "NewsCoreTests",
             dependencies: [

@@ -342,7 +342,7 @@ func benchIngest(_ headlines: [Headline]) {
     let perHeadline = stats.median / Double(headlines.count) * 1e9
     report(Row(figure: "history append (lower-casing), per headline", ours: String(format: "%.0f ns (%.0f-%.0f)", perHeadline,
                stats.min / Double(headlines.count) * 1e9, stats.max / Double(headlines.count) * 1e9),
-               theirs: "-", ratio: "-", goal: "~100 ns", met: perHeadline <= 150))
+               theirs: "-", ratio: "-", goal: "none (about 100 ns hoped)", met: nil))
 }
 
 /// End to end: the real binary printing a million lines to /dev/null, against the

@@ -29,17 +29,23 @@ public enum TimeFormat: Sendable, Equatable {
         switch self {
         case .iso8601: return ISOTime.parse(s)
         case .epoch:
-            guard let v = Double(s), v.isFinite else { return nil }
-            return Timestamp(seconds: v)
+            return Double(s).flatMap { TimeFormat.timestamp(milliseconds: $0 * 1000) }
         case .epochMilliseconds:
-            guard let v = Double(s), v.isFinite else { return nil }
-            return Timestamp(milliseconds: Int64(v.rounded()))
+            return Double(s).flatMap { TimeFormat.timestamp(milliseconds: $0) }
         case .pattern(let pattern): return TimeFormat.parse(s, pattern: pattern)
         case .automatic:
             if let t = ISOTime.parse(s) { return t }
-            guard let v = Double(s), v.isFinite else { return nil }
-            return abs(v) >= 1e11 ? Timestamp(milliseconds: Int64(v.rounded())) : Timestamp(seconds: v)
+            guard let v = Double(s) else { return nil }
+            return TimeFormat.timestamp(milliseconds: abs(v) >= 1e11 ? v : v * 1000)
         }
+    }
+
+    /// Times from year 0 to 9999 (a number outside is not a time: nil, never a trap).
+    static let range: ClosedRange<Double> = -62_167_219_200_000...253_402_300_799_999
+
+    static func timestamp(milliseconds v: Double) -> Timestamp? {
+        guard v.isFinite, range.contains(v) else { return nil }
+        return Timestamp(milliseconds: Int64(v.rounded()))
     }
 
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -284,7 +290,7 @@ public struct Importer {
                 }
                 time = t.milliseconds
             } else if let interval = options.interval {
-                time = importTime.milliseconds + Int64(index) * interval
+                time = importTime.milliseconds + Int64(index) * min(max(interval, 0), 86_400_000)  // a day at most: no overflow
             } else {
                 throw .usage("no time field found in \(options.input): name it with --time, or space events evenly with --interval")
             }

@@ -144,6 +144,30 @@ public indirect enum QueryNode: Sendable, Hashable {
     case and([QueryNode])
     case or([QueryNode])
 
+    /// The node written in the query language, so that parsing it gives a query that
+    /// prints the same again (a fixed point): composite parts in parentheses, phrases in
+    /// quotes, and a word that starts with `-` (literal only when glued to what precedes
+    /// it) as a phrase.
+    public var canonicalText: String {
+        func part(_ node: QueryNode) -> String {
+            switch node {
+            case .and, .or: return "(" + node.canonicalText + ")"
+            default: return node.canonicalText
+            }
+        }
+        switch self {
+        case .all: return ""
+        case .term(let t):
+            return t.isPhrase || t.text.hasPrefix("-") ? "\"" + t.text + "\"" : t.text
+        case .source(_, let text): return "source:" + text
+        case .not(let x):
+            if case .not = x { return "-(" + x.canonicalText + ")" }
+            return "-" + part(x)
+        case .and(let xs): return xs.map(part).joined(separator: " ")
+        case .or(let xs): return xs.map(part).joined(separator: " | ")
+        }
+    }
+
     /// Terms that a matching title contains (those not under an exclusion).
     public var positiveTerms: [QueryTerm] {
         switch self {
@@ -214,10 +238,10 @@ public indirect enum QueryNode: Sendable, Hashable {
     }
 }
 
-/// A problem in a query, with where it is (offsets in characters of the query text).
+/// A problem in a query, with where it is (offsets in Unicode scalars of the query text).
 public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
-    /// The characters the problem is about: `query[start..<start+length]` in `Character`s.
+    /// The part the problem is about: `start..<start+length` in the query's Unicode scalars.
     public var start: Int
     public var length: Int
 
@@ -231,8 +255,13 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Two lines for a terminal: the query, and carets under the problem.
     public func pointing(into query: String) -> String {
-        let width = query.prefix(start).reduce(0) { $0 + (TextWidth.columns($1)) }
-        let markWidth = max(1, query.dropFirst(start).prefix(length).reduce(0) { $0 + TextWidth.columns($1) })
+        // Columns of the characters before the problem, and of those it covers.
+        var width = 0, markWidth = 0, scalars = 0
+        for c in query {
+            if scalars < start { width += TextWidth.columns(c) } else if scalars < start + length { markWidth += TextWidth.columns(c) }
+            scalars += c.unicodeScalars.count
+        }
+        markWidth = max(1, markWidth)
         return "  \(TerminalSafe.sanitize(query))\n  \(String(repeating: " ", count: width))^\(String(repeating: "~", count: markWidth - 1))"
     }
 }
@@ -260,14 +289,17 @@ struct QueryParser {
     var problems: [QueryError] = []
 
     init(text: String) {
-        tokens = Self.tokenize(Array(text), problems: &problems)
+        tokens = Self.tokenize(Array(text.unicodeScalars), problems: &problems)
     }
 
-    static func tokenize(_ chars: [Character], problems: inout [QueryError]) -> [Token] {
+    /// Splits on Unicode scalars, not on characters: a combining mark after a space or a
+    /// quote would otherwise join it into one character and change the query's meaning.
+    static func tokenize(_ chars: [Unicode.Scalar], problems: inout [QueryError]) -> [Token] {
         var tokens: [Token] = []
         var i = 0
-        func isSpace(_ c: Character) -> Bool { c.isWhitespace }
-        func isBreak(_ c: Character) -> Bool { c.isWhitespace || c == "(" || c == ")" || c == "|" || c == "\"" }
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
+        func isBreak(_ c: Unicode.Scalar) -> Bool { isSpace(c) || c == "(" || c == ")" || c == "|" || c == "\"" }
+        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(chars[range])) }
         while i < chars.count {
             let c = chars[i]
             if isSpace(c) { i += 1; continue }
@@ -280,7 +312,7 @@ struct QueryParser {
                 tokens.append(Token(kind: .or, start: i, length: 1)); i += 1
             case "-" where tokens.last.map({ $0.start + $0.length < i || $0.kind == .open || $0.kind == .or || $0.kind == .minus }) ?? true:
                 // A minus that starts a token excludes what follows; inside a word it is literal.
-                if i + 1 == chars.count || chars[i + 1].isWhitespace {
+                if i + 1 == chars.count || isSpace(chars[i + 1]) {
                     problems.append(QueryError(message: "'-' needs a term to exclude right after it", start: i, length: 1))
                 } else {
                     tokens.append(Token(kind: .minus, start: i, length: 1))
@@ -289,14 +321,14 @@ struct QueryParser {
             case "\"":
                 var j = i + 1
                 while j < chars.count, chars[j] != "\"" { j += 1 }
-                let phrase = String(chars[(i + 1)..<j])
+                let phrase = text((i + 1)..<j)
                 // An unclosed quote runs to the end: closed implicitly.
                 tokens.append(Token(kind: .phrase(phrase), start: i, length: min(j + 1, chars.count) - i))
                 i = j + 1
             default:
                 var j = i
                 while j < chars.count, !isBreak(chars[j]) { j += 1 }
-                let word = String(chars[i..<j])
+                let word = text(i..<j)
                 if word == "OR" {
                     tokens.append(Token(kind: .or, start: i, length: 2))
                 } else if let colon = word.firstIndex(of: ":"),

@@ -204,7 +204,7 @@ public enum DurationText {
     public static func parse(_ text: String) -> Int64? {
         let s = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !s.isEmpty else { return nil }
-        if let seconds = Double(s), seconds >= 0, seconds.isFinite { return Int64((seconds * 1000).rounded()) }
+        if let seconds = Double(s), seconds >= 0, seconds.isFinite { return DurationText.milliseconds(seconds: seconds) }
         var total = 0.0
         var number = ""
         var any = false
@@ -228,7 +228,15 @@ public enum DurationText {
             any = true
         }
         guard number.isEmpty, any, total.isFinite else { return nil }
-        return Int64(total.rounded())
+        return DurationText.milliseconds(seconds: total / 1000)
+    }
+
+    /// Seconds as whole milliseconds, huge values capped at about 285,000 years (so that
+    /// `--duration 1e300` means "forever" instead of trapping on the conversion).
+    public static func milliseconds(seconds: Double) -> Int64 {
+        let ms = (seconds * 1000).rounded()
+        if ms.isNaN { return 0 }
+        return Int64(max(-9e15, min(9e15, ms)))
     }
 
     /// `1h05m`, `12m30s`, `42s` for a duration in milliseconds.

@@ -81,6 +81,9 @@ struct ImportCommand: AsyncParsableCommand {
         if let interval, DurationText.parse(interval) == nil {
             throw ValidationError("--interval '\(interval)' is not a duration like 2s, 500ms or 1m")
         }
+        if let interval, let ms = DurationText.parse(interval), ms > 86_400_000 {
+            throw ValidationError("--interval '\(interval)' is over a day; events are spaced at most a day apart")
+        }
         if interval != nil && time != nil { throw ValidationError("use --time or --interval, not both") }
         if let renameSource, Self.parseRenames(renameSource) == nil {
             throw ValidationError("--rename-source takes pairs like sport=sports,sci_tech=tech")

@@ -72,7 +72,7 @@ struct LiveCommand: AsyncParsableCommand {
 }
 
 extension OutputOptions {
-    var endOffset: Int64? { duration.map { Int64(($0 * 1000).rounded()) } }
+    var endOffset: Int64? { duration.map { DurationText.milliseconds(seconds: $0) } }
 }
 
 /// Opens the `--record` file (exit 73, EX_CANTCREAT, if it cannot be created).

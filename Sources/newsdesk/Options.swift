@@ -153,7 +153,7 @@ struct ReplayTimingOptions: ParsableArguments {
     @Flag(help: "Stop at the first malformed line (exit 65) instead of skipping it.")
     var strict = false
 
-    var idleLimitMilliseconds: Int64? { idleLimit.map { Int64(($0 * 1000).rounded()) } }
+    var idleLimitMilliseconds: Int64? { idleLimit.map { DurationText.milliseconds(seconds: $0) } }
 
     func validate() throws {
         if let idleLimit, !(idleLimit >= 0 && idleLimit.isFinite) {

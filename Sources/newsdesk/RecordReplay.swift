@@ -36,7 +36,7 @@ struct RecordCommand: AsyncParsableCommand {
     func run() async throws {
         let recorder = try openRecorder(path: out, force: force, feed: feed)
         let feed = self.feed, limit = count ?? .max
-        let options = MergeOptions(endOffset: duration.map { Int64(($0 * 1000).rounded()) })
+        let options = MergeOptions(endOffset: duration.map { DurationText.milliseconds(seconds: $0) })
         let progress = ProgressLine()
         let status = await Interruptible.run {
             let start = feed.resolvedStart()

@@ -111,7 +111,7 @@ struct LiveView {
         let vocabulary = try Vocabulary.bundled()
         let start = feed.resolvedStart()
         let sources = try SimulatedSource.defaults(vocabulary: vocabulary, seed: feed.resolvedSeed(), start: start)
-        let options = MergeOptions(endOffset: output.duration.map { Int64(($0 * 1000).rounded()) })
+        let options = MergeOptions(endOffset: output.duration.map { DurationText.milliseconds(seconds: $0) })
         let terminal = try Terminal(colorWanted: output.color != .never && ColorChoice.noColorUnset)
         defer { terminal.restore() }
         let session = ViewSession(terminal: terminal, state: AppState(

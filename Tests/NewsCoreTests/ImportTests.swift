@@ -76,6 +76,23 @@ struct ImportTests {
         #expect(events.first.map { ISOTime.format($0.headline.published) } == c.expected)
     }
 
+    @Test("numbers too large to be a time are not a time (found by fuzzing: it trapped)",
+          arguments: ["epoch", "epoch-ms", "auto"], ["17176722561767225600", "1e300", "-1e30", "nan", "inf"])
+    func hugeNumbers(_ format: String, _ value: String) throws {
+        #expect(TimeFormat(format).parse(value) == nil)
+        let (events, _, summary) = try importing("title,time\nA,\(value)\nB,1709301900\n") { $0.timeFormat = TimeFormat(format) }
+        #expect(summary.skipped == 1)
+        #expect(events.map(\.headline.title) == ["B"])
+    }
+
+    @Test("durations too large to convert are capped, not a trap")
+    func hugeDurations() {
+        #expect(DurationText.parse("1e300") == 9_000_000_000_000_000)
+        #expect(DurationText.parse("99999999999999999999h") == 9_000_000_000_000_000)
+        #expect(DurationText.milliseconds(seconds: -.infinity) == -9_000_000_000_000_000)
+        #expect(DurationText.parse("90s") == 90_000)
+    }
+
     @Test("an unparseable time is reported with the line and the format")
     func badTime() throws {
         let (events, _, summary) = try importing("title,time\nA,03/01/2024\nB,yesterday\n") { $0.timeFormat = .pattern("%m/%d/%Y") }

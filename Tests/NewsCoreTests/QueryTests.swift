@@ -1,4 +1,5 @@
 import NewsCore
+import PropertyBased
 import Testing
 
 @Suite("Query language")
@@ -159,5 +160,44 @@ struct QueryTests {
         #expect(q("-goa").implies(q("-goal")))
         #expect(!q("goal | cup").implies(q("goal")))
         #expect(!q("").implies(q("goal")))
+    }
+}
+
+@Suite("Query language: parsing never crashes, printing is stable")
+struct QueryPrintingTests {
+    /// Pieces that make every token kind, glued with or without spaces.
+    static let pieces = ["goal", "Zürich", "a", "-", "-x", "|", "OR", "(", ")", "\"", "\"rate cut\"", "source:te",
+                         "src:", "x-y", "--", "é", "🚀", "\u{1B}[31m", "\t", " ", "  ", "::", "-(", "((", "\"\"",
+                         "\u{0301}", "\u{059E}", "\u{0C}", "\u{200D}", "e\u{0301}"]
+
+    @Test("parsing any mix of tokens never crashes; what parses prints as a fixed point (property)")
+    func printThenParse() async {
+        let tokens = Gen.element(of: Self.pieces).compactMap { $0 }.array(of: 0...12)
+        let glue = Gen.element(of: ["", " "]).compactMap { $0 }.array(of: 12...12)
+        await propertyCheck(count: 3000, input: tokens, glue) { tokens, glue in
+            let text = zip(tokens, glue).map { $0 + $1 }.joined()
+            _ = Query(lenient: text)  // never crashes, whatever the input
+            guard let query = try? Query.parse(text) else { return }
+            let printed = query.root.canonicalText
+            let again = try? Query.parse(printed)
+            #expect(again != nil, "\(text.debugDescription) printed as \(printed.debugDescription) does not parse")
+            #expect(again?.root.canonicalText == printed, "\(text.debugDescription) printed as \(printed.debugDescription)")
+            // And it means the same.
+            let sample = Headline(id: "1", source: "tech", title: "goal in Zürich: rate cut x-y", published: .init(milliseconds: 0))
+            #expect(again?.matches(sample) == query.matches(sample), "\(text.debugDescription) vs \(printed.debugDescription)")
+        }
+    }
+
+    @Test("printing: groups, phrases, exclusions and sources", arguments: [
+        ("a b | c", "a (b | c)"),
+        ("(a b) c", "(a b) c"),
+        ("a | (b | c)", "a | (b | c)"),
+        ("-(a b) \"x y\"", "-(a b) \"x y\""),
+        ("-(-a)", "-(-a)"),
+        ("src:te -source:world", "source:te -source:world"),
+        ("\"q\"-y", "\"q\" \"-y\""),
+    ])
+    func printing(_ text: String, _ printed: String) throws {
+        #expect(try Query.parse(text).root.canonicalText == printed)
     }
 }
