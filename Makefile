@@ -6,7 +6,7 @@ BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 ARGS ?=
 
-.PHONY: all deps build run test fuzz bench bench-quick clean
+.PHONY: all deps build run test fuzz soak bench bench-quick clean
 
 all: build
 
@@ -30,6 +30,12 @@ test: build
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## A soak of the view at --speed 50 with the history at its bound (SOAK_MINUTES, 30).
+SOAK_MINUTES ?= 30
+soak: deps
+	$(SWIFT) build -c release --product newsdesk
+	./scripts/soak.sh $(SOAK_MINUTES) $(RELEASE_DIR)/newsdesk
 
 ## Benchmarks in release mode, side by side with the competitors (slow: minutes).
 bench: deps
