@@ -158,7 +158,7 @@ public indirect enum QueryNode: Sendable, Hashable {
         switch self {
         case .all: return ""
         case .term(let t):
-            return t.isPhrase || t.text.hasPrefix("-") ? "\"" + t.text + "\"" : t.text
+            return t.isPhrase || t.text.unicodeScalars.first == "-" ? "\"" + t.text + "\"" : t.text
         case .source(_, let text): return "source:" + text
         case .not(let x):
             if case .not = x { return "-(" + x.canonicalText + ")" }

@@ -120,9 +120,14 @@ public final class Terminal {
         if let cursor = grid.cursor {
             if !cursorVisible { curs_set(1); cursorVisible = true }
             wmove(nd_stdscr(), Int32(cursor.row), Int32(cursor.column))
-        } else if cursorVisible {
-            curs_set(0)
-            cursorVisible = false
+        } else {
+            if cursorVisible {
+                curs_set(0)
+                cursorVisible = false
+            }
+            // The hidden cursor rests at the top-left corner, wherever the last cell drawn
+            // was: the same place every frame, whatever the text.
+            wmove(nd_stdscr(), 0, 0)
         }
         wnoutrefresh(nd_stdscr())
         doupdate()

@@ -223,7 +223,9 @@ public struct AppState {
             failures.append((source, text))
             show("\(source) failed: \(text)")
         case .sourceFinished(let source):
-            show("\(source) ended")
+            // A replay's end shows in its progress line (■ ... 100%), which a message
+            // would cover, possibly for good: at --speed max its clock stops at the end.
+            if replay == nil { show("\(source) ended") }
         case .signal:
             return [.quit]
         case .replayStatus(let status):

@@ -42,6 +42,11 @@ final class ViewSession {
     /// Runs until quit; `onEffect` gets every effect but quit. Returns the exit status.
     func run(onEffect: (AppEffect) async -> Void = { _ in }, afterEvent: (AppEvent) async -> Void = { _ in }) async -> Int32 {
         draw()
+        // A seam for the tests: crash on purpose once the view is up, to show that a crash
+        // restores the terminal before the backtrace is printed (see DECISIONS.md).
+        if ProcessInfo.processInfo.environment["NEWSDESK_TEST_CRASH"] == "after-first-frame" {
+            fatalError("crashing on purpose (NEWSDESK_TEST_CRASH)")
+        }
         let queue = self.queue
         terminal.startInput(
             onKeys: { keys in for key in keys { queue.post(.key(key)) } },

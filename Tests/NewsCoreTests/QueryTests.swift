@@ -196,6 +196,7 @@ struct QueryPrintingTests {
         ("-(-a)", "-(-a)"),
         ("src:te -source:world", "source:te -source:world"),
         ("\"q\"-y", "\"q\" \"-y\""),
+        ("\"q\"-\u{200D}", "\"q\" \"-\u{200D}\""),  // found by the property test: one character, two scalars
     ])
     func printing(_ text: String, _ printed: String) throws {
         #expect(try Query.parse(text).root.canonicalText == printed)

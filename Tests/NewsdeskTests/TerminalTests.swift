@@ -79,15 +79,12 @@ func withTmux(columns: Int, rows: Int, _ body: (Tmux) async throws -> Void) asyn
     await tmux.kill()
 }
 
-var rowPattern: Regex<(Substring, Substring, Substring)> { #/^\s*(now|\d+[smhd]) (Tech|Sports|World)\s+\S/# }
-
-@Suite("The interactive view in a real terminal (tmux)", .serialized, .timeLimit(.minutes(2)))
-struct TerminalTests {
+extension Tmux {
     /// Starts newsdesk in the pane after saving the terminal modes; returns when it shows headlines.
-    func launch(_ tmux: Tmux, arguments: String = "--seed 1 --speed 20") async throws -> [String] {
-        try await tmux.type("S=$(stty -g); clear; \(newsdeskBinary) \(arguments)")
-        try await tmux.keys("Enter")
-        return try await tmux.waitFor("headlines from all three sources") { lines in
+    func launch(_ arguments: String = "--seed 1 --speed 20") async throws -> [String] {
+        try await type("S=$(stty -g); clear; \(newsdeskBinary) \(arguments)")
+        try await keys("Enter")
+        return try await waitFor("headlines from all three sources") { lines in
             let rows = lines.filter { $0.wholeMatch(of: rowPattern) != nil || $0.firstMatch(of: rowPattern) != nil }
             return lines.first?.contains("newsdesk") == true
                 && ["Tech", "Sports", "World"].allSatisfy { source in rows.contains { $0.contains(" \(source) ") } }
@@ -95,30 +92,36 @@ struct TerminalTests {
     }
 
     /// After the app has exited: main screen again, and the exact terminal modes restored.
-    func checkRestored(_ tmux: Tmux, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        _ = try await tmux.waitFor("the shell prompt", sourceLocation: sourceLocation) { lines in
+    func checkRestored(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        _ = try await waitFor("the shell prompt", sourceLocation: sourceLocation) { lines in
             lines.contains { $0.hasPrefix("$") }
         }
-        #expect(try await tmux.alternateScreen() == false, sourceLocation: sourceLocation)
-        try await tmux.type("clear; [ \"$S\" = \"$(stty -g)\" ] && echo MODES-RESTORED || echo MODES-CHANGED")
-        try await tmux.keys("Enter")
-        let lines = try await tmux.waitFor("the stty check", sourceLocation: sourceLocation) { lines in
+        #expect(try await alternateScreen() == false, sourceLocation: sourceLocation)
+        try await type("clear; [ \"$S\" = \"$(stty -g)\" ] && echo MODES-RESTORED || echo MODES-CHANGED")
+        try await keys("Enter")
+        let lines = try await waitFor("the stty check", sourceLocation: sourceLocation) { lines in
             lines.contains { $0 == "MODES-RESTORED" || $0 == "MODES-CHANGED" }
         }
         #expect(lines.contains("MODES-RESTORED"), sourceLocation: sourceLocation)
         // Echo is on: what is typed shows up.
-        try await tmux.type("echo-check")
-        try await tmux.waitFor("typed text echoed", sourceLocation: sourceLocation) { $0.contains { $0.contains("echo-check") } }
-        try await tmux.keys("C-u")
+        try await type("echo-check")
+        try await waitFor("typed text echoed", sourceLocation: sourceLocation) { $0.contains { $0.contains("echo-check") } }
+        try await keys("C-u")
     }
 
+}
+
+var rowPattern: Regex<(Substring, Substring, Substring)> { #/^\s*(now|\d+[smhd]) (Tech|Sports|World)\s+\S/# }
+
+@Suite("The interactive view in a real terminal (tmux)", .serialized, .timeLimit(.minutes(2)))
+struct TerminalTests {
     @Test("100x30: live rows from all sources with ages, filter as you type, resize, quit with q and Ctrl-C")
     func fullSession() async throws {
         try await withTmux(columns: 100, rows: 30) { tmux in try await fullSession(tmux) }
     }
 
     func fullSession(_ tmux: Tmux) async throws {
-        let first = try await launch(tmux)
+        let first = try await tmux.launch()
         #expect(try await tmux.alternateScreen())
         #expect(first.count == 30)
         #expect(first[0].hasPrefix(" newsdesk"))
@@ -154,23 +157,13 @@ struct TerminalTests {
 
         // q quits and gives the terminal back.
         try await tmux.keys("q")
-        try await checkRestored(tmux)
+        try await tmux.checkRestored()
 
         // Again, and quit with Ctrl-C.
         try await tmux.resize(columns: 100, rows: 30)
-        _ = try await launch(tmux)
+        _ = try await tmux.launch()
         try await tmux.keys("C-c")
-        try await checkRestored(tmux)
-    }
-
-    @Test("SIGTERM and SIGHUP restore the terminal too", arguments: [SIGTERM, SIGHUP])
-    func signals(_ signal: Int32) async throws {
-        try await withTmux(columns: 80, rows: 24) { tmux in
-            _ = try await launch(tmux)
-            let pid = try #require(try await tmux.childPID())
-            kill(pid, signal)
-            try await checkRestored(tmux)
-        }
+        try await tmux.checkRestored()
     }
 
     @Test("a tiny terminal shows a one-line message; growing it brings the view back")
@@ -179,7 +172,7 @@ struct TerminalTests {
     }
 
     func tinyTerminal(_ tmux: Tmux) async throws {
-        _ = try await launch(tmux)
+        _ = try await tmux.launch()
         try await tmux.resize(columns: 15, rows: 4)
         try await tmux.waitFor("the too-small message") { $0.first?.hasPrefix("terminal too") == true }
         try await tmux.resize(columns: 20, rows: 5)
@@ -187,7 +180,7 @@ struct TerminalTests {
             lines.count == 5 && lines[0].hasPrefix(" newsdesk") && lines[1].firstMatch(of: #/^\s*(now|\d+[smhd]) [TSW] /#) != nil
         }
         try await tmux.keys("q")
-        try await checkRestored(tmux)
+        try await tmux.checkRestored()
     }
 
     @Test("replay in the view: progress line, pause, step, seek, speed up, quit")
@@ -236,7 +229,7 @@ struct TerminalTests {
             try await tmux.type("+")
             try await tmux.waitFor("playing at ×10") { $0.last?.contains("▶") == true && $0.last?.contains("×10") == true }
             try await tmux.type("q")
-            try await checkRestored(tmux)
+            try await tmux.checkRestored()
         }
     }
 }
