@@ -40,6 +40,10 @@ public struct MergeOptions: Sendable {
 /// 3. No source is starved: a fast source cannot delay a slow one's headlines past their
 ///    time, and each source has its own bounded queue of `lookahead` batches, so a fast
 ///    source waits for the consumer instead of crowding out the others or filling memory.
+///    On a real clock a source that stalls is not waited for past the next headline
+///    due from another source: its headlines, when they come, are released at once (the
+///    only case where the merged order can differ from offset order). On a jumping
+///    clock (`--speed max`) every source is waited for, so the order is always the same.
 /// 4. A source that throws does not stop the others: its failure arrives as
 ///    ``FeedEvent/sourceFailed(source:error:)`` after the headlines it produced, and the rest
 ///    keep flowing.
@@ -180,13 +184,19 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
         private mutating func step() async throws -> FeedEvent? {
             let realTime = !(jumper?.jumps ?? false)
             // 1. Every open scheduled lane needs a head before the earliest can be chosen.
+            //    On a real clock a lane is waited for only until another lane's next
+            //    headline is due: a source that stalls or is down (between retries) must
+            //    not hold back the others. Its headlines, when they come, go out at once.
+            var missing = false
             for lane in heads.indices where open[lane] && feed.timings[lane] == .scheduled
                 && positions[lane] == heads[lane].count
             {
                 var fetched = feed.storage.tryFetch(lane: lane)
                 if case .empty = fetched {
-                    // About to wait for a producer: on a real clock, hand out what is due first.
-                    if realTime, let event = flush() { return event }
+                    if realTime {
+                        missing = true
+                        continue
+                    }
                     fetched = try await feed.storage.fetch(lane: lane)
                 }
                 switch fetched {
@@ -197,6 +207,19 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
                     close(lane: lane, error: error)
                     return flush()
                 case .empty:
+                    return nil
+                }
+            }
+            if missing {
+                let next = earliestLane()
+                var due = next >= 0 ? instant(heads[next][positions[next]].offset) : nil
+                // The end (--duration) counts once the feed is under way; before the first
+                // headlines every source gets the time it needs to start.
+                if next >= 0 || toldReady, let end = feed.options.endOffset.map(instant) { due = Swift.min(due ?? end, end) }
+                if due.map({ feed.clock.now < $0 }) ?? true {
+                    // Hand out what is due, then wait for any lane or the next deadline.
+                    if let event = flush() { return event }
+                    try await waitForAnyLane(until: due)
                     return nil
                 }
             }
@@ -289,6 +312,20 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
             return feed.clock.now >= instant(end)
         }
 
+        /// Sleeps until `deadline` (forever if nil), or until any lane has something.
+        private func waitForAnyLane(until deadline: C.Instant?) async throws {
+            let storage = feed.storage
+            let clock = feed.clock
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await storage.waitForAny() }
+                if let deadline {
+                    group.addTask { try await clock.sleep(until: deadline, tolerance: nil) }
+                }
+                _ = try await group.next()
+                group.cancelAll()
+            }
+        }
+
         /// Sleeps until `deadline` (forever if nil), or until a live source has something.
         private func wait(until deadline: C.Instant?, live: Bool) async throws {
             guard live else {
@@ -332,7 +369,7 @@ final class MergeStorage: Sendable {
         var lanes: [Lane]
         /// Batches the consumer is done with, to be freed by a producer (see `recycle`).
         var spent: [[Arrival]] = []
-        /// The consumer waiting for `waitingLane` (or for any live lane when it is -1).
+        /// The consumer waiting for `waitingLane` (any live lane when it is -1, any lane at -2).
         var consumer: CheckedContinuation<Void, any Error>?
         var waitingLane = 0
         var shutDown = false
@@ -454,6 +491,11 @@ final class MergeStorage: Sendable {
         try await waitForChange(lane: -1)
     }
 
+    /// Waits until any lane has a batch or has ended.
+    func waitForAny() async throws {
+        try await waitForChange(lane: -2)
+    }
+
     private func waitForChange(lane: Int) async throws {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -481,11 +523,12 @@ extension MergeStorage.State {
     fileprivate func hasNews(for lane: Int) -> Bool {
         func news(_ l: MergeStorage.Lane) -> Bool { !l.queue.isEmpty || (l.ended && !l.endReported) }
         if lane >= 0 { return news(lanes[lane]) }
+        if lane == -2 { return lanes.contains(where: news) }
         return lanes.contains { $0.live && news($0) }
     }
 
     fileprivate mutating func takeConsumer(for lane: Int) -> CheckedContinuation<Void, any Error>? {
-        guard let consumer, waitingLane == lane || (waitingLane == -1 && lanes[lane].live) else { return nil }
+        guard let consumer, waitingLane == lane || waitingLane == -2 || (waitingLane == -1 && lanes[lane].live) else { return nil }
         self.consumer = nil
         return consumer
     }

@@ -196,6 +196,42 @@ struct MergeTests {
         #expect(seen.withLock { $0 } == ["live@500", "sched@1000", "sched@3000"])
     }
 
+    @Test("on a real clock, a stalled source does not hold back the others; its late headlines go out at once")
+    func stalledSource() async throws {
+        let clock = TestClock()
+        let (stream, input) = AsyncThrowingStream<[Arrival], any Error>.makeStream()
+        let stalled = StreamSource(name: "stalled", stream: stream)
+        let healthy = FixedSource(name: "healthy", offsets: [1000, 2000, 3000])
+        let seen = Mutex<[String]>([])
+        let start = clock.now
+        let task = Task {
+            try await withMergedFeed(sources: [stalled, healthy], clock: clock, start: start) { feed in
+                for try await event in feed {
+                    if case .headlines(let batch) = event {
+                        let now = feed.elapsed
+                        seen.withLock { $0 += batch.map { "\($0.headline.source)@\($0.offset)/\(now)" } }
+                    }
+                }
+            }
+        }
+        try await waitForSleeper(clock)
+        await clock.advance(by: .milliseconds(1000))
+        try await waitUntil { seen.withLock { $0 } == ["healthy@1000/1000"] }
+        try await waitForSleeper(clock)
+        await clock.advance(by: .milliseconds(1000))
+        try await waitUntil { seen.withLock { $0 }.count == 2 }
+        // The stalled source wakes up with a headline from the past: out at once.
+        input.yield([Arrival(offset: 500, headline: Headline(id: "s", source: "stalled", title: "late", published: testStart))])
+        try await waitUntil { seen.withLock { $0 }.count == 3 }
+        input.finish()
+        try await waitForSleeper(clock)
+        await clock.advance(by: .milliseconds(1000))
+        try await waitUntil { seen.withLock { $0 }.count == 4 }
+        await clock.advance(by: .seconds(5))
+        try await task.value
+        #expect(seen.withLock { $0 } == ["healthy@1000/1000", "healthy@2000/2000", "stalled@500/2000", "healthy@3000/3000"])
+    }
+
     @Test("handing spent batches back (recycle) changes nothing in what comes out")
     func recycling() async throws {
         let sources = try SimulatedSource.defaults(vocabulary: sharedVocabulary, seed: 4, start: testStart, limit: 3000)
@@ -229,6 +265,15 @@ struct LiveSource: HeadlineSource {
     let name: String
     let stream: AsyncThrowingStream<[Arrival], any Error>
     var timing: SourceTiming { .live }
+    func makeAsyncIterator() -> AsyncThrowingStream<[Arrival], any Error>.AsyncIterator { stream.makeAsyncIterator() }
+}
+
+/// A scheduled source fed by hand (it can stall).
+struct StreamSource: HeadlineSource {
+    typealias Element = [Arrival]
+    typealias Failure = any Error
+    let name: String
+    let stream: AsyncThrowingStream<[Arrival], any Error>
     func makeAsyncIterator() -> AsyncThrowingStream<[Arrival], any Error>.AsyncIterator { stream.makeAsyncIterator() }
 }
 
