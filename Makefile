@@ -6,7 +6,7 @@ BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 ARGS ?=
 
-.PHONY: all deps build run test fuzz soak bench bench-quick clean
+.PHONY: all deps build run test fuzz soak sanitize bench bench-quick clean
 
 all: build
 
@@ -30,6 +30,14 @@ test: build
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## Every test under ThreadSanitizer, then under AddressSanitizer (the binary tests run
+## the sanitized binary too). Separate build folders: several minutes each.
+sanitize: deps
+	$(SWIFT) build --sanitize=thread --build-path .build/tsan
+	TSAN_OPTIONS=halt_on_error=0 NEWSDESK_BIN=$(CURDIR)/.build/tsan/debug/newsdesk $(SWIFT) test --sanitize=thread --build-path .build/tsan
+	$(SWIFT) build --sanitize=address --build-path .build/asan
+	ASAN_OPTIONS=detect_leaks=0 NEWSDESK_BIN=$(CURDIR)/.build/asan/debug/newsdesk $(SWIFT) test --sanitize=address --build-path .build/asan
 
 ## A soak of the view at --speed 50 with the history at its bound (SOAK_MINUTES, 30).
 SOAK_MINUTES ?= 30

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// An instant on a feed clock: the time elapsed since the clock's origin.
 public struct FeedInstant: InstantProtocol, Sendable, Hashable, Comparable {
@@ -16,10 +15,10 @@ public struct FeedInstant: InstantProtocol, Sendable, Hashable, Comparable {
 /// timeline as speed 1, with no waiting at all.
 public final class VirtualClock: Clock, Sendable {
     public typealias Instant = FeedInstant
-    private let current: Mutex<FeedInstant>
+    private let current: Protected<FeedInstant>
 
     public init(now: FeedInstant = FeedInstant(offset: .zero)) {
-        current = Mutex(now)
+        current = Protected(now)
     }
 
     public var now: FeedInstant { current.withLock { $0 } }

@@ -1,5 +1,4 @@
 import DequeModule
-import Synchronization
 
 /// What comes out of the merged feed.
 public enum FeedEvent: Sendable {
@@ -375,7 +374,7 @@ final class MergeStorage: Sendable {
         var shutDown = false
     }
 
-    private let state: Mutex<State>
+    private let state: Protected<State>
     private let capacity: Int
     /// A waiting producer is woken when its lane is down to this many batches (half the
     /// capacity), not at the first free place: it then produces several batches per
@@ -383,7 +382,7 @@ final class MergeStorage: Sendable {
     private let resumeBelow: Int
 
     init(timings: [SourceTiming], capacity: Int) {
-        state = Mutex(State(lanes: timings.map { Lane(live: $0 == .live) }))
+        state = Protected(State(lanes: timings.map { Lane(live: $0 == .live) }))
         self.capacity = capacity
         resumeBelow = capacity / 2
     }

@@ -1,4 +1,3 @@
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -459,7 +458,7 @@ public final class RecordingWriter: Sendable {
         var buffer: [UInt8] = []
         var events = 0
     }
-    private let state: Mutex<State>
+    private let state: Protected<State>
 
     public var eventsWritten: Int { state.withLock { $0.events } }
 
@@ -476,7 +475,7 @@ public final class RecordingWriter: Sendable {
         first.buffer.reserveCapacity(1 << 16)
         first.buffer = header.encoded()
         try Self.flush(&first, path: path)
-        state = Mutex(first)
+        state = Protected(first)
     }
 
     deinit {

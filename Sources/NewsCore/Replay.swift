@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A clock whose time can jump straight to a deadline instead of waiting for it (the
 /// merge then hands out whole batches without sleeping). ``VirtualClock`` always jumps;
@@ -48,7 +47,7 @@ public final class ReplayClock: Clock, JumpingClock, ReadyAwareClock, Sendable {
     /// The base clock, type-erased: its time since this clock was made, and sleeping on it.
     private let baseNow: @Sendable () -> Swift.Duration
     private let baseSleep: @Sendable (Swift.Duration) async throws -> Void
-    private let state: Mutex<State>
+    private let state: Protected<State>
 
     /// A replay clock on real time.
     public convenience init(start: FeedInstant = FeedInstant(offset: .zero), speed: Double, paused: Bool = false,
@@ -66,7 +65,7 @@ public final class ReplayClock: Clock, JumpingClock, ReadyAwareClock, Sendable {
         baseSleep = { try await base.sleep(until: origin.advanced(by: $0), tolerance: nil) }
         var initial = State(anchorReal: .zero, anchorFeed: start.offset, speed: speed, paused: paused || holdUntilReady)
         initial.held = holdUntilReady && !paused
-        state = Mutex(initial)
+        state = Protected(initial)
     }
 
     public func feedReady() {

@@ -1,5 +1,5 @@
 import DequeModule
-import Synchronization
+import NewsCore
 
 /// The app's one event channel: keys, resizes, signals and ticks are posted as they
 /// happen; the event loop takes everything pending at once, applies it, and draws one
@@ -16,7 +16,7 @@ public final class EventQueue: Sendable {
         var closed = false
     }
 
-    private let state = Mutex(State())
+    private let state = Protected(State())
 
     public init() {}
 

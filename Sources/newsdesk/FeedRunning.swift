@@ -1,6 +1,5 @@
 import Foundation
 import NewsCore
-import Synchronization
 
 /// Which clock runs a feed.
 enum ClockChoice {
@@ -155,7 +154,7 @@ func warn(_ message: String) {
 /// A progress line on stderr, rewritten in place, only when stderr is a terminal.
 final class ProgressLine: Sendable {
     let enabled = isatty(STDERR_FILENO) == 1
-    private let state = Mutex((last: Date.distantPast, shown: false))
+    private let state = Protected((last: Date.distantPast, shown: false))
 
     /// Shows `text` (at most a few times a second unless `force`).
     func show(_ text: @autoclosure () -> String, force: Bool = false) {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NewsCore
-import Synchronization
 
 /// `newsdesk record --out FILE`: the live merged feed to a recording, without a view.
 struct RecordCommand: AsyncParsableCommand {

@@ -3,7 +3,6 @@ import Foundation
 import NewsCore
 import NewsTerminal
 import NewsUI
-import Synchronization
 
 /// The interactive view's event loop, on the main actor.
 ///
@@ -83,7 +82,7 @@ final class ViewSession {
 /// Hands batches the view has taken in back to the merge, whose source tasks free them
 /// (see `MergedFeed.recycle`).
 final class Recycler: Sendable {
-    private let target = Mutex<(@Sendable ([Arrival]) -> Void)?>(nil)
+    private let target = Protected<(@Sendable ([Arrival]) -> Void)?>(nil)
     func set(_ recycle: (@Sendable ([Arrival]) -> Void)?) { target.withLock { $0 = recycle } }
     func recycle(_ batch: [Arrival]) { target.withLock { $0 }?(batch) }
 }
@@ -377,7 +376,7 @@ final class ReplayView {
 
 /// The replay reader's latest report, shared with the feed task.
 final class ReportBox: Sendable {
-    private let box = Mutex<ReplayReport?>(nil)
+    private let box = Protected<ReplayReport?>(nil)
     var value: ReplayReport? { box.withLock { $0 } }
     func set(_ report: ReplayReport) { box.withLock { $0 = report } }
 }

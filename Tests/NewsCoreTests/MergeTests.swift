@@ -85,7 +85,7 @@ struct MergeTests {
     @Test("cancelling the consuming task (Ctrl-C) stops everything promptly")
     func cancellationFromOutside() async throws {
         let probe = Probe()
-        let received = Mutex(0)
+        let received = Protected(0)
         let clock = TestClock()
         let task = Task {
             try await withMergedFeed(
@@ -108,8 +108,8 @@ struct MergeTests {
     @Test("headlines are released when the clock reaches their time, not before")
     func pacingOnTestClock() async throws {
         let clock = TestClock()
-        let times = Mutex<[Int64]>([])
-        let count = Mutex(0)
+        let times = Protected<[Int64]>([])
+        let count = Protected(0)
         let source = FixedSource(name: "a", offsets: [1000, 2500, 2500, 4000], batchSize: 10)
         // Offset 0 is now, whenever the task gets to run.
         let start = clock.now
@@ -149,7 +149,7 @@ struct MergeTests {
         #expect(out.arrivals.map(\.offset) == [100, 200])
 
         let clock = TestClock()
-        let done = Mutex(false)
+        let done = Protected(false)
         let start = clock.now
         let task = Task {
             let out = try await collect([FixedSource(name: "a", offsets: [100, 9000])], clock: clock, start: start,
@@ -172,7 +172,7 @@ struct MergeTests {
         let (stream, input) = AsyncThrowingStream<[Arrival], any Error>.makeStream()
         let live = LiveSource(name: "live", stream: stream)
         let scheduled = FixedSource(name: "sched", offsets: [1000, 3000])
-        let seen = Mutex<[String]>([])
+        let seen = Protected<[String]>([])
         let start = clock.now
         let task = Task {
             try await withMergedFeed(sources: [scheduled, live], clock: clock, start: start) { feed in
@@ -202,7 +202,7 @@ struct MergeTests {
         let (stream, input) = AsyncThrowingStream<[Arrival], any Error>.makeStream()
         let stalled = StreamSource(name: "stalled", stream: stream)
         let healthy = FixedSource(name: "healthy", offsets: [1000, 2000, 3000])
-        let seen = Mutex<[String]>([])
+        let seen = Protected<[String]>([])
         let start = clock.now
         let task = Task {
             try await withMergedFeed(sources: [stalled, healthy], clock: clock, start: start) { feed in

@@ -1,7 +1,6 @@
 import Clocks
 import Foundation
 import NewsCore
-import Synchronization
 import Testing
 
 /// A recording with events at `offsets` (titles "e0", "e1", ...).
@@ -17,7 +16,7 @@ func makeRecording(_ offsets: [Int64]) throws -> String {
 
 /// Collects what a feed releases, with the clock's time (recording ms) at release.
 final class Releases: Sendable {
-    let items = Mutex<[(title: String, offset: Int64, at: Int64)]>([])
+    let items = Protected<[(title: String, offset: Int64, at: Int64)]>([])
     var count: Int { items.withLock { $0.count } }
     var titles: [String] { items.withLock { $0.map(\.title) } }
     var times: [Int64] { items.withLock { $0.map(\.at) } }

@@ -1,6 +1,5 @@
 import Foundation
 import NewsCore
-import Synchronization
 
 /// A scheduled source with fixed offsets (or a generated run), for merge tests.
 struct FixedSource: HeadlineSource {
@@ -38,8 +37,8 @@ struct FixedSource: HeadlineSource {
 /// An endless scheduled source that counts its running iterators: each one registers
 /// when created and unregisters when destroyed, so a test can see that nothing is left.
 final class Probe: Sendable {
-    let running = Mutex(0)
-    let started = Mutex(0)
+    let running = Protected(0)
+    let started = Protected(0)
     var runningNow: Int { running.withLock { $0 } }
 }
 
@@ -82,7 +81,7 @@ struct EndlessSource: HeadlineSource {
 
 /// Suspends until the task is cancelled, then throws CancellationError.
 func neverResume() async throws {
-    let box = Mutex<CheckedContinuation<Void, any Error>?>(nil)
+    let box = Protected<CheckedContinuation<Void, any Error>?>(nil)
     try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
             let cancelled = box.withLock { slot -> Bool in
