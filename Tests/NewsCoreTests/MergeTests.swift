@@ -307,3 +307,21 @@ func waitUntil(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sourc
     Issue.record("condition never became true", sourceLocation: sourceLocation)
     throw CancellationError()
 }
+
+@Suite("Recycler")
+struct RecyclerTests {
+    @Test("handing back many batches costs the same each time (no chain of wrapped closures)", .timeLimit(.minutes(1)))
+    func manyBatches() {
+        let count = Protected(0)
+        let recycler = Recycler()
+        recycler.set { batch in count.withLock { $0 += batch.count } }
+        // With the closure re-wrapped on every call, 200,000 calls ran through a chain of
+        // 400,000 thunks at the end: quadratic time, then a stack overflow.
+        let batch = [Arrival(offset: 0, headline: Headline(id: "1", source: "t", title: "t", published: testStart))]
+        for _ in 0..<200_000 { recycler.recycle(batch) }
+        #expect(count.withLock { $0 } == 200_000)
+        recycler.set(nil)
+        recycler.recycle(batch)
+        #expect(count.withLock { $0 } == 200_000)
+    }
+}
