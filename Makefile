@@ -35,9 +35,9 @@ fuzz: deps
 ## the sanitized binary too). Separate build folders: several minutes each.
 sanitize: deps
 	$(SWIFT) build --sanitize=thread --build-path .build/tsan
-	TSAN_OPTIONS=halt_on_error=0 NEWSDESK_BIN=$(CURDIR)/.build/tsan/debug/newsdesk $(SWIFT) test --sanitize=thread --build-path .build/tsan
+	NEWSDESK_SANITIZED=1 TSAN_OPTIONS="halt_on_error=0 suppressions=$(CURDIR)/Tests/tsan-suppressions.txt" NEWSDESK_BIN=$(CURDIR)/.build/tsan/debug/newsdesk $(SWIFT) test --sanitize=thread --build-path .build/tsan
 	$(SWIFT) build --sanitize=address --build-path .build/asan
-	ASAN_OPTIONS=detect_leaks=0 NEWSDESK_BIN=$(CURDIR)/.build/asan/debug/newsdesk $(SWIFT) test --sanitize=address --build-path .build/asan
+	NEWSDESK_SANITIZED=1 ASAN_OPTIONS=detect_leaks=0 NEWSDESK_BIN=$(CURDIR)/.build/asan/debug/newsdesk $(SWIFT) test --sanitize=address --build-path .build/asan
 
 ## A soak of the view at --speed 50 with the history at its bound (SOAK_MINUTES, 30).
 SOAK_MINUTES ?= 30

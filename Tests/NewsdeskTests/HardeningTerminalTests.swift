@@ -60,8 +60,18 @@ struct HardeningTerminalTests {
             var random = SeededRandom(seed: 9)
             while sizes.count < 99 { sizes.append((1 + random.index(below: 300), 1 + random.index(below: 100))) }
             sizes.append((100, 30))
+            // Ten tmux commands per call (`;`-separated), so that the storm is not paced by
+            // starting a hundred tmux clients.
             let start = Date()
-            for (columns, rows) in sizes { try await tmux.resize(columns: columns, rows: rows) }
+            for group in stride(from: 0, to: sizes.count, by: 10) {
+                var arguments: [String] = []
+                for (columns, rows) in sizes[group..<min(group + 10, sizes.count)] {
+                    if !arguments.isEmpty { arguments.append(";") }
+                    arguments += ["resize-window", "-t", tmux.target, "-x", "\(columns)", "-y", "\(rows)"]
+                }
+                _ = try await run("/usr/bin/env", ["tmux", "-L", tmux.socket] + arguments, timeout: .seconds(10))
+                try await Task.sleep(for: .milliseconds(100))
+            }
             let elapsed = Date().timeIntervalSince(start)
             #expect(elapsed < 2.5, "100 resizes took \(elapsed) s")
             let lines = try await tmux.waitFor("the full layout at 100x30") { lines in
@@ -75,7 +85,10 @@ struct HardeningTerminalTests {
         }
     }
 
-    @Test("a crash restores the terminal before the backtrace is printed")
+    /// Under `make sanitize` the sanitizer's own crash handling takes over.
+    static let sanitized = ProcessInfo.processInfo.environment["NEWSDESK_SANITIZED"] != nil
+
+    @Test("a crash restores the terminal before the backtrace is printed", .disabled(if: sanitized, "the sanitizer handles crashes itself"))
     func crash() async throws {
         try await withTmux(columns: 100, rows: 30) { tmux in
             try await tmux.type("S=$(stty -g); clear; NEWSDESK_TEST_CRASH=after-first-frame \(newsdeskBinary) --seed 1")
