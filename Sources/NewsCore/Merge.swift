@@ -8,6 +8,28 @@ public enum FeedEvent: Sendable {
     case sourceFailed(source: String, error: any Error)
     /// A source ended normally after its last headline.
     case sourceFinished(source: String)
+    /// A source failed and will be asked again after `delay` (``MergeOptions/restart``);
+    /// the others keep flowing. Comes after the last headline it produced.
+    case sourceRestarting(source: String, error: any Error, delay: Duration)
+}
+
+/// How a failed source is retried: after `initial`, then twice as long each time it fails
+/// again without producing anything, up to `maximum`. The waits are real time (a remote
+/// server's), slept with `sleep` (a test clock's in tests).
+public struct RestartPolicy: Sendable {
+    public var initial: Duration
+    public var maximum: Duration
+    public var sleep: @Sendable (Duration) async throws -> Void
+
+    public init(initial: Duration = .seconds(1), maximum: Duration = .seconds(60),
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ContinuousClock().sleep(for: $0) }) {
+        self.initial = initial
+        self.maximum = maximum
+        self.sleep = sleep
+    }
+
+    /// The wait after `delay`: doubled, capped.
+    public func next(after delay: Duration) -> Duration { Swift.min(delay * 2, maximum) }
 }
 
 /// Options for ``withMergedFeed(sources:clock:start:options:isolation:body:)``.
@@ -19,11 +41,14 @@ public struct MergeOptions: Sendable {
     public var maxBatch: Int = 256
     /// The feed ends at this offset (milliseconds of feed time), if set: `--duration`.
     public var endOffset: Int64? = nil
+    /// Retry failed sources (nil: a failure ends the source).
+    public var restart: RestartPolicy? = nil
 
-    public init(lookahead: Int = 8, maxBatch: Int = 256, endOffset: Int64? = nil) {
+    public init(lookahead: Int = 8, maxBatch: Int = 256, endOffset: Int64? = nil, restart: RestartPolicy? = nil) {
         self.lookahead = max(1, lookahead)
         self.maxBatch = max(1, maxBatch)
         self.endOffset = endOffset
+        self.restart = restart
     }
 }
 
@@ -69,7 +94,9 @@ public func withMergedFeed<C: Clock, R>(
         names: sources.map(\.name), timings: sources.map(\.timing), options: options)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         for (lane, source) in sources.enumerated() {
-            group.addTask(executorPreference: ThreadExecutor.sources) { await pump(source, lane: lane, into: storage) }
+            group.addTask(executorPreference: ThreadExecutor.sources) {
+                await pump(source, lane: lane, into: storage, restart: options.restart)
+            }
         }
         do {
             let result = try await body(feed)
@@ -84,18 +111,30 @@ public func withMergedFeed<C: Clock, R>(
     }
 }
 
-/// One source's task: pull its batches and push them into its lane.
-private func pump<S: HeadlineSource>(_ source: S, lane: Int, into storage: MergeStorage) async {
-    do {
-        for try await batch in source {
+/// One source's task: pull its batches and push them into its lane. With a restart
+/// policy, a failure is reported and the same iterator is asked again after the backoff
+/// (a source that cannot go on returns nil then).
+private func pump<S: HeadlineSource>(_ source: S, lane: Int, into storage: MergeStorage, restart: RestartPolicy?) async {
+    var iterator = source.makeAsyncIterator()
+    var delay = restart?.initial ?? .zero
+    while true {
+        do {
+            guard let batch = try await iterator.next() else { break }
             try await storage.send(batch, lane: lane)
+            delay = restart?.initial ?? .zero  // it works again: the next failure starts over
+        } catch is CancellationError {
+            break
+        } catch {
+            guard let restart, !Task.isCancelled else {
+                storage.end(lane: lane, with: error)
+                return
+            }
+            storage.fail(lane: lane, error: error, delay: delay)
+            do { try await restart.sleep(delay) } catch { break }
+            delay = restart.next(after: delay)
         }
-        storage.end(lane: lane, with: nil)
-    } catch is CancellationError {
-        storage.end(lane: lane, with: nil)
-    } catch {
-        storage.end(lane: lane, with: error)
     }
+    storage.end(lane: lane, with: nil)
 }
 
 extension MergedFeed: Sendable where C: Sendable, C.Instant: Sendable {}
@@ -139,6 +178,8 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
         private var heads: [[Arrival]]
         private var positions: [Int]
         private var open: [Bool]
+        /// Lanes whose source failed and is waiting to be retried: not waited for.
+        private var down: [Bool]
         private var output: [Arrival] = []
         private var pending: Deque<FeedEvent> = []
         private var done = false
@@ -152,6 +193,7 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
             heads = Array(repeating: [], count: feed.names.count)
             positions = Array(repeating: 0, count: feed.names.count)
             open = Array(repeating: true, count: feed.names.count)
+            down = Array(repeating: false, count: feed.names.count)
         }
 
         public mutating func next() async throws -> FeedEvent? {
@@ -173,6 +215,11 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
             return event
         }
 
+        private mutating func restarting(lane: Int, error: any Error, delay: Duration) {
+            down[lane] = true
+            pending.append(.sourceRestarting(source: feed.names[lane], error: error, delay: delay))
+        }
+
         private mutating func close(lane: Int, error: (any Error)?) {
             open[lane] = false
             let name = feed.names[lane]
@@ -192,6 +239,7 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
             {
                 var fetched = feed.storage.tryFetch(lane: lane)
                 if case .empty = fetched {
+                    if down[lane] { continue }  // being retried: go on without it
                     if realTime {
                         missing = true
                         continue
@@ -202,8 +250,12 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
                 case .batch(let batch):
                     heads[lane] = batch
                     positions[lane] = 0
+                    down[lane] = false
                 case .ended(let error):
                     close(lane: lane, error: error)
+                    return flush()
+                case .failed(let error, let delay):
+                    restarting(lane: lane, error: error, delay: delay)
                     return flush()
                 case .empty:
                     return nil
@@ -234,6 +286,9 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
                     output += batch.map { Arrival(offset: now, headline: $0.headline) }
                 case .ended(let error):
                     close(lane: lane, error: error)
+                    return flush()
+                case .failed(let error, let delay):
+                    restarting(lane: lane, error: error, delay: delay)
                     return flush()
                 case .empty:
                     break
@@ -350,6 +405,8 @@ final class MergeStorage: Sendable {
     enum Fetch {
         case batch([Arrival])
         case ended((any Error)?)
+        /// The source failed and is being retried after `delay`.
+        case failed(any Error, delay: Duration)
         case empty
     }
 
@@ -360,6 +417,8 @@ final class MergeStorage: Sendable {
         /// The consumer has been told of the end.
         var endReported = false
         var error: (any Error)?
+        /// Failures being retried, not yet reported (after the batches queued before them).
+        var failures: Deque<(error: any Error, delay: Duration)> = []
         /// A producer waiting for room in this lane.
         var producer: CheckedContinuation<Void, any Error>?
     }
@@ -420,6 +479,15 @@ final class MergeStorage: Sendable {
         try Task.checkCancellation()
     }
 
+    /// The source of `lane` failed and will be retried after `delay`.
+    func fail(lane: Int, error: any Error, delay: Duration) {
+        let consumer = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+            s.lanes[lane].failures.append((error, delay))
+            return s.takeConsumer(for: lane)
+        }
+        consumer?.resume()
+    }
+
     /// The source of `lane` has ended, with `error` if it failed.
     func end(lane: Int, with error: (any Error)?) {
         let consumer = state.withLock { s -> CheckedContinuation<Void, any Error>? in
@@ -465,6 +533,7 @@ final class MergeStorage: Sendable {
                 }
                 return (.batch(batch), producer)
             }
+            if let failure = s.lanes[lane].failures.popFirst() { return (.failed(failure.error, delay: failure.delay), nil) }
             guard s.lanes[lane].ended else { return (.empty, nil) }
             s.lanes[lane].endReported = true
             return (.ended(s.lanes[lane].error), nil)
@@ -520,7 +589,7 @@ final class MergeStorage: Sendable {
 extension MergeStorage.State {
     /// True if the consumer waiting for `lane` (-1: any lane) has something to look at.
     fileprivate func hasNews(for lane: Int) -> Bool {
-        func news(_ l: MergeStorage.Lane) -> Bool { !l.queue.isEmpty || (l.ended && !l.endReported) }
+        func news(_ l: MergeStorage.Lane) -> Bool { !l.queue.isEmpty || !l.failures.isEmpty || (l.ended && !l.endReported) }
         if lane >= 0 { return news(lanes[lane]) }
         if lane == -2 { return lanes.contains(where: news) }
         return lanes.contains { $0.live && news($0) }

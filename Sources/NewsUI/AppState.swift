@@ -10,6 +10,8 @@ public enum AppEvent: Sendable {
     case tick(now: Timestamp)
     case resize(columns: Int, rows: Int)
     case sourceFailed(source: String, message: String)
+    /// A source failed and is retried in `retryIn` milliseconds (of real time).
+    case sourceRestarting(source: String, message: String, retryIn: Int64)
     case sourceFinished(source: String)
     /// SIGINT, SIGTERM or SIGHUP: quit cleanly.
     case signal(Int32)
@@ -63,12 +65,16 @@ public struct AppConfig: Sendable {
     public var color: Bool
     /// Replaying a recording (the replay keys and progress line are on).
     public var replay: Bool
+    /// A source with nothing for this long (feed time, ms) is shown as stale (`--stale-after`).
+    public var staleAfter: Int64
 
-    public init(sources: [String] = SimulatedSource.defaultNames, feedStart: Timestamp, color: Bool = true, replay: Bool = false) {
+    public init(sources: [String] = SimulatedSource.defaultNames, feedStart: Timestamp, color: Bool = true, replay: Bool = false,
+                staleAfter: Int64 = 30_000) {
         self.sources = sources
         self.feedStart = feedStart
         self.color = color
         self.replay = replay
+        self.staleAfter = staleAfter
     }
 }
 
@@ -128,6 +134,16 @@ public struct AppState {
     public private(set) var message: (text: String, until: Timestamp)?
     /// Sources that failed, with the error.
     public private(set) var failures: [(source: String, message: String)] = []
+    /// Sources that are failing now (being retried, or given up), with the error: shown in
+    /// the header until the source produces again.
+    public private(set) var failing: [String: String] = [:]
+    /// Whether a source has had nothing for longer than `config.staleAfter` (and is not failing).
+    public func isStale(_ entry: SourceStats.Entry) -> Bool {
+        guard failing[entry.name] == nil else { return false }
+        let last = entry.last ?? config.feedStart
+        return now.milliseconds - last.milliseconds > config.staleAfter
+    }
+
     /// The replay's progress, when replaying.
     public private(set) var replay: ReplayStatus?
 
@@ -219,8 +235,13 @@ public struct AppState {
             keepSelectionInView()
         case .key(let key):
             return press(key)
+        case .sourceRestarting(let source, let text, let retryIn):
+            failures.append((source, text))
+            failing[source] = text
+            show("\(source) failed: \(text); retrying in \(DurationText.format(retryIn))")
         case .sourceFailed(let source, let text):
             failures.append((source, text))
+            failing[source] = text
             show("\(source) failed: \(text)")
         case .sourceFinished(let source):
             // A replay's end shows in its progress line (■ ... 100%), which a message
@@ -274,6 +295,9 @@ public struct AppState {
         history.append(contentsOf: batch)
         for arrival in batch {
             stats.record(source: arrival.headline.source, at: config.feedStart.adding(milliseconds: arrival.offset))
+        }
+        if !failing.isEmpty {
+            for arrival in batch where failing[arrival.headline.source] != nil { failing[arrival.headline.source] = nil }
         }
         view.update(from: history)
         if following && !paused {

@@ -92,12 +92,19 @@ public enum Renderer {
         let filter = state.effectiveQuery.text
         let filterText = filter.isEmpty ? "" : "/\(filter)"
 
-        struct SourceLabel { var name: String; var long: String; var short: String; var hidden: Bool }
+        struct SourceLabel { var name: String; var long: String; var short: String; var hidden: Bool; var alert = false }
         let sources: [SourceLabel] = state.stats.entries.map { entry in
             let hidden = state.hiddenSources.contains(entry.name)
             if hidden { return SourceLabel(name: entry.name, long: "\(entry.name) off", short: "\(entry.name.prefix(1)) off", hidden: true) }
             let rate = state.stats.rate(entry, now: state.now)
             let age = entry.last.map { RelativeTime.format(from: $0, to: state.now) } ?? "-"
+            if let error = state.failing[entry.name] {
+                let text = TerminalSafe.sanitize(String(error.prefix(40)))
+                return SourceLabel(name: entry.name, long: "\(entry.name) failed: \(text)", short: "\(entry.name.prefix(1)) failed", hidden: false, alert: true)
+            }
+            if state.isStale(entry) {
+                return SourceLabel(name: entry.name, long: "\(entry.name) stale \(age)", short: "\(entry.name.prefix(1)) stale", hidden: false, alert: true)
+            }
             return SourceLabel(name: entry.name, long: "\(entry.name) \(rate)/m \(age)", short: "\(entry.name.prefix(1)) \(rate)/m \(age)", hidden: false)
         }
 
@@ -128,7 +135,7 @@ public enum Renderer {
         x = grid.write(" " + chosen.counts + " ", row: 0, column: x, style: theme.bar)
         if let long = chosen.sources {
             for label in sources {
-                let style = label.hidden ? theme.barDim : theme.barSource(label.name)
+                let style = label.hidden ? theme.barDim : label.alert ? theme.barAlert : theme.barSource(label.name)
                 x = grid.write(" " + (long ? label.long : label.short) + " ", row: 0, column: x, style: style)
             }
         }

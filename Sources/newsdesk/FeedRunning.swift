@@ -102,6 +102,9 @@ struct PlainPrinter {
                     if strict, let problem = error as? LineProblem { throw StrictStop(problem: problem) }
                     if let fileError = error as? FileError { throw fileError }
                     warn("source '\(source)' failed: \(error)")
+                case .sourceRestarting(let source, let error, let delay):
+                    try writer.flush()
+                    warn("source '\(source)' failed: \(error); retrying in \(DurationText.format(delay.milliseconds))")
                 case .sourceFinished:
                     break
                 }

@@ -61,10 +61,10 @@ struct LiveCommand: AsyncParsableCommand {
         }
         let status = await Interruptible.run {
             let start = feed.resolvedStart()
-            let sources = try SimulatedSource.defaults(vocabulary: try Vocabulary.bundled(), seed: feed.resolvedSeed(), start: start)
+            let sources = try feed.sources(start: start)
             try await PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
                                    recorder: recorder)
-                .run(sources, clock: ClockChoice(feed.speed), options: MergeOptions(endOffset: output.endOffset))
+                .run(sources, clock: ClockChoice(feed.speed), options: MergeOptions(endOffset: output.endOffset, restart: feed.mergeRestart))
         }
         try recorder?.close()
         if status != 0 { throw ExitCode(status) }

@@ -41,12 +41,44 @@ struct FeedOptions: ParsableArguments {
     @Option(help: "Headlines kept in history (the newest are kept).")
     var history: Int = History.defaultCapacity
 
+    @Option(help: ArgumentHelp(
+        "Make sources misbehave, to see how newsdesk copes: fail (fails every 20 headlines, retried with backoff), stall (stops after 5), flood (as fast as it can). E.g. sports=fail,world=stall.",
+        valueName: "source=kind,..."))
+    var fault: String?
+
     func validate() throws {
         if history < 1 { throw ValidationError("--history must be at least 1, not \(history)") }
+        if let fault {
+            do {
+                let faults = try parseFaults(fault)
+                if let unknown = faults.keys.first(where: { !SimulatedSource.defaultNames.contains($0) }) {
+                    throw ValidationError("--fault: there is no source '\(unknown)' (sources: \(SimulatedSource.defaultNames.joined(separator: ", ")))")
+                }
+            } catch let error as SourceFault {
+                throw ValidationError("--fault: \(error)")
+            }
+        }
         if let startTime, parseISO8601(startTime) == nil {
             throw ValidationError("--start-time '\(startTime)' is not an ISO 8601 time like 2026-01-01T09:00:00Z")
         }
     }
+
+    /// The simulated sources for this run, with any `--fault` put in.
+    func sources(start: Timestamp) throws -> [any HeadlineSource] {
+        let vocabulary = try Vocabulary.bundled()
+        let faults = fault.flatMap { try? parseFaults($0) } ?? [:]
+        return try SimulatedSource.defaultNames.map { name -> any HeadlineSource in
+            guard let kind = faults[name] else {
+                return try SimulatedSource(name: name, vocabulary: vocabulary, seed: resolvedSeed(), start: start)
+            }
+            let base = try SimulatedSource(name: name, vocabulary: vocabulary, seed: resolvedSeed(), start: start,
+                                           batchSize: kind == .flood ? 256 : 1)
+            return FaultySource(base: base, kind: kind)
+        }
+    }
+
+    /// Failed sources are retried: after 1 s, 2 s, 4 s... up to a minute.
+    var mergeRestart: RestartPolicy { RestartPolicy() }
 
     /// The seed to use: the one given, or one drawn once per run (recorded in a recording's header).
     func resolvedSeed() -> UInt64 { seed ?? fixedSeed }
@@ -80,11 +112,16 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Colour: auto (only on a terminal, and never when NO_COLOR is set), always or never.", valueName: "when"))
     var color: ColorChoice = .auto
 
+    @Option(name: .customLong("stale-after"), help: ArgumentHelp(
+        "Show a source as stale in the view when it has sent nothing for this many seconds of feed time.", valueName: "seconds"))
+    var staleAfter: Double = 30
+
     func validate() throws {
         if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
         if let duration, !(duration >= 0 && duration.isFinite) {
             throw ValidationError("--duration must be a number of seconds, 0 or more")
         }
+        if !(staleAfter > 0 && staleAfter.isFinite) { throw ValidationError("--stale-after must be a number of seconds above 0") }
         try validateFilter(filter)
     }
 

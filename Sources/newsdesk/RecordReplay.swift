@@ -35,11 +35,11 @@ struct RecordCommand: AsyncParsableCommand {
     func run() async throws {
         let recorder = try openRecorder(path: out, force: force, feed: feed)
         let feed = self.feed, limit = count ?? .max
-        let options = MergeOptions(endOffset: duration.map { DurationText.milliseconds(seconds: $0) })
+        let options = MergeOptions(endOffset: duration.map { DurationText.milliseconds(seconds: $0) }, restart: feed.mergeRestart)
         let progress = ProgressLine()
         let status = await Interruptible.run {
             let start = feed.resolvedStart()
-            let sources = try SimulatedSource.defaults(vocabulary: try Vocabulary.bundled(), seed: feed.resolvedSeed(), start: start)
+            let sources = try feed.sources(start: start)
             guard limit > 0 else { return }
             try await withFeed(sources, clock: ClockChoice(feed.speed), options: options) { cursor in
                 loop: while let event = try await cursor.next() {
@@ -50,6 +50,8 @@ struct RecordCommand: AsyncParsableCommand {
                         progress.show("recording \(out): \(recorder.eventsWritten.formatted()) headlines, \(DurationText.format(cursor.elapsed)) of feed")
                         if recorder.eventsWritten >= limit { break loop }
                     case .sourceFailed(let source, let error): warn("source '\(source)' failed: \(error)")
+                    case .sourceRestarting(let source, let error, let delay):
+                        warn("source '\(source)' failed: \(error); retrying in \(DurationText.format(delay.milliseconds))")
                     case .sourceFinished: break
                     }
                 }

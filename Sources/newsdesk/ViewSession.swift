@@ -89,6 +89,8 @@ func pumpFeed(_ cursor: any FeedCursor, start: Timestamp, queue: EventQueue, rec
             try recorder?.write(batch)
             await queue.postBatch(.headlines(batch, now: now))
         case .sourceFailed(let source, let error): queue.post(.sourceFailed(source: source, message: "\(error)"))
+        case .sourceRestarting(let source, let error, let delay):
+            queue.post(.sourceRestarting(source: source, message: "\(error)", retryIn: delay.milliseconds))
         case .sourceFinished(let source): queue.post(.sourceFinished(source: source))
         }
     }
@@ -104,15 +106,15 @@ struct LiveView {
     var recorder: RecordingWriter?
 
     func run() async throws -> Int32 {
-        let vocabulary = try Vocabulary.bundled()
         let start = feed.resolvedStart()
-        let sources = try SimulatedSource.defaults(vocabulary: vocabulary, seed: feed.resolvedSeed(), start: start)
-        let options = MergeOptions(endOffset: output.duration.map { DurationText.milliseconds(seconds: $0) })
+        let sources = try feed.sources(start: start)
+        let options = MergeOptions(endOffset: output.duration.map { DurationText.milliseconds(seconds: $0) }, restart: feed.mergeRestart)
         let terminal = try Terminal(colorWanted: output.color != .never && ColorChoice.noColorUnset)
         defer { terminal.restore() }
         let session = ViewSession(terminal: terminal, state: AppState(
             history: History(capacity: feed.history),
-            config: AppConfig(sources: sources.map(\.name), feedStart: start, color: terminal.color),
+            config: AppConfig(sources: sources.map(\.name), feedStart: start, color: terminal.color,
+                              staleAfter: DurationText.milliseconds(seconds: output.staleAfter)),
             columns: terminal.columns, rows: terminal.rows, now: start))
         session.applyFilter(output.filter)
 
@@ -164,7 +166,7 @@ struct LiveView {
     }
 
     /// The merge on whichever clock was chosen (one generic body for both).
-    static func runFeed(_ sources: [SimulatedSource], clock: any Clock<Duration>, options: MergeOptions,
+    static func runFeed(_ sources: [any HeadlineSource], clock: any Clock<Duration>, options: MergeOptions,
                         _ body: @Sendable (any FeedCursor) async throws -> Void) async throws {
         if let virtual = clock as? VirtualClock {
             try await withMergedFeed(sources: sources, clock: virtual, options: options) { try await body(MergedCursor($0)) }
@@ -358,6 +360,8 @@ final class ReplayView {
                     switch event {
                     case .headlines(let batch): await queue.postBatch(.headlines(batch, now: now))
                     case .sourceFailed(let source, let error): queue.post(.sourceFailed(source: source, message: "\(error)"))
+                    case .sourceRestarting(let source, let error, let delay):
+                        queue.post(.sourceRestarting(source: source, message: "\(error)", retryIn: delay.milliseconds))
                     case .sourceFinished(let source): queue.post(.sourceFinished(source: source))
                     }
                 }

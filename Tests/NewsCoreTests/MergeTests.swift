@@ -42,6 +42,7 @@ struct MergeTests {
                 case .headlines(let batch): events += batch.map { "\($0.headline.source)@\($0.offset)" }
                 case .sourceFailed(let source, let error): events.append("failed:\(source):\(error)")
                 case .sourceFinished(let source): events.append("finished:\(source)")
+                case .sourceRestarting: Issue.record("no restart policy was given")
                 }
             }
             return events
@@ -232,6 +233,22 @@ struct MergeTests {
         #expect(seen.withLock { $0 } == ["healthy@1000/1000", "healthy@2000/2000", "stalled@500/2000", "healthy@3000/3000"])
     }
 
+    @Test("a failing source is retried after 1 s, 2 s, 4 s... capped, starting over once it works; the others keep flowing")
+    func restartWithBackoff() async throws {
+        // Fails 3 times, produces, fails 5 times, produces, then ends.
+        let flaky = FlakySource(name: "flaky", script: [.fail, .fail, .fail, .batch(100), .fail, .fail, .fail, .fail, .fail, .batch(300)])
+        let good = FixedSource(name: "good", offsets: Array(stride(from: 50, through: 400, by: 50)))
+        let slept = Protected<[Int64]>([])
+        let policy = RestartPolicy(initial: .seconds(1), maximum: .seconds(8)) { delay in slept.withLock { $0.append(delay.milliseconds) } }
+        let out = try await collect([flaky, good], clock: VirtualClock(), options: MergeOptions(restart: policy))
+        #expect(out.restarts == ["flaky+1000", "flaky+2000", "flaky+4000", "flaky+1000", "flaky+2000", "flaky+4000", "flaky+8000", "flaky+8000"])
+        #expect(slept.withLock { $0 } == [1000, 2000, 4000, 1000, 2000, 4000, 8000, 8000])
+        #expect(out.arrivals.filter { $0.headline.source == "good" }.count == 8)
+        #expect(out.arrivals.filter { $0.headline.source == "flaky" }.map(\.offset) == [100, 300])
+        #expect(out.failures.isEmpty)
+        #expect(Set(out.finished) == ["flaky", "good"])
+    }
+
     @Test("handing spent batches back (recycle) changes nothing in what comes out")
     func recycling() async throws {
         let sources = try SimulatedSource.defaults(vocabulary: sharedVocabulary, seed: 4, start: testStart, limit: 3000)
@@ -266,6 +283,31 @@ struct LiveSource: HeadlineSource {
     let stream: AsyncThrowingStream<[Arrival], any Error>
     var timing: SourceTiming { .live }
     func makeAsyncIterator() -> AsyncThrowingStream<[Arrival], any Error>.AsyncIterator { stream.makeAsyncIterator() }
+}
+
+/// A source that follows a script of failures and one-headline batches, and can be asked
+/// again after a failure (as a reconnecting source would be).
+struct FlakySource: HeadlineSource {
+    enum Step: Sendable { case fail, batch(Int64) }
+    typealias Element = [Arrival]
+    typealias Failure = any Error
+    let name: String
+    let script: [Step]
+    func makeAsyncIterator() -> Iterator { Iterator(name: name, script: script) }
+    struct Iterator: AsyncIteratorProtocol {
+        let name: String
+        let script: [Step]
+        var position = 0
+        mutating func next() async throws -> [Arrival]? {
+            guard position < script.count else { return nil }
+            defer { position += 1 }
+            switch script[position] {
+            case .fail: throw TestFailure()
+            case .batch(let offset):
+                return [Arrival(offset: offset, headline: Headline(id: "\(name)-\(offset)", source: name, title: "t", published: testStart))]
+            }
+        }
+    }
 }
 
 /// A scheduled source fed by hand (it can stall).

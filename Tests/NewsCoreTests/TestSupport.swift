@@ -103,6 +103,7 @@ struct TestFailure: Error, Equatable, CustomStringConvertible {
 
 /// Everything the merged feed produced, flattened.
 struct Collected {
+    var restarts: [String] = []
     var arrivals: [Arrival] = []
     var failures: [String] = []
     var finished: [String] = []
@@ -122,6 +123,7 @@ func collect<C: Clock>(_ sources: [any HeadlineSource], clock: C, start: C.Insta
                 if out.arrivals.count >= limit { break loop }
             case .sourceFailed(let source, _): out.failures.append(source)
             case .sourceFinished(let source): out.finished.append(source)
+            case .sourceRestarting(let source, _, let delay): out.restarts.append("\(source)+\(delay.milliseconds)")
             }
         }
         return out

@@ -213,7 +213,28 @@ struct ReducerTests {
         #expect(state.apply(.key(.ctrl("c"))) == [.quit])
         state.apply(.sourceFailed(source: "world", message: "connection reset"))
         #expect(Renderer.render(state).text.contains("world failed: connection reset"))
+        // The message goes; the header keeps the source's state.
         state.apply(.tick(now: t0.adding(milliseconds: 60_000)))
-        #expect(!Renderer.render(state).text.contains("world failed"))
+        let header = Renderer.render(state).text.split(separator: "\n")[0]
+        #expect(header.contains("world failed: connection reset"))
+    }
+
+    @Test("a source being retried shows as failed until it produces again; a quiet one as stale after --stale-after")
+    func failingAndStale() {
+        var state = makeState(count: 3)  // headlines at 0, 1 and 2 s: tech, sports, world
+        state.apply(.sourceRestarting(source: "sports", message: "HTTP 503", retryIn: 4000))
+        var text = Renderer.render(state).text
+        #expect(text.contains("sports failed: HTTP 503"))
+        #expect(text.contains("sports failed: HTTP 503; retrying in 4s"))  // the status line
+        // 29 s after its last headline a source is fine; past 30 s it is stale.
+        state.apply(.tick(now: t0.adding(milliseconds: 31_000)))
+        text = String(Renderer.render(state).text.split(separator: "\n")[0])
+        #expect(text.contains("tech stale"))
+        #expect(!text.contains("world stale"))
+        #expect(text.contains("sports failed"))
+        state.apply(.headlines([headline(4, "Back again", source: "sports", at: 31_000)], now: t0.adding(milliseconds: 31_000)))
+        text = String(Renderer.render(state).text.split(separator: "\n")[0])
+        #expect(!text.contains("sports failed"))
+        #expect(!text.contains("sports stale"))
     }
 }

@@ -189,3 +189,36 @@ struct BinaryTests {
         #expect(result.lines.allSatisfy { $0.hasPrefix("[") && $0.contains(": ") })
     }
 }
+
+@Suite("Source faults with the real binary", .timeLimit(.minutes(1)))
+struct FaultBinaryTests {
+    @Test("a failing source is retried with backoff and a stalled one is left behind; the healthy one keeps its rate")
+    func failAndStall() async throws {
+        // 120 s of feed at ×20: 6 s. Sports fails after 20 headlines and is retried after
+        // 1, 2 and 4 s (real time); world stops after 5; tech is untouched.
+        let result = try await newsdesk("--plain", "--seed", "2", "--speed", "20", "--duration", "120",
+                                        "--fault", "sports=fail,world=stall", "--start-time", "2026-01-01T09:00:00Z")
+        #expect(result.status == 0)
+        let warnings = result.stderr.split(separator: "\n").map(String.init)
+        #expect(warnings.first == "newsdesk: source 'sports' failed: connection reset by peer; retrying in 1s")
+        #expect(warnings.contains("newsdesk: source 'sports' failed: connection refused; retrying in 2s"))
+        #expect(warnings.contains("newsdesk: source 'sports' failed: connection refused; retrying in 4s"))
+        let count = { (source: String) in result.lines.filter { $0.contains("] \(source): ") }.count }
+        #expect(count("Sports") == 20)
+        #expect(count("World") == 5)
+        // The same tech headlines as a run without faults.
+        let clean = try await newsdesk("--plain", "--seed", "2", "--speed", "max", "--duration", "120", "--start-time", "2026-01-01T09:00:00Z")
+        #expect(result.lines.filter { $0.contains("] Tech: ") } == clean.lines.filter { $0.contains("] Tech: ") })
+        #expect(count("Tech") > 40)
+    }
+
+    @Test("--fault names a source and a kind")
+    func badFault() async throws {
+        let unknown = try await newsdesk("--plain", "--fault", "weather=fail")
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("there is no source 'weather'"))
+        let kind = try await newsdesk("--plain", "--fault", "tech=explode")
+        #expect(kind.status == 64)
+        #expect(kind.stderr.contains("'tech=explode' is not source=kind"))
+    }
+}
