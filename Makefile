@@ -6,7 +6,7 @@ BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 ARGS ?=
 
-.PHONY: all deps build run test fuzz soak sanitize bench bench-quick clean
+.PHONY: all deps build run test fuzz soak flood sanitize bench bench-quick clean
 
 all: build
 
@@ -44,6 +44,12 @@ SOAK_MINUTES ?= 30
 soak: deps
 	$(SWIFT) build -c release --product newsdesk
 	./scripts/soak.sh $(SOAK_MINUTES) $(RELEASE_DIR)/newsdesk
+
+## One source flooding beside two healthy ones, in the view, recording (FLOOD_SECONDS, 60).
+FLOOD_SECONDS ?= 60
+flood: deps
+	$(SWIFT) build -c release --product newsdesk
+	./scripts/flood.sh $(FLOOD_SECONDS) $(RELEASE_DIR)/newsdesk
 
 ## Benchmarks in release mode, side by side with the competitors (slow: minutes).
 bench: deps

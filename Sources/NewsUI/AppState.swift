@@ -15,6 +15,8 @@ public enum AppEvent: Sendable {
     case sourceFinished(source: String)
     /// SIGINT, SIGTERM or SIGHUP: quit cleanly.
     case signal(Int32)
+    /// Headlines the view could not keep up with were dropped (never from a recording).
+    case dropped(Int)
     /// Where a replay is (position, duration, speed...), for the progress line.
     case replayStatus(ReplayStatus)
 }
@@ -146,6 +148,8 @@ public struct AppState {
 
     /// The replay's progress, when replaying.
     public private(set) var replay: ReplayStatus?
+    /// Headlines dropped from the view under overload (see ``EventQueue``).
+    public private(set) var dropped = 0
 
     public init(history: History, config: AppConfig, columns: Int, rows: Int, now: Timestamp) {
         self.history = history
@@ -251,6 +255,8 @@ public struct AppState {
             return [.quit]
         case .replayStatus(let status):
             replay = status
+        case .dropped(let count):
+            dropped += count
         }
         return []
     }

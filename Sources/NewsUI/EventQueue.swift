@@ -3,17 +3,21 @@ import NewsCore
 
 /// The app's one event channel: keys, resizes, signals and ticks are posted as they
 /// happen; the event loop takes everything pending at once, applies it, and draws one
-/// frame. Headline batches are bounded (``maxPendingBatches``): a feed running faster
-/// than the screen waits here instead of filling memory.
+/// frame.
+///
+/// Overload policy: headline batches never make the feed wait (so a recording keeps
+/// everything, however fast a source floods), and at most ``maxPendingHeadlines`` wait
+/// for the screen. Beyond that the oldest batch not yet shown is dropped from the view and
+/// counted; the count reaches the state as ``AppEvent/dropped(_:)`` and the header shows it.
+/// Keys and other events are never dropped, so the view answers keys under any load.
 public final class EventQueue: Sendable {
-    public static let maxPendingBatches = 8
+    public static let maxPendingHeadlines = 65_536
 
     private struct State {
         var events: Deque<AppEvent> = []
-        var batches = 0
+        var headlines = 0
+        var dropped = 0
         var consumer: CheckedContinuation<Void, Never>?
-        var producers: [CheckedContinuation<Void, Never>] = []
-        var closed = false
     }
 
     private let state = Protected(State())
@@ -30,40 +34,39 @@ public final class EventQueue: Sendable {
         consumer?.resume()
     }
 
-    /// Posts a headline batch, waiting while too many are pending.
-    public func postBatch(_ event: AppEvent) async {
-        while true {
-            let full = state.withLock { $0.batches >= EventQueue.maxPendingBatches && !$0.closed }
-            if !full { break }
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { s -> Bool in
-                    if s.batches < EventQueue.maxPendingBatches || s.closed { return true }
-                    s.producers.append(c)
-                    return false
-                }
-                if resumeNow { c.resume() }
-            }
-        }
+    /// Posts a headline batch; never waits. Past the bound, the oldest pending batches are
+    /// dropped from the view (see the policy above).
+    public func postBatch(_ event: AppEvent) {
+        guard case .headlines(let batch, _) = event else { return post(event) }
         let consumer = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.events.append(event)
-            s.batches += 1
+            s.headlines += batch.count
+            while s.headlines > EventQueue.maxPendingHeadlines,
+                  let oldest = s.events.firstIndex(where: { if case .headlines = $0 { true } else { false } }),
+                  case .headlines(let old, _) = s.events[oldest]
+            {
+                s.events.remove(at: oldest)
+                s.headlines -= old.count
+                s.dropped += old.count
+            }
             defer { s.consumer = nil }
             return s.consumer
         }
         consumer?.resume()
     }
 
-    /// Everything pending, waiting for at least one event.
+    /// Everything pending (with a ``AppEvent/dropped(_:)`` at the end if anything was
+    /// dropped since the last time), waiting for at least one event.
     public func take() async -> [AppEvent] {
         while true {
-            let (events, producers) = state.withLock { s -> ([AppEvent], [CheckedContinuation<Void, Never>]) in
-                let events = Array(s.events)
+            let events = state.withLock { s -> [AppEvent] in
+                var events = Array(s.events)
+                if s.dropped > 0 { events.append(.dropped(s.dropped)) }
                 s.events.removeAll()
-                s.batches = 0
-                defer { s.producers = [] }
-                return (events, s.producers)
+                s.headlines = 0
+                s.dropped = 0
+                return events
             }
-            for p in producers { p.resume() }
             if !events.isEmpty { return events }
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s -> Bool in
@@ -76,13 +79,6 @@ public final class EventQueue: Sendable {
         }
     }
 
-    /// Releases producers waiting for room (at shutdown).
-    public func close() {
-        let producers = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.closed = true
-            defer { s.producers = [] }
-            return s.producers
-        }
-        for p in producers { p.resume() }
-    }
+    /// Kept for the event loop's shutdown (nothing waits on the queue any more).
+    public func close() {}
 }

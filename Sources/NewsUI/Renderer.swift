@@ -87,6 +87,10 @@ public enum Renderer {
         } else if state.newAbove > 0 {
             alert = "\(grouped(state.newAbove)) new above"
         }
+        if state.dropped > 0 {
+            let text = "\(grouped(state.dropped)) dropped"
+            alert = alert.map { "\($0) · \(text)" } ?? text
+        }
         let shown = grouped(state.visibleCount), total = grouped(state.history.count)
         let countsLong = "\(shown) of \(total) shown", countsShort = "\(shown)/\(total)"
         let filter = state.effectiveQuery.text

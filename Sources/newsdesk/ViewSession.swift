@@ -87,7 +87,7 @@ func pumpFeed(_ cursor: any FeedCursor, start: Timestamp, queue: EventQueue, rec
         case .headlines(let batch):
             // Every merged headline is recorded, whatever the view shows.
             try recorder?.write(batch)
-            await queue.postBatch(.headlines(batch, now: now))
+            queue.postBatch(.headlines(batch, now: now))
         case .sourceFailed(let source, let error): queue.post(.sourceFailed(source: source, message: "\(error)"))
         case .sourceRestarting(let source, let error, let delay):
             queue.post(.sourceRestarting(source: source, message: "\(error)", retryIn: delay.milliseconds))
@@ -358,7 +358,7 @@ final class ReplayView {
                 while let event = try await cursor.next() {
                     let now = started.adding(milliseconds: clock.now.offset.milliseconds)
                     switch event {
-                    case .headlines(let batch): await queue.postBatch(.headlines(batch, now: now))
+                    case .headlines(let batch): queue.postBatch(.headlines(batch, now: now))
                     case .sourceFailed(let source, let error): queue.post(.sourceFailed(source: source, message: "\(error)"))
                     case .sourceRestarting(let source, let error, let delay):
                         queue.post(.sourceRestarting(source: source, message: "\(error)", retryIn: delay.milliseconds))
