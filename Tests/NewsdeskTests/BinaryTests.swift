@@ -18,6 +18,10 @@ struct RunResult {
     var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
 }
 
+/// Sanitized binaries (`make sanitize`) start and run several times slower: waits that
+/// let a run get going before it is interrupted are stretched by this much.
+let sanitizerSlowdown: Int = ProcessInfo.processInfo.environment["NEWSDESK_SANITIZED"] == nil ? 1 : 6
+
 /// Runs a command with a time limit (a run that outlives it is killed and fails the
 /// test). With `interruptAfter`, SIGINT is sent that long after the start.
 func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
@@ -32,7 +36,7 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
                 config, input: .none, output: .string(limit: 256 << 20), error: .string(limit: 1 << 20)
             ) { execution in
                 if let interruptAfter {
-                    try await Task.sleep(for: interruptAfter)
+                    try await Task.sleep(for: interruptAfter * sanitizerSlowdown)
                     try execution.send(signal: Signal(rawValue: signal))
                 }
             }
