@@ -4,6 +4,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
+    /// Times newsdesk reads and writes: years 0 to 9999 (what ISO 8601 writes in four digits).
+    public static let validMilliseconds: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+
     public init(seconds: Double) { self.milliseconds = Int64((seconds * 1000).rounded()) }
 
     public var seconds: Double { Double(milliseconds) / 1000 }

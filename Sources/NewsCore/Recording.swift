@@ -174,7 +174,10 @@ public enum RecordingEvent {
                         throw s.fail("'published' must be an ISO 8601 time like 2026-11-21T22:04:41.357Z", at: at)
                     }
                 } else {
-                    published = Timestamp(milliseconds: try s.integer())  // epoch milliseconds
+                    let at = s.position
+                    let ms = try s.integer()  // epoch milliseconds
+                    guard Timestamp.validMilliseconds.contains(ms) else { throw s.fail("'published' is not a time between the years 0 and 9999", at: at) }
+                    published = Timestamp(milliseconds: ms)
                 }
             } else if s.keyIs(key, "outlet") {
                 outlet = try optionalString(&s, "outlet")
@@ -190,6 +193,11 @@ public enum RecordingEvent {
         guard let offset else { throw JSONError(message: "missing 'offset'", column: 1) }
         guard let title else { throw JSONError(message: "missing 'title'", column: 1) }
         guard let source, !source.isEmpty else { throw JSONError(message: "missing 'source'", column: 1) }
+        // An offset so large that its time is not one (past the year 9999) is an error, not a trap.
+        let (time, overflow) = started.milliseconds.addingReportingOverflow(offset)
+        guard !overflow, Timestamp.validMilliseconds.contains(time) else {
+            throw JSONError(message: "'offset' is too large: it is past the year 9999", column: 1)
+        }
         let headline = Headline(
             id: id ?? "line-\(line)", source: source, title: title,
             published: published ?? started.adding(milliseconds: offset),

@@ -84,6 +84,9 @@ struct RecordingTests {
         Broken(name: "missing offset", line: #"{"source":"tech","title":"x"}"#, reason: "missing 'offset'"),
         Broken(name: "missing source", line: #"{"offset":1,"title":"x"}"#, reason: "missing 'source'"),
         Broken(name: "unparseable time", line: #"{"offset":1,"source":"tech","title":"x","published":"last tuesday"}"#, reason: "'published' must be an ISO 8601 time"),
+        // Found by fuzzing: these read, but did not write back as the same event.
+        Broken(name: "published past 9999", line: #"{"offset":1,"source":"tech","title":"x","published":1767225667225600000}"#, reason: "'published' is not a time between the years 0 and 9999"),
+        Broken(name: "offset past 9999", line: #"{"offset":9000000000000000000,"source":"tech","title":"x"}"#, reason: "'offset' is too large"),
         Broken(name: "bad escape", line: #"{"offset":1,"source":"tech","title":"a\qb"}"#, reason: "invalid escape"),
         Broken(name: "raw control character", line: "{\"offset\":1,\"source\":\"tech\",\"title\":\"a\u{01}b\"}", reason: "control character inside a string"),
         Broken(name: "trailing text", line: #"{"offset":1,"source":"tech","title":"x"} extra"#, reason: "unexpected characters after the object"),
