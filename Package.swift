@@ -56,6 +56,7 @@ let package = Package(
         .executableTarget(
             name: "newsdesk",
             dependencies: [
+                "CLibc",
                 "NewsCore",
                 "NewsUI",
                 "NewsTerminal",

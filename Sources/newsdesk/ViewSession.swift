@@ -1,3 +1,4 @@
+import CLibc
 import Dispatch
 import Foundation
 import NewsCore
@@ -17,6 +18,8 @@ final class ViewSession {
     var state: AppState
     private var grid: CellGrid
     private var signalSources: [DispatchSourceSignal] = []
+    /// When free heap memory was last given back to the system (see `run`).
+    private var lastTrim = ContinuousClock.now
     let recycler = Recycler()
 
     init(terminal: Terminal, state: AppState) {
@@ -73,6 +76,14 @@ final class ViewSession {
                 await afterEvent(event)
             }
             draw()
+            // Once a minute, give free heap pages back: with headlines allocated on one
+            // thread and freed on another, glibc's arenas keep freed pages, and resident
+            // memory crept up 0.3 MB a minute in the soak while the heap in use stayed
+            // under 7 MB. malloc_trim returns them (it takes well under a millisecond).
+            if ContinuousClock.now - lastTrim > .seconds(60) {
+                malloc_trim(0)
+                lastTrim = .now
+            }
         }
         terminal.restore()
         return status
