@@ -104,7 +104,7 @@ struct PlainPrinter {
                     warn("source '\(source)' failed: \(error)")
                 case .sourceRestarting(let source, let error, let delay):
                     try writer.flush()
-                    warn("source '\(source)' failed: \(error); retrying in \(DurationText.format(delay.milliseconds))")
+                    warnRestarting(source, error, delay)
                 case .sourceFinished:
                     break
                 }
@@ -176,4 +176,9 @@ final class ProgressLine: Sendable {
         guard enabled, state.withLock({ s in defer { s.shown = false }; return s.shown }) else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
+}
+
+/// The warning for a source that failed and is being retried (`--plain`, `record`).
+func warnRestarting(_ source: String, _ error: any Error, _ delay: Duration) {
+    warn("source '\(source)' failed: \(error); retrying in \(DurationText.format(delay.milliseconds))")
 }

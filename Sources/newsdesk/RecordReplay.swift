@@ -50,8 +50,7 @@ struct RecordCommand: AsyncParsableCommand {
                         progress.show("recording \(out): \(recorder.eventsWritten.formatted()) headlines, \(DurationText.format(cursor.elapsed)) of feed")
                         if recorder.eventsWritten >= limit { break loop }
                     case .sourceFailed(let source, let error): warn("source '\(source)' failed: \(error)")
-                    case .sourceRestarting(let source, let error, let delay):
-                        warn("source '\(source)' failed: \(error); retrying in \(DurationText.format(delay.milliseconds))")
+                    case .sourceRestarting(let source, let error, let delay): warnRestarting(source, error, delay)
                     case .sourceFinished: break
                     }
                 }

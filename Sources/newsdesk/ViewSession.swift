@@ -93,17 +93,20 @@ final class ViewSession {
 /// Posts the merged feed's events to the view (and records every batch, if asked).
 func pumpFeed(_ cursor: any FeedCursor, start: Timestamp, queue: EventQueue, recorder: RecordingWriter?) async throws {
     while let event = try await cursor.next() {
-        let now = start.adding(milliseconds: cursor.elapsed)
-        switch event {
-        case .headlines(let batch):
-            // Every merged headline is recorded, whatever the view shows.
-            try recorder?.write(batch)
-            queue.postBatch(.headlines(batch, now: now))
-        case .sourceFailed(let source, let error): queue.post(.sourceFailed(source: source, message: "\(error)"))
-        case .sourceRestarting(let source, let error, let delay):
-            queue.post(.sourceRestarting(source: source, message: "\(error)", retryIn: delay.milliseconds))
-        case .sourceFinished(let source): queue.post(.sourceFinished(source: source))
-        }
+        // Every merged headline is recorded, whatever the view shows.
+        if case .headlines(let batch) = event { try recorder?.write(batch) }
+        post(event, now: start.adding(milliseconds: cursor.elapsed), to: queue)
+    }
+}
+
+/// One event of the merged feed, as the view's event (at feed time `now`).
+func post(_ event: FeedEvent, now: Timestamp, to queue: EventQueue) {
+    switch event {
+    case .headlines(let batch): queue.postBatch(.headlines(batch, now: now))
+    case .sourceFailed(let source, let error): queue.post(.sourceFailed(source: source, message: "\(error)"))
+    case .sourceRestarting(let source, let error, let delay):
+        queue.post(.sourceRestarting(source: source, message: "\(error)", retryIn: delay.milliseconds))
+    case .sourceFinished(let source): queue.post(.sourceFinished(source: source))
     }
 }
 
@@ -367,14 +370,7 @@ final class ReplayView {
                 defer { recycler.set(nil) }
                 // The view's time is the recording's: started + played offset.
                 while let event = try await cursor.next() {
-                    let now = started.adding(milliseconds: clock.now.offset.milliseconds)
-                    switch event {
-                    case .headlines(let batch): queue.postBatch(.headlines(batch, now: now))
-                    case .sourceFailed(let source, let error): queue.post(.sourceFailed(source: source, message: "\(error)"))
-                    case .sourceRestarting(let source, let error, let delay):
-                        queue.post(.sourceRestarting(source: source, message: "\(error)", retryIn: delay.milliseconds))
-                    case .sourceFinished(let source): queue.post(.sourceFinished(source: source))
-                    }
+                    post(event, now: started.adding(milliseconds: clock.now.offset.milliseconds), to: queue)
                 }
             }
         }
