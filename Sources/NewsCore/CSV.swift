@@ -32,36 +32,30 @@ public final class CSVReader {
     public init(path: String, maxRecord: Int = LineReader.defaultMaxLine) throws(FileError) {
         self.path = path
         self.maxRecord = maxRecord
-        var info = stat()
-        if stat(path, &info) != 0 {
-            throw FileError(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, reason: "is a directory, not a file") }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw FileError(path: path, reason: "cannot read it (\(String(cString: strerror(errno))))") }
-        size = Int(info.st_size)
-        if size == 0 && (info.st_mode & S_IFMT) == S_IFREG {
-            close(fd)
-            throw FileError(path: path, reason: "the file is empty")
-        }
-        self.fd = fd
+        (fd, size) = try FileError.openForReading(path)
         buffer = [UInt8](repeating: 0, count: 1 << 16)
     }
 
     deinit { close(fd) }
 
+    /// Reads more into the buffer when it is used up; false at the end of the file.
+    @inline(__always)
+    private func fill() -> Bool {
+        if start < end { return true }
+        if eof { return false }
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        if n <= 0 {
+            eof = true
+            return false
+        }
+        start = 0
+        end = n
+        return true
+    }
+
     @inline(__always)
     private func nextByte() -> UInt8? {
-        if start == end {
-            if eof { return nil }
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n <= 0 {
-                eof = true
-                return nil
-            }
-            start = 0
-            end = n
-        }
+        guard fill() else { return nil }
         let b = buffer[start]
         start += 1
         position += 1
@@ -70,16 +64,7 @@ public final class CSVReader {
 
     @inline(__always)
     private func peekByte() -> UInt8? {
-        if start == end {
-            if eof { return nil }
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n <= 0 {
-                eof = true
-                return nil
-            }
-            start = 0
-            end = n
-        }
+        guard fill() else { return nil }
         return buffer[start]
     }
 

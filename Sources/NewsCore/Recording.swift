@@ -211,6 +211,24 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var reason: String
     public var description: String { "\(path): \(reason)" }
+
+    /// Opens `path` for reading: its descriptor and size. A missing or unreadable file, a
+    /// directory, or (unless `allowEmpty`) an empty regular file is an error.
+    static func openForReading(_ path: String, allowEmpty: Bool = false) throws(FileError) -> (fd: Int32, size: Int) {
+        var info = stat()
+        if stat(path, &info) != 0 {
+            throw FileError(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, reason: "is a directory, not a file") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw FileError(path: path, reason: "cannot read it (\(String(cString: strerror(errno))))") }
+        let size = Int(info.st_size)
+        if size == 0 && !allowEmpty && (info.st_mode & S_IFMT) == S_IFREG {
+            close(fd)
+            throw FileError(path: path, reason: "the file is empty")
+        }
+        return (fd, size)
+    }
 }
 
 /// A problem on one line of a file: reported with the file, the line and the reason.
@@ -248,19 +266,7 @@ public final class LineReader {
     public init(path: String, maxLine: Int = LineReader.defaultMaxLine, allowEmpty: Bool = false) throws(FileError) {
         self.path = path
         self.maxLine = maxLine
-        var info = stat()
-        if stat(path, &info) != 0 {
-            throw FileError(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, reason: "is a directory, not a file") }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw FileError(path: path, reason: "cannot read it (\(String(cString: strerror(errno))))") }
-        size = Int(info.st_size)
-        if size == 0 && !allowEmpty && (info.st_mode & S_IFMT) == S_IFREG {
-            close(fd)
-            throw FileError(path: path, reason: "the file is empty")
-        }
-        self.fd = fd
+        (fd, size) = try FileError.openForReading(path, allowEmpty: allowEmpty)
         buffer = .allocate(byteCount: maxLine + 65_536, alignment: 16)
     }
 

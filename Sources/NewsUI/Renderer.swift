@@ -296,13 +296,18 @@ public enum Renderer {
 
     // MARK: detail view
 
-    static func detail(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
+    /// A full-screen page's top bar (its title) and bottom bar (its keys).
+    static func page(title: String, keys: String, _ theme: Theme, _ grid: inout CellGrid) {
         let width = grid.columns
         grid.fill(row: 0, style: theme.bar)
-        writeClipped(" Headline", row: 0, column: 0, limit: width, style: theme.barTitle, into: &grid)
-        let y = grid.rows - 1
-        grid.fill(row: y, style: theme.bar)
-        writeClipped(" Esc close  j/k next/previous  ? help", row: y, column: 0, limit: width, style: theme.bar, into: &grid)
+        writeClipped(title, row: 0, column: 0, limit: width, style: theme.barTitle, into: &grid)
+        grid.fill(row: grid.rows - 1, style: theme.bar)
+        writeClipped(keys, row: grid.rows - 1, column: 0, limit: width, style: theme.bar, into: &grid)
+    }
+
+    static func detail(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
+        let width = grid.columns
+        page(title: " Headline", keys: " Esc close  j/k next/previous  ? help", theme, &grid)
         guard let seq = state.selected, state.history.contains(seq: seq) else { return }
         let headline = state.history.headline(seq)
         var row = 2
@@ -341,11 +346,7 @@ public enum Renderer {
 
     static func help(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
         let width = grid.columns
-        grid.fill(row: 0, style: theme.bar)
-        writeClipped(" Keys", row: 0, column: 0, limit: width, style: theme.barTitle, into: &grid)
-        let y = grid.rows - 1
-        grid.fill(row: y, style: theme.bar)
-        writeClipped(" any key closes this help", row: y, column: 0, limit: width, style: theme.bar, into: &grid)
+        page(title: " Keys", keys: " any key closes this help", theme, &grid)
         let keyWidth = min(14, max(6, width / 4))
         var row = 1
         for binding in KeyBindings.table where state.config.replay || !binding.replayOnly {
