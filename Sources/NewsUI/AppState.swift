@@ -84,9 +84,18 @@ public struct AppConfig: Sendable {
 /// returns effects; ``Renderer`` draws the state. No terminal in here.
 ///
 /// The list shows the headlines that match the filter, newest at the top. The selection
-/// is kept by headline (its history sequence number), as newsboat does: when the user has
-/// scrolled into older headlines, new arrivals do not move the selected row or the rows
-/// under it; at the top (and not paused) the view follows the live feed.
+/// is kept by headline (its history sequence number), as newsboat does.
+///
+/// Who owns the selection: at start, and after `G`/End or resuming a pause, it follows
+/// the live feed (the newest row is selected and stays selected as new ones arrive, as
+/// lnav follows the tail). Once the person places it, by moving it (j/k, pages, `g`) or
+/// by opening a headline (Enter), it is theirs: arrivals never move it or the rows under
+/// it, even on the top row, and an opened headline stays in the detail view until the
+/// person moves. New arrivals are counted instead ("17 new above"); `G` follows live again.
+///
+/// Source visibility (1/2/3) is its own state, apart from the filter: the filter text
+/// shown and edited never contains it and `\` clears only the filter; the header shows
+/// which sources are hidden; ``effectiveQuery`` applies both.
 public struct AppState {
     public enum Mode: Equatable, Sendable {
         case list
@@ -111,6 +120,9 @@ public struct AppState {
     public private(set) var rows: Int
     public private(set) var now: Timestamp
     public private(set) var mode: Mode = .list
+    /// The mode the help was opened from, and the first help line shown (it scrolls).
+    public private(set) var helpReturn: Mode = .list
+    public private(set) var helpScroll = 0
     /// The filter as typed (the committed one, or the live one while editing).
     public private(set) var filterText = ""
     public private(set) var userQuery: Query = .all
@@ -141,9 +153,19 @@ public struct AppState {
     public private(set) var failing: [String: String] = [:]
     /// Whether a source has had nothing for longer than `config.staleAfter` (and is not failing).
     public func isStale(_ entry: SourceStats.Entry) -> Bool {
-        guard failing[entry.name] == nil else { return false }
+        guard failing[entry.name] == nil, !finishedSources.contains(entry.name), !feedEnded else { return false }
         let last = entry.last ?? config.feedStart
         return now.milliseconds - last.milliseconds > config.staleAfter
+    }
+
+    /// Sources that have sent their last headline (`.sourceFinished`).
+    public private(set) var finishedSources: Set<String> = []
+    /// The feed has ended: every configured source finished (a `--duration` feed), or the
+    /// replay played to its end (its one source is the recording, which the progress line
+    /// reports). Nothing more will come, so no source is called stale.
+    public var feedEnded: Bool {
+        if config.replay { return replay?.ended == true }
+        return !config.sources.isEmpty && config.sources.allSatisfy { finishedSources.contains($0) }
     }
 
     /// The replay's progress, when replaying.
@@ -237,6 +259,7 @@ public struct AppState {
             columns = max(0, newColumns)
             rows = max(0, newRows)
             keepSelectionInView()
+            scrollHelp(by: 0)
         case .key(let key):
             return press(key)
         case .sourceRestarting(let source, let text, let retryIn):
@@ -248,9 +271,11 @@ public struct AppState {
             failing[source] = text
             show("\(source) failed: \(text)")
         case .sourceFinished(let source):
+            guard finishedSources.insert(source).inserted else { break }
             // A replay's end shows in its progress line (■ ... 100%), which a message
             // would cover, possibly for good: at --speed max its clock stops at the end.
-            if replay == nil { show("\(source) ended") }
+            // The end of the whole feed shows in the header.
+            if replay == nil && !feedEnded { show("\(source) ended") }
         case .signal:
             return [.quit]
         case .replayStatus(let status):
@@ -281,8 +306,10 @@ public struct AppState {
             stats.record(source: history.source(seq), at: history.published(seq))
             seq += 1
         }
+        finishedSources = []
         paused = false
         if mode == .detail { mode = .list }
+        if helpReturn == .detail { helpReturn = .list }
         selectNewest()
     }
 
@@ -320,14 +347,22 @@ public struct AppState {
         if editor != nil { editFilter(key); return [] }
         switch mode {
         case .help:
-            mode = .list  // any key closes the help
+            // The scrolling keys scroll; any other key closes the help.
+            let page = max(1, helpPageHeight - 1)
+            switch key {
+            case .char("j"), .down: scrollHelp(by: 1)
+            case .char("k"), .up: scrollHelp(by: -1)
+            case .pageDown, .ctrl("f"), .char(" "): scrollHelp(by: page)
+            case .pageUp, .ctrl("b"): scrollHelp(by: -page)
+            default: mode = helpReturn
+            }
             return []
         case .detail:
             switch key {
             case .escape, .char("q"), .enter: mode = .list
             case .char("j"), .down: move(by: 1)
             case .char("k"), .up: move(by: -1)
-            case .char("?"): mode = .help
+            case .char("?"): openHelp()
             default: break
             }
             return []
@@ -363,7 +398,10 @@ public struct AppState {
         case .oldest:
             if visibleCount > 0 { select(index: visibleCount - 1) }
         case .open:
-            if selected != nil { mode = .detail }
+            if selected != nil {
+                place()
+                mode = .detail
+            }
         case .close: break
         case .pause:
             if paused { goLive() } else {
@@ -380,7 +418,7 @@ public struct AppState {
         case .toggleTime:
             timeMode = timeMode == .relative ? .absolute : .relative
         case .help:
-            mode = .help
+            openHelp()
         case .replayStep, .replayFaster, .replaySlower, .replayForward, .replayBack:
             break  // replays only
         }
@@ -488,21 +526,24 @@ public struct AppState {
     private mutating func move(by delta: Int) {
         guard visibleCount > 0 else { return }
         let current = selectedIndex ?? 0
-        select(index: max(0, min(visibleCount - 1, current + delta)))
+        let target = max(0, min(visibleCount - 1, current + delta))
+        if following && target == current { return }  // k at the top: nothing moved, nothing placed
+        select(index: target)
     }
 
     private mutating func select(index: Int) {
-        if index == 0 && !paused {
-            selectNewest()
-            return
-        }
-        if following {
-            following = false
-            awaySince = history.nextSeq
-            topSeq = seq(atIndex: 0)
-        }
+        place()
         selected = seq(atIndex: index)
         keepSelectionInView()
+    }
+
+    /// The person has placed the selection (moved it or opened a headline): from now on
+    /// arrivals leave it, and the rows from the top one down, where they are.
+    private mutating func place() {
+        guard following, visibleCount > 0 else { return }
+        following = false
+        awaySince = history.nextSeq
+        topSeq = seq(atIndex: 0)
     }
 
     /// After arrivals, evictions or a resize: the selection and top row must be listed
@@ -519,6 +560,23 @@ public struct AppState {
         }
         if topSeq == nil || index(of: topSeq!) == nil { topSeq = selected }
         keepSelectionInView()
+    }
+
+    // MARK: help
+
+    /// Rows of the help screen between its top and bottom bars.
+    private var helpPageHeight: Int { max(1, rows - 2) }
+
+    private mutating func openHelp() {
+        helpReturn = mode
+        helpScroll = 0
+        mode = .help
+    }
+
+    /// Scrolls the help, never past its last line (`by: 0` clamps after a resize).
+    private mutating func scrollHelp(by delta: Int) {
+        let count = HelpPage.lines(columns: columns, replay: config.replay).count
+        helpScroll = max(0, min(count - helpPageHeight, helpScroll + delta))
     }
 
     private mutating func keepSelectionInView() {

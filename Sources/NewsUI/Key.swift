@@ -57,13 +57,13 @@ public enum KeyBindings {
     public static let table: [Binding] = [
         Binding(operation: .editFilter, name: "filter", keys: [.char("/")],
                 help: "Edit the filter; the list re-filters as you type. Enter keeps it, Esc restores the previous one, Ctrl-U clears the line."),
-        Binding(operation: .clearFilter, name: "clear", keys: [.char("\\")], help: "Clear the filter."),
+        Binding(operation: .clearFilter, name: "clear", keys: [.char("\\")], help: "Clear the filter (sources hidden with 1-3 stay hidden)."),
         Binding(operation: .down, name: "down", keys: [.char("j"), .down], help: "Select the next (older) headline."),
         Binding(operation: .up, name: "up", keys: [.char("k"), .up], help: "Select the previous (newer) headline."),
         Binding(operation: .pageDown, name: "page down", keys: [.pageDown, .ctrl("f")], help: "One page down (older)."),
         Binding(operation: .pageUp, name: "page up", keys: [.pageUp, .ctrl("b")], help: "One page up (newer)."),
         Binding(operation: .newest, name: "live", keys: [.char("G"), .end],
-                help: "Jump to the newest headline and follow the live feed (also resumes after a pause)."),
+                help: "Jump to the newest headline and follow the live feed (also resumes after a pause). Once you move the selection or open a headline, new arrivals leave it where it is, until G."),
         Binding(operation: .oldest, name: "oldest", keys: [.char("g"), .home], help: "Jump to the oldest headline in history."),
         Binding(operation: .open, name: "open", keys: [.enter], help: "Show the selected headline in full: title, source, outlet, time, id, URL."),
         Binding(operation: .close, name: "close", keys: [.escape], help: "Close the detail or help view."),
@@ -78,8 +78,8 @@ public enum KeyBindings {
         Binding(operation: .toggleSource2, name: "sports", keys: [.char("2")], help: "Show or hide the second source (sports)."),
         Binding(operation: .toggleSource3, name: "world", keys: [.char("3")], help: "Show or hide the third source (world)."),
         Binding(operation: .toggleTime, name: "time", keys: [.char("t")], help: "Switch between relative (4s, 2m) and clock times."),
-        Binding(operation: .help, name: "help", keys: [.char("?")], help: "Show this help; any key closes it."),
-        Binding(operation: .quit, name: "quit", keys: [.char("q"), .ctrl("c")], help: "Quit (q closes a detail view first; Ctrl-C always quits)."),
+        Binding(operation: .help, name: "help", keys: [.char("?")], help: "Show this help: j/k, ↓/↑, PgDn/PgUp and Space scroll it, any other key closes it."),
+        Binding(operation: .quit, name: "quit", keys: [.char("q"), .ctrl("c")], help: "Quit (q closes a detail or help view first; Ctrl-C always quits)."),
     ]
 
     private static let byKey: [Key: Operation] = {

@@ -91,10 +91,14 @@ public enum Renderer {
             let text = "\(grouped(state.dropped)) dropped"
             alert = alert.map { "\($0) · \(text)" } ?? text
         }
+        if state.feedEnded {
+            let text = state.config.replay ? "replay ended" : "feed ended"
+            alert = alert.map { "\($0) · \(text)" } ?? text
+        }
         let shown = grouped(state.visibleCount), total = grouped(state.history.count)
         let countsLong = "\(shown) of \(total) shown", countsShort = "\(shown)/\(total)"
-        let filter = state.effectiveQuery.text
-        let filterText = filter.isEmpty ? "" : "/\(filter)"
+        // The filter as typed: the sources hidden with 1/2/3 show as sources, not as query text.
+        let filterText = state.filterText.isEmpty ? "" : "/\(state.filterText)"
 
         struct SourceLabel { var name: String; var long: String; var short: String; var hidden: Bool; var alert = false }
         let sources: [SourceLabel] = state.stats.entries.map { entry in
@@ -102,6 +106,9 @@ public enum Renderer {
             if hidden { return SourceLabel(name: entry.name, long: "\(entry.name) off", short: "\(entry.name.prefix(1)) off", hidden: true) }
             let rate = state.stats.rate(entry, now: state.now)
             let age = entry.last.map { RelativeTime.format(from: $0, to: state.now) } ?? "-"
+            if state.finishedSources.contains(entry.name) && !state.feedEnded {
+                return SourceLabel(name: entry.name, long: "\(entry.name) ended", short: "\(entry.name.prefix(1)) ended", hidden: false)
+            }
             if let error = state.failing[entry.name] {
                 let text = TerminalSafe.sanitize(String(error.prefix(40)))
                 return SourceLabel(name: entry.name, long: "\(entry.name) failed: \(text)", short: "\(entry.name.prefix(1)) failed", hidden: false, alert: true)
@@ -112,20 +119,33 @@ public enum Renderer {
             return SourceLabel(name: entry.name, long: "\(entry.name) \(rate)/m \(age)", short: "\(entry.name.prefix(1)) \(rate)/m \(age)", hidden: false)
         }
 
-        // Try layouts from richest to barest until one fits.
-        func sourcesWidth(_ long: Bool) -> Int {
-            sources.reduce(0) { $0 + TextWidth.columns(long ? $1.long : $1.short) + 2 }
+        // The sources as labels: every one (long or short), or only the hidden ones in one
+        // short label ("s w off"), so that what narrows the list shows as long as it can.
+        enum SourcesShown { case long, short, hiddenOnly, none }
+        let hiddenInitials = sources.filter(\.hidden).map { String($0.name.prefix(1)) }
+        let hiddenLabel = hiddenInitials.isEmpty ? [] : [SourceLabel(
+            name: "", long: hiddenInitials.joined(separator: " ") + " off", short: hiddenInitials.joined(separator: " ") + " off", hidden: true)]
+        func labels(_ shown: SourcesShown) -> [SourceLabel] {
+            switch shown {
+            case .long, .short: return sources
+            case .hiddenOnly: return hiddenLabel
+            case .none: return []
+            }
         }
+        func sourcesWidth(_ shown: SourcesShown) -> Int {
+            labels(shown).reduce(0) { $0 + TextWidth.columns(shown == .long ? $1.long : $1.short) + 2 }
+        }
+        // Try layouts from richest to barest until one fits.
         let alertWidth = alert.map { TextWidth.columns($0) + 2 } ?? 0
         let available = width - x
-        let layouts: [(counts: String, sources: Bool?, filter: Bool)] = [
-            (countsLong, true, true), (countsShort, true, true), (countsShort, false, true),
-            (countsShort, false, false), (countsShort, nil, true), (countsShort, nil, false),
+        let layouts: [(counts: String, sources: SourcesShown, filter: Bool)] = [
+            (countsLong, .long, true), (countsShort, .long, true), (countsShort, .short, true),
+            (countsShort, .short, false), (countsShort, .hiddenOnly, true), (countsShort, .hiddenOnly, false),
+            (countsShort, .none, true), (countsShort, .none, false),
         ]
-        var chosen = (counts: countsShort, sources: Bool?.none, filter: false)
+        var chosen = (counts: countsShort, sources: SourcesShown.none, filter: false)
         for layout in layouts {
-            let need = TextWidth.columns(layout.counts) + 2 + alertWidth
-                + (layout.sources.map { sourcesWidth($0) } ?? 0)
+            let need = TextWidth.columns(layout.counts) + 2 + alertWidth + sourcesWidth(layout.sources)
                 + (layout.filter && !filterText.isEmpty ? min(TextWidth.columns(filterText), 24) + 2 : 0)
             if need <= available {
                 chosen = layout
@@ -137,11 +157,9 @@ public enum Renderer {
             x = writeClipped(filterText, row: 0, column: x + 1, limit: limit, style: theme.barTitle, into: &grid) + 1
         }
         x = grid.write(" " + chosen.counts + " ", row: 0, column: x, style: theme.bar)
-        if let long = chosen.sources {
-            for label in sources {
-                let style = label.hidden ? theme.barDim : label.alert ? theme.barAlert : theme.barSource(label.name)
-                x = grid.write(" " + (long ? label.long : label.short) + " ", row: 0, column: x, style: style)
-            }
+        for label in labels(chosen.sources) {
+            let style = label.hidden ? theme.barDim : label.alert ? theme.barAlert : theme.barSource(label.name)
+            x = grid.write(" " + (chosen.sources == .long ? label.long : label.short) + " ", row: 0, column: x, style: style)
         }
         if let alert {
             let start = max(x, width - TextWidth.columns(alert) - 1)
@@ -219,7 +237,7 @@ public enum Renderer {
         grid.fill(row: y, style: theme.bar)
         let width = grid.columns
         if let editor = state.editor {
-            var right = "\(grouped(state.visibleCount)) match"
+            var right = counted(state.visibleCount, "match", "matches")
             if let problem = state.userQuery.problems.first { right = "\(problem.message) · " + right }
             let rightWidth = min(TextWidth.columns(right), max(0, width / 2))
             let fieldEnd = width - rightWidth - 2
@@ -232,6 +250,11 @@ public enum Renderer {
             let visible = String(characters[start...])
             let cursorColumn = x + widthOf(start..<editor.cursor)
             x = grid.write(visible, row: y, column: x, limit: fieldEnd, style: theme.barTitle)
+            // The editor's own keys, where the text leaves room for them.
+            let keys = "Enter keep  Esc cancel"
+            if fieldEnd - 1 - x >= TextWidth.columns(keys) + 2 {
+                grid.write(keys, row: y, column: fieldEnd - 1 - TextWidth.columns(keys), style: theme.bar)
+            }
             grid.cursor = (y, min(cursorColumn, max(0, width - 1)))
             writeClipped(right, row: y, column: width - rightWidth - 1, limit: width, style: theme.bar, into: &grid)
             return
@@ -244,31 +267,45 @@ public enum Renderer {
             progress(replay, theme, row: y, &grid)
             return
         }
-        var hints: [String] = []
-        for op in [Operation.editFilter, .pause, .open, .toggleSource1, .toggleTime, .help, .quit] {
+        // The keys that mean something now, each with a rank: where they do not all fit,
+        // the highest ranks go first ("Space resume" while paused stays with "/ filter").
+        func hint(_ op: Operation, _ name: String? = nil) -> String {
             let binding = KeyBindings.binding(op)
-            if op == .toggleSource1 {
-                hints.append("1-\(min(3, state.config.sources.count)) sources")
-            } else {
-                hints.append("\(binding.keys[0]) \(binding.name)")
-            }
+            return "\(binding.keys[0]) \(name ?? binding.name)"
         }
-        var x = 1
-        for hint in hints {
-            let w = TextWidth.columns(hint)
-            if x + w > width { break }
-            x = grid.write(hint, row: y, column: x, style: theme.bar) + 2
+        var hints: [(text: String, rank: Int)] = [(hint(.editFilter), 0)]
+        if !state.filterText.isEmpty { hints.append((hint(.clearFilter), 5)) }
+        if !state.following && !state.paused { hints.append((hint(.newest), 6)) }
+        hints.append(state.paused ? (hint(.pause, "resume"), 0) : (hint(.pause), 3))
+        hints.append((hint(.open), 4))
+        hints.append(("1-\(min(3, state.config.sources.count)) sources", 7))
+        hints.append((hint(.toggleTime), 8))
+        hints.append((hint(.help), 1))
+        hints.append((hint(.quit), 2))
+        writeHints(hints, row: y, column: 1, theme, &grid)
+    }
+
+    /// Writes hints two columns apart, dropping the highest-ranked (last first) until they fit.
+    static func writeHints(_ hints: [(text: String, rank: Int)], row y: Int, column: Int, _ theme: Theme, _ grid: inout CellGrid) {
+        var hints = hints
+        func width() -> Int { hints.reduce(0) { $0 + TextWidth.columns($1.text) } + 2 * max(0, hints.count - 1) }
+        while !hints.isEmpty && column + width() > grid.columns {
+            let worst = hints.map(\.rank).max()!
+            hints.remove(at: hints.lastIndex { $0.rank == worst }!)
         }
+        var x = column
+        for hint in hints { x = grid.write(hint.text, row: y, column: x, style: theme.bar) + 2 }
     }
 
     /// The replay's progress line: state, position / duration, percentage, speed, keys.
     static func progress(_ replay: ReplayStatus, _ theme: Theme, row y: Int, _ grid: inout CellGrid) {
         let width = grid.columns
         let mark = replay.ended ? "■" : replay.paused ? "⏸" : "▶"
-        let position = DurationText.format(replay.position)
-        var text = " \(mark) \(position)"
+        // The replay's clock runs on past the last event; the position shown stops there.
+        let played = replay.duration.map { min(replay.position, $0) } ?? replay.position
+        var text = " \(mark) \(DurationText.format(played))"
         if let duration = replay.duration, duration > 0 {
-            let percent = min(100, Int(Double(replay.position) * 100 / Double(duration)))
+            let percent = min(100, Int(Double(played) * 100 / Double(duration)))
             text += " / \(DurationText.format(duration))  \(percent)%"
         } else {
             text += " / …"
@@ -276,10 +313,10 @@ public enum Renderer {
         text += "  " + (replay.speed.isInfinite ? "max" : "×" + Self.speedText(replay.speed))
         var x = grid.write(text, row: y, column: 0, style: theme.barTitle)
         if replay.skipped > 0 {
-            x = grid.write("  \(grouped(replay.skipped)) bad lines skipped", row: y, column: x, style: theme.barAlert)
+            x = grid.write("  " + counted(replay.skipped, "bad line", "bad lines") + " skipped", row: y, column: x, style: theme.barAlert)
         }
         x += 2
-        for hint in ["Space pause", ". step", "+/- speed", "[ ] ±1m", "? help", "q quit"] {
+        for hint in [replay.paused ? "Space resume" : "Space pause", ". step", "+/- speed", "[ ] ±1m", "? help", "q quit"] {
             let w = TextWidth.columns(hint)
             if x + w > width { break }
             x = grid.write(hint, row: y, column: x, style: theme.bar) + 2
@@ -321,10 +358,11 @@ public enum Renderer {
         var clock = LocalClockFormatter()
         let published = headline.published
         let localDay = LocalDate.format(published)
+        let age = RelativeTime.format(from: published, to: state.now)
         let fields: [(String, String, Style)] = [
             ("Source", sourceDisplayName(headline.source), theme.source(headline.source)),
             ("Outlet", headline.outlet ?? "—", .plain),
-            ("Published", "\(localDay) \(clock.format(published)) (\(RelativeTime.format(from: published, to: state.now)) ago)", .plain),
+            ("Published", "\(localDay) \(clock.format(published)) (\(age == "now" ? "just now" : age + " ago"))", .plain),
             ("ID", headline.id, .plain),
             ("URL", headline.url ?? "—", .plain),
             ("Summary", headline.summary ?? "—", .plain),
@@ -346,21 +384,34 @@ public enum Renderer {
 
     static func help(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
         let width = grid.columns
-        page(title: " Keys", keys: " any key closes this help", theme, &grid)
-        let keyWidth = min(14, max(6, width / 4))
-        var row = 1
-        for binding in KeyBindings.table where state.config.replay || !binding.replayOnly {
-            guard row < grid.rows - 1 else { break }
-            writeClipped(KeyBindings.keyList(binding), row: row, column: 1, limit: 1 + keyWidth, style: theme.label, into: &grid)
-            for line in wrap(binding.help, width: width - keyWidth - 3) {
-                guard row < grid.rows - 1 else { break }
-                grid.write(line, row: row, column: keyWidth + 2)
-                row += 1
+        let lines = HelpPage.lines(columns: width, replay: state.config.replay)
+        let height = grid.rows - 2
+        let first = max(0, min(state.helpScroll, lines.count - height))
+        page(title: " Help", keys: " j/k ↓/↑ PgDn/PgUp Space scroll, any other key closes", theme, &grid)
+        if lines.count > height {
+            // Where the page is in the help.
+            let last = min(lines.count, first + height)
+            var position = "lines \(first + 1)-\(last) of \(lines.count) "
+            if TextWidth.columns(position) + 6 > width { position = "\(first + 1)-\(last)/\(lines.count) " }
+            grid.write(position, row: 0, column: max(0, width - TextWidth.columns(position)), style: theme.barTitle)
+        }
+        let textColumn = HelpPage.keyWidth(columns: width) + 2
+        for (row, line) in lines.dropFirst(first).prefix(height).enumerated() {
+            if line.heading {
+                writeClipped(line.text, row: 1 + row, column: 1, limit: width, style: theme.label, into: &grid)
+                continue
             }
+            writeClipped(line.key, row: 1 + row, column: 1, limit: width - 1, style: theme.label, into: &grid)
+            grid.write(line.text, row: 1 + row, column: textColumn)
         }
     }
 
     // MARK: text helpers
+
+    /// "1 match", "14 matches".
+    static func counted(_ n: Int, _ one: String, _ many: String) -> String {
+        "\(grouped(n)) \(n == 1 ? one : many)"
+    }
 
     /// Word-wraps `text` to lines of at most `width` display columns (words longer than a
     /// line are cut).
@@ -415,3 +466,56 @@ public enum Renderer {
 }
 
 func grouped(_ n: Int) -> String { Renderer.grouped(n) }
+
+/// The help screen's lines at a width: every key of the table (the replay's too, in a
+/// replay), then the query language. ``AppState`` scrolls it, ``Renderer`` draws the part
+/// that fits; both count the same lines.
+public enum HelpPage {
+    /// One screen row: a heading, or a key (on an entry's first row) and a line of its text.
+    public struct Line: Equatable, Sendable {
+        public var key = ""
+        public var text: String
+        public var heading = false
+    }
+
+    /// The query language, as the filter (`/`, `--filter`) reads it.
+    static let queryLanguage: [(key: String, help: String)] = [
+        ("goal final", "Both words, anywhere in the title."),
+        ("\"rate cut\"", "The phrase, as written."),
+        ("-rumour", "Without the word (also -\"a phrase\", -(...), -source:NAME)."),
+        ("a | b, a OR b", "Either. Binds tighter than a space: goal | score final means (goal OR score) AND final."),
+        ("a AND b", "Both, as a space does."),
+        ("NOT b", "Without b, as -b does: bank NOT rates."),
+        ("( )", "Group: (goal final) | (late winner)."),
+        ("source:tech", "Only the sources whose name starts so (src:sp too); -source:world leaves one out. The keys 1-3 hide sources apart from the filter."),
+        ("", "AND, OR and NOT are operators only in capitals. Matching ignores case, in any script: ZÜRICH finds Zürich."),
+    ]
+
+    /// The width of the key column.
+    static func keyWidth(columns: Int) -> Int { min(14, max(6, columns / 4)) }
+
+    public static func lines(columns: Int, replay: Bool) -> [Line] {
+        let keyWidth = keyWidth(columns: columns)
+        let textWidth = columns - keyWidth - 3
+        var lines: [Line] = [Line(text: "Keys", heading: true)]
+        func add(_ key: String, _ help: String) {
+            var first = true
+            if TextWidth.columns(key) > keyWidth {
+                // Too wide for the key column: on a row of its own, the text under it.
+                lines.append(Line(key: key, text: ""))
+                first = false
+            }
+            for text in Renderer.wrap(help, width: textWidth) {
+                lines.append(Line(key: first ? key : "", text: text))
+                first = false
+            }
+        }
+        for binding in KeyBindings.table where replay || !binding.replayOnly {
+            add(KeyBindings.keyList(binding), binding.help)
+        }
+        lines.append(Line(text: ""))
+        lines.append(Line(text: "Filters (/, or --filter)", heading: true))
+        for entry in queryLanguage { add(entry.key, entry.help) }
+        return lines
+    }
+}

@@ -134,6 +134,17 @@ struct GoldenTests {
         try check("help-80x24", state)
     }
 
+    @Test("help in a replay, scrolled to its end (the query language), and at the smallest size")
+    func helpScrolled() throws {
+        var state = makeState(count: 3, columns: 80, rows: 24, replay: true)
+        state.apply(.key(.char("?")))
+        for _ in 0..<3 { state.apply(.key(.char(" "))) }
+        try check("help-80x24-replay-end", state)
+        var tiny = makeState(count: 3, columns: 20, rows: 5, color: false, replay: true)
+        tiny.apply(.key(.char("?")), .key(.char("j")))
+        try check("help-20x5-replay-mono", tiny)
+    }
+
     @Test("a title never splits a wide character and ends with an ellipsis at the last column")
     func truncation() {
         for columns in 20...40 {

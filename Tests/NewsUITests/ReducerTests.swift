@@ -90,10 +90,12 @@ struct ReducerTests {
         // The list rows are the same headlines (their ages aside).
         let screenAfter = Renderer.render(state).text.split(separator: "\n").dropFirst().dropLast()
         #expect(screenAfter.map { $0.dropFirst(5) } == screenBefore.map { $0.dropFirst(5) })
-        // Back up to the top: following again.
+        // Back up to the top: still the person's selection (see PlacedSelectionTests); G follows again.
         for _ in 0..<(state.selectedIndex!) { state.apply(.key(.char("k"))) }
-        #expect(state.following && state.newAbove == 0)
+        #expect(!state.following && state.newAbove == 0)
         #expect(state.selectedTitle == "New 46")
+        state.apply(.key(.char("G")))
+        #expect(state.following && state.selectedTitle == "New 46")
     }
 
     @Test("filter changes keep the selected headline, else the nearest older match")

@@ -15,9 +15,10 @@ func headline(_ n: Int, _ title: String, source: String? = nil, at offset: Int64
 
 /// An app state at a size, with headlines 0..<count ("Headline n" plus a word from `words`).
 func makeState(count: Int = 30, columns: Int = 80, rows: Int = 24, capacity: Int = 1000, color: Bool = true,
-               titles: ((Int) -> String)? = nil) -> AppState {
+               replay: Bool = false, titles: ((Int) -> String)? = nil) -> AppState {
     let history = History(capacity: capacity, chunkSize: 16)
-    var state = AppState(history: history, config: AppConfig(feedStart: t0, color: color), columns: columns, rows: rows, now: t0)
+    var state = AppState(history: history, config: AppConfig(feedStart: t0, color: color, replay: replay),
+                         columns: columns, rows: rows, now: t0)
     let words = ["goal", "market", "storm", "chip", "final"]
     let batch = (0..<count).map { n in headline(n, titles?(n) ?? "Headline \(n) \(words[n % words.count])") }
     _ = state.handle(.headlines(batch, now: t0.adding(milliseconds: Int64(count) * 1000)))
@@ -41,4 +42,7 @@ extension AppState {
     }
 
     var selectedTitle: String? { selected.map { history.title($0) } }
+
+    /// The rendered screen's lines.
+    var screen: [String] { Renderer.render(self).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
 }
