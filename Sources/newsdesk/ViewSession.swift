@@ -159,11 +159,15 @@ struct LiveView {
         case .replay:
             fatalError("the live view has no replay clock")
         }
+        let names = sources.map(\.name)
         let feedTask = Task.detached {
             try await Self.runFeed(sources, clock: feedClock, options: options) { cursor in
                 recycler.set(cursor.recycler)
                 defer { recycler.set(nil) }
                 try await pumpFeed(cursor, start: start, queue: queue, recorder: recorder)
+                // The merge ends at --duration without a word from the sources: each has
+                // finished, so that the header says the feed ended (repeats are ignored).
+                for name in names { queue.post(.sourceFinished(source: name)) }
             }
         }
         let tickTask = Task.detached {
