@@ -177,7 +177,7 @@ struct HardeningTerminalTests {
                 #expect(lines[0].hasPrefix(" newsdesk"))
                 #expect(lines.allSatisfy { $0.count <= 100 })
                 if isHostile {
-                    #expect(lines.last?.contains("1 bad lines skipped") == true, "\(lines.last ?? "")")
+                    #expect(lines.last?.contains("1 bad line skipped") == true, "\(lines.last ?? "")")
                     let text = lines.joined(separator: "\n")
                     for visible in ["␛[31mRED", "␛]0;PWNED-TITLE␇", "␛]52;c;", "␇␇␇", "bidi", "moved", "huge xxxx"] {
                         #expect(text.contains(visible), "\(visible) is not shown as text")
