@@ -179,15 +179,14 @@ public final class Terminal {
         source.setEventHandler { [weak self] in
             MainActor.assumeIsolated {
                 guard let self else { return }
-                let keys = self.readKeys()
-                if keys.isEmpty {
+                guard let keys = self.readKeys() else {
                     // Readable with nothing to read, over and over: the terminal is gone.
                     emptyWakeups += 1
                     if emptyWakeups > 50 { onHangup() }
-                } else {
-                    emptyWakeups = 0
-                    onKeys(keys)
+                    return
                 }
+                emptyWakeups = 0
+                if !keys.isEmpty { onKeys(keys) }
             }
         }
         source.resume()
@@ -223,19 +222,21 @@ public final class Terminal {
         clearok(nd_stdscr(), true)
     }
 
-    func readKeys() -> [Key] {
-        var keys: [Key] = []
+    /// Drains ncurses' queue; ``KeyDecoder`` turns the codes into keys (dropping escape
+    /// sequences the terminal type does not describe). Nil when there was nothing to read.
+    func readKeys() -> [Key]? {
+        var inputs: [TerminalInput] = []
         var code: wint_t = 0
         while true {
             let result = wget_wch(nd_stdscr(), &code)
             if result == ERR { break }
             if result == KEY_CODE_YES {
-                if let key = Terminal.functionKey(Int32(code)) { keys.append(key) }
+                if let key = Terminal.functionKey(Int32(code)) { inputs.append(.key(key)) }
                 continue
             }
-            if let key = Terminal.characterKey(UInt32(code)) { keys.append(key) }
+            inputs.append(.character(UInt32(code)))
         }
-        return keys
+        return inputs.isEmpty ? nil : KeyDecoder.decode(inputs)
     }
 
     static func functionKey(_ code: Int32) -> Key? {
@@ -252,19 +253,6 @@ public final class Terminal {
         case KEY_DC: return .delete
         case KEY_ENTER: return .enter
         default: return nil
-        }
-    }
-
-    static func characterKey(_ value: UInt32) -> Key? {
-        switch value {
-        case 0x1B: return .escape
-        case 0x0D, 0x0A: return .enter
-        case 0x7F, 0x08: return .backspace
-        case 0x09: return .tab
-        case 0x01...0x1A: return .ctrl(Character(Unicode.Scalar(value + 0x60)!))
-        default:
-            guard let scalar = Unicode.Scalar(value), value >= 0x20, !(0x7F...0x9F).contains(value) else { return nil }
-            return .char(Character(scalar))
         }
     }
 }

@@ -41,4 +41,50 @@ struct TerminalInputTests {
             try await tmux.checkRestored()
         }
     }
+
+    @Test("unknown escape sequences change nothing (under a terminal type whose Home is not ESC [ 1 ~); a lone Esc is still Esc")
+    func unknownEscapeSequences() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("ten-minutes.jsonl").path
+        let recorded = try await run(newsdeskBinary, ["record", "--out", file, "--seed", "4", "--speed", "max", "--duration", "600"])
+        #expect(recorded.status == 0)
+        try await withTmux(columns: 100, rows: 24) { tmux in
+            // xterm's Home is ESC O H: tmux's ESC [ 1 ~ is unknown to ncurses there.
+            try await tmux.type("S=$(stty -g); clear; TERM=xterm-256color \(newsdeskBinary) replay \(file) --from 5m")
+            try await tmux.keys("Enter")
+            try await tmux.waitFor("the replay playing") { lines in
+                lines.count > 2 && lines[1].firstMatch(of: rowPattern) != nil && lines.last?.contains("▶") == true
+            }
+            try await tmux.type(" ")
+            let paused = try await tmux.waitFor("paused") { $0.last?.contains("⏸") == true }
+            let position = { (lines: [String]) -> Substring? in lines.last?.firstMatch(of: #/\d+m\d+s \//#)?.output }
+            let shown = { (lines: [String]) -> Substring? in lines.first?.firstMatch(of: #/\d+ of \d+ shown/#)?.output }
+            #expect(position(paused) != nil && shown(paused) != nil, "\(paused)")
+            #expect(paused.contains { $0.firstMatch(of: rowPattern)?.output.2 == "Tech" })
+
+            // Home as ESC [ 1 ~ ('[' would jump back a minute, '1' hide tech), a modified key, an SS3 key.
+            for sequence in [["1b", "5b", "31", "7e"], ["1b", "5b", "39", "39", "3b", "35", "7e"], ["1b", "4f", "5a"]] {
+                _ = try await run("/usr/bin/env", ["tmux", "-L", tmux.socket, "send-keys", "-t", tmux.target, "-H"] + sequence, timeout: .seconds(10))
+            }
+            // Then a key that shows it was read after them: t switches to clock times.
+            try await tmux.type("t")
+            let after = try await tmux.waitFor("clock times") { lines in
+                lines.contains { $0.firstMatch(of: #/^\s*\d\d:\d\d(:\d\d)? Tech /#) != nil }
+            }
+            #expect(position(after) == position(paused), "the replay moved: \(after.last ?? "")")
+            #expect(shown(after) == shown(paused), "the list changed: \(after.first ?? "")")
+            #expect(after.last?.contains("⏸") == true)
+
+            // A lone Esc still restores the filter being edited.
+            try await tmux.type("/go")
+            try await tmux.waitFor("the filter being edited") { $0.first?.contains("/go") == true }
+            try await tmux.keys("Escape")
+            try await tmux.waitFor("the filter restored") { lines in
+                lines.first?.contains("/go") == false && shown(lines) == shown(paused)
+            }
+            try await tmux.type("q")
+            try await tmux.checkRestored()
+        }
+    }
 }
