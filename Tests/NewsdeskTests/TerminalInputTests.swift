@@ -87,4 +87,40 @@ struct TerminalInputTests {
             try await tmux.checkRestored()
         }
     }
+
+    static let invisibleTitles = ["bidi \u{202E}txt.exe\u{202C} end", "zero pay\u{200B}pal width", "emoji 👩‍💻 kept"]
+
+    @Test("--plain shows bidi and zero-width characters as their code points, emoji sequences intact")
+    func invisibleInPlain() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try Self.recording(Self.invisibleTitles, gap: 10, in: dir)
+        let result = try await newsdesk("replay", file, "--plain", "--speed", "max")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.lines.map { $0.drop { $0 != "]" } } == [
+            "] Tech: bidi ⟨U+202E⟩txt.exe⟨U+202C⟩ end", "] Tech: zero pay⟨U+200B⟩pal width", "] Tech: emoji 👩‍💻 kept",
+        ])
+    }
+
+    @Test("the view shows bidi and zero-width characters the same way")
+    func invisibleInView() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Without the emoji: how tmux draws ZWJ sequences is a matter for the width rework.
+        let titles = Array(Self.invisibleTitles.prefix(2))
+        let file = try Self.recording(titles, gap: 10, in: dir)
+        try await withTmux(columns: 80, rows: 10) { tmux in
+            try await tmux.type("S=$(stty -g); clear; \(newsdeskBinary) replay \(file) --speed max")
+            try await tmux.keys("Enter")
+            let lines = try await tmux.waitFor("every title") { lines in
+                lines.filter { $0.firstMatch(of: rowPattern) != nil }.count == titles.count
+            }
+            let text = lines.joined(separator: "\n")
+            for shown in ["bidi ⟨U+202E⟩txt.exe⟨U+202C⟩ end", "zero pay⟨U+200B⟩pal width"] {
+                #expect(text.contains(shown), "\(shown) is not on the screen:\n\(text)")
+            }
+            try await tmux.type("q")
+            try await tmux.checkRestored()
+        }
+    }
 }
