@@ -22,6 +22,8 @@ public final class Terminal {
     private var inputSource: DispatchSourceRead?
     private var resizeSource: DispatchSourceSignal?
     private var cursorVisible = false
+    /// Where keys are read: stdin, or /dev/tty (kept open while the view runs).
+    private let inputDescriptor: Int32
     /// Bytes written to the terminal so far (for the idle-output figure).
     public private(set) var bytesWritten = 0
 
@@ -29,16 +31,47 @@ public final class Terminal {
         public var description: String
     }
 
-    /// Takes over the terminal. Throws (without touching it) when stdin or stdout is not
-    /// a terminal or its type is unknown.
+    /// Why the view cannot run here, if it cannot: no terminal type, one that cannot move
+    /// the cursor (`dumb`) or is unknown, or no terminal to read keys from. Then newsdesk
+    /// prints lines, as in a pipe. Call with stdout a terminal, before the view starts
+    /// (it loads the terminfo entry and frees it again); writes nothing.
+    nonisolated public static func unavailableReason() -> String? {
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        switch nd_terminal_can_address() {
+        case 1: break
+        case 0: return "the terminal type '\(term)' cannot move the cursor"
+        default:
+            if term.isEmpty { return "TERM is not set" }
+            return "the terminal type '\(term)' is unknown (try TERM=xterm-256color)"
+        }
+        if isatty(STDIN_FILENO) != 1 {
+            let tty = open("/dev/tty", O_RDONLY | O_CLOEXEC)
+            guard tty >= 0 else { return "standard input is not a terminal and /dev/tty cannot be opened (\(String(cString: strerror(errno))))" }
+            close(tty)
+        }
+        return nil
+    }
+
+    /// Takes over the terminal. Keys come from stdin, or from /dev/tty when stdin is not a
+    /// terminal (`echo x | newsdesk`), as less does. Throws (without touching it) when stdout
+    /// is not a terminal or ncurses cannot start on it.
     public init(colorWanted: Bool) throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+        guard isatty(STDOUT_FILENO) == 1 else {
             throw StartError(description: "the interactive view needs a terminal (use --plain in a pipe)")
+        }
+        if isatty(STDIN_FILENO) == 1 {
+            inputDescriptor = STDIN_FILENO
+        } else {
+            inputDescriptor = open("/dev/tty", O_RDONLY | O_CLOEXEC)
+            guard inputDescriptor >= 0 else {
+                throw StartError(description: "cannot read keys: /dev/tty: \(String(cString: strerror(errno)))")
+            }
         }
         Terminal.useUTF8Locale()
         nd_save_terminal()
-        guard let screen = nd_newterm() else {
-            let term = String(cString: getenv("TERM") ?? strdup("(unset)"))
+        guard let screen = nd_newterm(inputDescriptor) else {
+            let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
+            if inputDescriptor != STDIN_FILENO { close(inputDescriptor) }
             throw StartError(description: "cannot use the terminal type '\(term)' (try TERM=xterm-256color)")
         }
         set_term(screen)
@@ -174,7 +207,7 @@ public final class Terminal {
     /// terminal goes away. Reading drains ncurses' queue without blocking, from a dispatch
     /// source on stdin: no thread waits in ncurses, and nothing else is starved.
     public func startInput(onKeys: @escaping @MainActor ([Key]) -> Void, onHangup: @escaping @MainActor () -> Void) {
-        let source = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)
+        let source = DispatchSource.makeReadSource(fileDescriptor: inputDescriptor, queue: .main)
         var emptyWakeups = 0
         source.setEventHandler { [weak self] in
             MainActor.assumeIsolated {

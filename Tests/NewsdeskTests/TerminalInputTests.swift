@@ -123,4 +123,41 @@ struct TerminalInputTests {
             try await tmux.checkRestored()
         }
     }
+
+    @Test("where the view cannot run (TERM=dumb, TERM unset, no /dev/tty for keys) lines are printed, as in a pipe, and one line says why")
+    func dumbTerminal() async throws {
+        try await withTmux(columns: 100, rows: 20) { tmux in
+            for (setting, reason) in [("env TERM=dumb", "'dumb' cannot move the cursor"), ("env -u TERM", "TERM is not set"),
+                                      // A session of its own has no controlling terminal: /dev/tty cannot be opened.
+                                      ("echo x | setsid -w", "/dev/tty cannot be opened")] {
+                try await tmux.type("clear; \(setting) \(newsdeskBinary) --seed 1 --speed 50 --count 3; echo \"status=$?\"")
+                try await tmux.keys("Enter")
+                let lines = try await tmux.waitFor("three lines and the exit status (\(setting))") { lines in
+                    lines.contains { $0.hasPrefix("status=") }
+                }
+                #expect(lines.contains("status=0"), "\(lines)")
+                #expect(lines.filter { $0.firstMatch(of: #/^\[\d\d:\d\d:\d\d\] (Tech|Sports|World): \S/#) != nil }.count == 3, "\(lines)")
+                #expect(lines.filter { $0.contains("printing lines") }.count == 1, "\(lines)")
+                #expect(lines.contains { $0.hasPrefix("newsdesk: ") && $0.contains(reason) }, "\(lines)")
+                #expect(try await tmux.alternateScreen() == false)
+            }
+        }
+    }
+
+    @Test("with standard input a pipe, the view reads its keys from the terminal (/dev/tty)")
+    func keysFromTTY() async throws {
+        try await withTmux(columns: 100, rows: 24) { tmux in
+            try await tmux.type("S=$(stty -g); clear; echo x | \(newsdeskBinary) --seed 1 --speed 20")
+            try await tmux.keys("Enter")
+            try await tmux.waitFor("the view") { lines in
+                lines.first?.hasPrefix(" newsdesk") == true && lines.count > 2 && lines[1].firstMatch(of: rowPattern) != nil
+            }
+            try await tmux.type("/go")
+            try await tmux.waitFor("the filter being edited") { $0.first?.contains("/go") == true }
+            try await tmux.keys("Escape")
+            try await tmux.waitFor("the filter restored") { $0.first?.contains("/go") == false }
+            try await tmux.type("q")
+            try await tmux.checkRestored()
+        }
+    }
 }
