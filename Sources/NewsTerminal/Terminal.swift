@@ -22,7 +22,7 @@ public final class Terminal {
     private var inputSource: DispatchSourceRead?
     private var resizeSource: DispatchSourceSignal?
     private var cursorVisible = false
-    /// Where keys are read: stdin, or /dev/tty (kept open while the view runs).
+    /// Where keys are read: stdin, or /dev/tty (ncurses reads it to the end of the process).
     private let inputDescriptor: Int32
     /// Bytes written to the terminal so far (for the idle-output figure).
     public private(set) var bytesWritten = 0
