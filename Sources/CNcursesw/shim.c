@@ -1,6 +1,8 @@
 #include "CNcursesw.h"
 
 #include <signal.h>
+#include <stdio.h>
+#include <term.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -11,7 +13,23 @@ WINDOW *nd_stdscr(void) { return stdscr; }
 int nd_lines(void) { return LINES; }
 int nd_cols(void) { return COLS; }
 
-SCREEN *nd_newterm(void) { return newterm(NULL, stdout, stdin); }
+SCREEN *nd_newterm(int input_fd) {
+    FILE *input = input_fd == STDIN_FILENO ? stdin : fdopen(input_fd, "r");
+    if (input == NULL) return NULL;
+    return newterm(NULL, stdout, input);
+}
+
+int nd_terminal_can_address(void) {
+    const char *term = getenv("TERM");
+    if (term == NULL || term[0] == '\0') return -1;
+    int error = 0;
+    TERMINAL *previous = cur_term;
+    if (setupterm(term, STDOUT_FILENO, &error) != OK) return -1;
+    const char *cup = tigetstr("cup");
+    int can = cup != NULL && cup != (const char *)-1;
+    del_curterm(set_curterm(previous));
+    return can;
+}
 
 int nd_codeset_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);
@@ -49,13 +67,13 @@ static int have_saved_modes = 0;
 static const char restore_sequence[] = "\033[?1049l\033[?25h\033[0m\r\n";
 
 void nd_save_terminal(void) {
-    if (tcgetattr(STDIN_FILENO, &saved_modes) == 0) have_saved_modes = 1;
+    if (tcgetattr(STDOUT_FILENO, &saved_modes) == 0) have_saved_modes = 1;
 }
 
 void nd_restore_terminal_raw(void) {
     ssize_t ignored = write(STDOUT_FILENO, restore_sequence, sizeof(restore_sequence) - 1);
     (void)ignored;
-    if (have_saved_modes) tcsetattr(STDIN_FILENO, TCSANOW, &saved_modes);
+    if (have_saved_modes) tcsetattr(STDOUT_FILENO, TCSANOW, &saved_modes);
 }
 
 static const int crash_signals[] = {SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE};

@@ -22,6 +22,8 @@ public final class Terminal {
     private var inputSource: DispatchSourceRead?
     private var resizeSource: DispatchSourceSignal?
     private var cursorVisible = false
+    /// Where keys are read: stdin, or /dev/tty (ncurses reads it to the end of the process).
+    private let inputDescriptor: Int32
     /// Bytes written to the terminal so far (for the idle-output figure).
     public private(set) var bytesWritten = 0
 
@@ -29,16 +31,47 @@ public final class Terminal {
         public var description: String
     }
 
-    /// Takes over the terminal. Throws (without touching it) when stdin or stdout is not
-    /// a terminal or its type is unknown.
+    /// Why the view cannot run here, if it cannot: no terminal type, one that cannot move
+    /// the cursor (`dumb`) or is unknown, or no terminal to read keys from. Then newsdesk
+    /// prints lines, as in a pipe. Call with stdout a terminal, before the view starts
+    /// (it loads the terminfo entry and frees it again); writes nothing.
+    nonisolated public static func unavailableReason() -> String? {
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        switch nd_terminal_can_address() {
+        case 1: break
+        case 0: return "the terminal type '\(term)' cannot move the cursor"
+        default:
+            if term.isEmpty { return "TERM is not set" }
+            return "the terminal type '\(term)' is unknown (try TERM=xterm-256color)"
+        }
+        if isatty(STDIN_FILENO) != 1 {
+            let tty = open("/dev/tty", O_RDONLY | O_CLOEXEC)
+            guard tty >= 0 else { return "standard input is not a terminal and /dev/tty cannot be opened (\(String(cString: strerror(errno))))" }
+            close(tty)
+        }
+        return nil
+    }
+
+    /// Takes over the terminal. Keys come from stdin, or from /dev/tty when stdin is not a
+    /// terminal (`echo x | newsdesk`), as less does. Throws (without touching it) when stdout
+    /// is not a terminal or ncurses cannot start on it.
     public init(colorWanted: Bool) throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+        guard isatty(STDOUT_FILENO) == 1 else {
             throw StartError(description: "the interactive view needs a terminal (use --plain in a pipe)")
+        }
+        if isatty(STDIN_FILENO) == 1 {
+            inputDescriptor = STDIN_FILENO
+        } else {
+            inputDescriptor = open("/dev/tty", O_RDONLY | O_CLOEXEC)
+            guard inputDescriptor >= 0 else {
+                throw StartError(description: "cannot read keys: /dev/tty: \(String(cString: strerror(errno)))")
+            }
         }
         Terminal.useUTF8Locale()
         nd_save_terminal()
-        guard let screen = nd_newterm() else {
-            let term = String(cString: getenv("TERM") ?? strdup("(unset)"))
+        guard let screen = nd_newterm(inputDescriptor) else {
+            let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
+            if inputDescriptor != STDIN_FILENO { close(inputDescriptor) }
             throw StartError(description: "cannot use the terminal type '\(term)' (try TERM=xterm-256color)")
         }
         set_term(screen)
@@ -174,20 +207,19 @@ public final class Terminal {
     /// terminal goes away. Reading drains ncurses' queue without blocking, from a dispatch
     /// source on stdin: no thread waits in ncurses, and nothing else is starved.
     public func startInput(onKeys: @escaping @MainActor ([Key]) -> Void, onHangup: @escaping @MainActor () -> Void) {
-        let source = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)
+        let source = DispatchSource.makeReadSource(fileDescriptor: inputDescriptor, queue: .main)
         var emptyWakeups = 0
         source.setEventHandler { [weak self] in
             MainActor.assumeIsolated {
                 guard let self else { return }
-                let keys = self.readKeys()
-                if keys.isEmpty {
+                guard let keys = self.readKeys() else {
                     // Readable with nothing to read, over and over: the terminal is gone.
                     emptyWakeups += 1
                     if emptyWakeups > 50 { onHangup() }
-                } else {
-                    emptyWakeups = 0
-                    onKeys(keys)
+                    return
                 }
+                emptyWakeups = 0
+                if !keys.isEmpty { onKeys(keys) }
             }
         }
         source.resume()
@@ -223,19 +255,21 @@ public final class Terminal {
         clearok(nd_stdscr(), true)
     }
 
-    func readKeys() -> [Key] {
-        var keys: [Key] = []
+    /// Drains ncurses' queue; ``KeyDecoder`` turns the codes into keys (dropping escape
+    /// sequences the terminal type does not describe). Nil when there was nothing to read.
+    func readKeys() -> [Key]? {
+        var inputs: [TerminalInput] = []
         var code: wint_t = 0
         while true {
             let result = wget_wch(nd_stdscr(), &code)
             if result == ERR { break }
             if result == KEY_CODE_YES {
-                if let key = Terminal.functionKey(Int32(code)) { keys.append(key) }
+                if let key = Terminal.functionKey(Int32(code)) { inputs.append(.key(key)) }
                 continue
             }
-            if let key = Terminal.characterKey(UInt32(code)) { keys.append(key) }
+            inputs.append(.character(UInt32(code)))
         }
-        return keys
+        return inputs.isEmpty ? nil : KeyDecoder.decode(inputs)
     }
 
     static func functionKey(_ code: Int32) -> Key? {
@@ -252,19 +286,6 @@ public final class Terminal {
         case KEY_DC: return .delete
         case KEY_ENTER: return .enter
         default: return nil
-        }
-    }
-
-    static func characterKey(_ value: UInt32) -> Key? {
-        switch value {
-        case 0x1B: return .escape
-        case 0x0D, 0x0A: return .enter
-        case 0x7F, 0x08: return .backspace
-        case 0x09: return .tab
-        case 0x01...0x1A: return .ctrl(Character(Unicode.Scalar(value + 0x60)!))
-        default:
-            guard let scalar = Unicode.Scalar(value), value >= 0x20, !(0x7F...0x9F).contains(value) else { return nil }
-            return .char(Character(scalar))
         }
     }
 }

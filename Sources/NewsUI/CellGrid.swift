@@ -87,47 +87,41 @@ public struct CellGrid: Sendable, Equatable {
     }
 
     /// Writes `text` at (row, column), clipped to `limit` columns (default: the row's end).
-    /// Unsafe characters become their ``TerminalSafe`` placeholders; a wide character that
-    /// would not fit whole is left out (never split). Returns the column after the text.
+    /// Unsafe characters become their ``TerminalSafe`` placeholders (styled as the character
+    /// they stand for); a wide character that would not fit whole is left out (never
+    /// split). Returns the column after the text.
     @discardableResult
     public mutating func write(_ text: String, row: Int, column: Int, limit: Int? = nil, style: Style = .plain,
                                styleAt: ((Int) -> Style?)? = nil) -> Int {
         guard row >= 0 && row < rows else { return column }
         let end = min(columns, limit ?? columns)
         var x = max(0, column)
-        var offset = 0  // UTF-8 offset into `text`, for styleAt
-        for character in text {
-            let length = character.utf8.count
-            defer { offset += length }
-            let shown = safe(character)
-            let width = TextWidth.columns(shown)
-            if width == 0 {
-                // A lone zero-width character (combining mark at the start): skip it.
-                continue
+        var full = false
+        /// Lays out `piece`, which starts at UTF-8 offset `start` of `text` (`placeholder`:
+        /// all of it stands for the one character there).
+        func put(_ piece: Substring, start: Int, placeholder: Bool) {
+            var offset = start  // UTF-8 offset into `text`, for styleAt
+            for character in piece where !full {
+                let length = character.utf8.count
+                defer { if !placeholder { offset += length } }
+                let width = TextWidth.columns(character)
+                if width == 0 {
+                    // A lone zero-width character (combining mark at the start): skip it.
+                    continue
+                }
+                if x + width > end { full = true; break }
+                let cellStyle = styleAt?(offset) ?? style
+                self[row, x] = Cell(character, width: UInt8(width), style: cellStyle)
+                if width == 2 { self[row, x + 1] = Cell(" ", width: 0, style: cellStyle) }
+                x += width
             }
-            if x + width > end { break }
-            let cellStyle = styleAt?(offset) ?? style
-            self[row, x] = Cell(shown, width: UInt8(width), style: cellStyle)
-            if width == 2 { self[row, x + 1] = Cell(" ", width: 0, style: cellStyle) }
-            x += width
+        }
+        if TerminalSafe.needsSanitizing(text) {
+            TerminalSafe.forEachPiece(text) { piece, start, isPlaceholder in put(piece, start: start, placeholder: isPlaceholder) }
+        } else {
+            put(text[...], start: 0, placeholder: false)
         }
         return x
-    }
-
-    private func safe(_ character: Character) -> Character {
-        var changed = false
-        var scalars = String.UnicodeScalarView()
-        for scalar in character.unicodeScalars {
-            if let placeholder = TerminalSafe.placeholder(for: scalar) {
-                scalars.append(placeholder)
-                changed = true
-            } else {
-                scalars.append(scalar)
-            }
-        }
-        guard changed else { return character }
-        // A control character joined to others becomes one placeholder cell.
-        return Character(String(scalars.first!))
     }
 
     /// The screen as plain text, one line per row (trailing spaces kept), wide characters once.

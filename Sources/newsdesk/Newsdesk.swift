@@ -52,8 +52,8 @@ struct LiveCommand: AsyncParsableCommand {
         let recorder = try openRecorder(recording, feed: feed)
         defer { try? recorder?.close() }
         let feed = self.feed, output = self.output
-        // The interactive view on a terminal; lines when asked, or when stdout is a pipe.
-        if !output.plain && isatty(STDOUT_FILENO) == 1 {
+        // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
+        if useView(plain: output.plain) {
             let status = try await runView { try await LiveView(feed: feed, output: output, recorder: recorder).run() }
             try recorder?.close()
             if status != 0 { throw ExitCode(status) }
@@ -92,13 +92,26 @@ func openRecorder(path: String, force: Bool, feed: FeedOptions) throws -> Record
     }
 }
 
-/// Runs the interactive view; a terminal that cannot be used is one clear line, exit 1.
+/// Whether to open the interactive view: not with `--plain` or in a pipe, and not where
+/// the terminal cannot show it (`TERM=dumb`, no TERM, no terminal to read keys from):
+/// there lines are printed as in a pipe, and one line on stderr says why.
+func useView(plain: Bool) -> Bool {
+    guard !plain && isatty(STDOUT_FILENO) == 1 else { return false }
+    if let reason = Terminal.unavailableReason() {
+        warn("\(reason); printing lines instead of the view")
+        return false
+    }
+    return true
+}
+
+/// Runs the interactive view; a terminal that then cannot be used is one clear line,
+/// exit 74 (EX_IOERR).
 @MainActor
 func runView(_ body: () async throws -> Int32) async throws -> Int32 {
     do {
         return try await body()
     } catch let error as Terminal.StartError {
         warn("\(error)")
-        throw ExitCode(1)
+        throw ExitCode(74)
     }
 }

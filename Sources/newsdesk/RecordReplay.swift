@@ -127,7 +127,7 @@ struct ReplayCommand: AsyncParsableCommand {
             from = Int64((Double(duration) * p / 100).rounded())
         case nil: break
         }
-        if !plain && isatty(STDOUT_FILENO) == 1 {
+        if useView(plain: plain) {
             let (file, timing, filter, color, history) = (self.file, self.timing, self.filter, self.color, self.history)
             let status = try await runView {
                 try await ReplayView(path: file, header: header, timing: timing, filter: filter, color: color, history: history, from: from)

@@ -368,12 +368,20 @@ final class ReplayView {
                                   loop: false, strict: timing.strict, checkpoint: checkpoint,
                                   report: { r in report.set(r) })
         let queue = session.queue, recycler = session.recycler, clock = self.clock, started = header.started
+        let loop = timing.loop
         feedTask = Task.detached {
             _ = try? await withFeed([source], clock: .replay(clock), options: MergeOptions()) { cursor in
                 recycler.set(cursor.recycler)
                 defer { recycler.set(nil) }
                 // The view's time is the recording's: started + played offset.
                 while let event = try await cursor.next() {
+                    if loop, case .sourceFinished = event {
+                        // The view starts over when it sees the end. Posted at once, the end
+                        // arrived with the last batch and the rebuild wiped that batch before
+                        // it was ever drawn; wait a second of recording time first, as
+                        // `--plain --loop` does between passes (paused, it waits too).
+                        try await clock.sleep(until: clock.now.advanced(by: .seconds(1)), tolerance: nil)
+                    }
                     post(event, now: started.adding(milliseconds: clock.now.offset.milliseconds), to: queue)
                 }
             }

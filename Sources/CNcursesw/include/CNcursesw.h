@@ -21,9 +21,12 @@ WINDOW *nd_stdscr(void);
 int nd_lines(void);
 int nd_cols(void);
 
-// newterm on the process's stdout and stdin (globals Swift 6 rejects); NULL on failure
-// (unlike initscr, which exits the process).
-SCREEN *nd_newterm(void);
+// newterm on the process's stdout, reading keys from `input_fd` (stdin, or /dev/tty when
+// stdin is not a terminal); NULL on failure (unlike initscr, which exits the process).
+SCREEN *nd_newterm(int input_fd);
+// Whether the terminal type in TERM can address the cursor (has `cup`): 1 yes, 0 no
+// (dumb), -1 unknown or unset. Loads the terminfo entry and frees it again; writes nothing.
+int nd_terminal_can_address(void);
 // Whether the current locale's character set is UTF-8.
 int nd_codeset_is_utf8(void);
 
@@ -41,7 +44,8 @@ int nd_window_size(int *rows, int *cols);
 // with attributes and a colour pair at the cursor.
 int nd_add_cluster(const wchar_t *chars, int count, attr_t attrs, short pair);
 
-// Saves the terminal modes now, to restore them if the process crashes.
+// Saves the terminal modes now (of stdout, where ncurses sets them), to restore them if
+// the process crashes.
 void nd_save_terminal(void);
 // Installs handlers for SEGV, ILL, TRAP, ABRT, BUS and FPE that restore the terminal
 // (leave the alternate screen, show the cursor, reset attributes, restore the saved
