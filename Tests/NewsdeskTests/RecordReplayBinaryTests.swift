@@ -1,5 +1,7 @@
 import Foundation
 import NewsCore
+import Subprocess
+import SystemPackage
 import Testing
 
 /// A fresh folder for a test's files.
@@ -152,5 +154,110 @@ struct RecordReplayBinaryTests {
         #expect(noColumn.status == 64 && noColumn.stderr.contains("no column 'nope'"))
         let unknownFormat = try await newsdesk("import", dir.appendingPathComponent("x.dat").path, "--out", out + "5")
         #expect(unknownFormat.status == 64)
+    }
+}
+
+/// Starts the binary with `arguments`, waits until `ready()` holds (checked every 20 ms),
+/// then sends `signal`. Returns the exit status and standard error.
+func runSignalled(_ arguments: [String], signal: Int32, stdin: String? = nil, timeout: Duration = .seconds(60),
+                  ready: @escaping @Sendable () -> Bool) async throws -> (status: Int32, stderr: String) {
+    let shell = (["exec", newsdeskBinary] + arguments).map { "'\($0)'" }.joined(separator: " ") + (stdin.map { " < '\($0)'" } ?? "")
+    let config = Configuration(executable: .path(FilePath("/bin/sh")), arguments: Arguments(["-c", shell]),
+                               environment: .inherit.updating(["TZ": "UTC"]))
+    return try await withThrowingTaskGroup(of: (status: Int32, stderr: String)?.self) { group in
+        group.addTask {
+            let result = try await Subprocess.run(config, input: .none, output: .discarded, error: .string(limit: 1 << 20)) { execution in
+                while !ready() { try await Task.sleep(for: .milliseconds(20)) }
+                try execution.send(signal: Signal(rawValue: signal))
+            }
+            switch result.terminationStatus {
+            case .exited(let code): return (code, result.standardError ?? "")
+            case .signaled(let s): return (128 + s, result.standardError ?? "")
+            }
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = try await group.next()!
+        group.cancelAll()
+        guard let first else {
+            Issue.record("newsdesk \(arguments) did not finish within \(timeout)")
+            throw CancellationError()
+        }
+        return first
+    }
+}
+
+@Suite("Import: the input is kept, nothing imported is an error, interrupted imports leave nothing (issue 17)", .timeLimit(.minutes(2)))
+struct ImportGuardBinaryTests {
+    let csvText = "title,time\nA,2024-01-01T00:00:00Z\nB,2024-01-01T00:00:01Z\n"
+
+    @Test("--out naming the input (the same path, a symlink, a hard link) is refused with 64, whatever --force says")
+    func outputIsInput() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("news.csv").path
+        try csvText.write(toFile: csv, atomically: true, encoding: .utf8)
+        let symlink = dir.appendingPathComponent("link.jsonl").path
+        let hardlink = dir.appendingPathComponent("hard.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: symlink, withDestinationPath: csv)
+        try FileManager.default.linkItem(atPath: csv, toPath: hardlink)
+        for out in [csv, symlink, hardlink] {
+            let result = try await newsdesk("import", csv, "--out", out, "--force")
+            #expect(result.status == 64, "\(out)")
+            #expect(result.stderr.contains("is the input"), "\(result.stderr)")
+            #expect(try String(contentsOfFile: csv, encoding: .utf8) == csvText)
+        }
+    }
+
+    @Test("a column past the end or an unknown time format is 64; nothing imported is 65; neither leaves a file")
+    func nothingImported() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("news.csv").path
+        try "title,time,source\nA,2024-01-01T00:00:00Z,x\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out.jsonl").path
+        let column = try await newsdesk("import", csv, "--out", out, "--title", "99")
+        #expect(column.status == 64 && column.stderr.contains("column 99"))
+        let format = try await newsdesk("import", csv, "--out", out, "--time-format", "bogus")
+        #expect(format.status == 64 && format.stderr.contains("bogus"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+
+        let bad = dir.appendingPathComponent("bad.csv").path
+        try ("title,time\n" + (1...500).map { "row \($0),never\n" }.joined()).write(toFile: bad, atomically: true, encoding: .utf8)
+        let none = try await newsdesk("import", bad, "--out", out)
+        #expect(none.status == 65)
+        #expect(none.stderr.contains("nothing imported"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        // The retry is not blocked, and an existing file is untouched by a failed import.
+        let good = try await newsdesk("import", csv, "--out", out)
+        #expect(good.status == 0)
+        let kept = try String(contentsOfFile: out, encoding: .utf8)
+        let again = try await newsdesk("import", bad, "--out", out, "--force")
+        #expect(again.status == 65)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == kept)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["bad.csv", "news.csv", "out.jsonl"])
+    }
+
+    @Test("SIGINT mid-import removes the sorted runs and the partial output, and exits 130")
+    func interrupted() async throws {
+        let sig = SIGINT
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("big.csv").path
+        // 400,000 rows: the first sorted run (200,000 rows) reaches the disk well before the end.
+        var text = "title,time\n"
+        text.reserveCapacity(20 << 20)
+        for i in 0..<400_000 { text += "Headline number \(i),\(1_700_000_000 + (i * 7919) % 86_400)\n" }
+        try text.write(toFile: csv, atomically: false, encoding: .utf8)
+        let out = dir.appendingPathComponent("big.jsonl").path
+        let path = dir.path
+        let result = try await runSignalled(["import", csv, "--out", out], signal: sig) {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            return names.contains { $0.hasPrefix(".newsdesk-import-") }
+        }
+        #expect(result.status == 128 + sig, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["big.csv"])
     }
 }
