@@ -119,7 +119,8 @@ struct RecordReplayBinaryTests {
             .write(toFile: broken, atomically: true, encoding: .utf8)
         let lenient = try await newsdesk("replay", broken, "--plain", "--speed", "max")
         #expect(lenient.status == 0 && lenient.lines.count == 2)
-        #expect(lenient.stderr.contains("skipped 1 malformed line; first: \(broken):3: "))
+        #expect(lenient.stderr.contains("newsdesk: \(broken):3: "))
+        #expect(lenient.stderr.contains("\(broken): skipped 1 malformed line"))
         let strict = try await newsdesk("replay", broken, "--plain", "--speed", "max", "--strict")
         #expect(strict.status == 65)
         #expect(strict.stderr.contains("\(broken):3: "))
@@ -259,5 +260,97 @@ struct ImportGuardBinaryTests {
         }
         #expect(result.status == 128 + sig, "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["big.csv"])
+    }
+}
+
+@Suite("Replay from pipes, FIFOs and standard input, read once (issue 17)", .timeLimit(.minutes(2)))
+struct ReplayStreamBinaryTests {
+    /// A recording of `count` seeded headlines, and its lines played --plain from the file.
+    func recording(in dir: URL, count: Int = 300) async throws -> (path: String, lines: [String]) {
+        let file = dir.appendingPathComponent("rec.jsonl").path
+        let record = try await newsdesk("record", "--out", file, "--seed", "4", "--speed", "max", "--count", "\(count)",
+                                        "--start-time", "2026-01-01T09:00:00Z")
+        #expect(record.status == 0)
+        let played = try await newsdesk("replay", file, "--plain", "--speed", "max")
+        #expect(played.status == 0 && played.lines.count == count)
+        return (file, played.lines)
+    }
+
+    func shell(_ script: String) async throws -> RunResult {
+        try await run("/bin/sh", ["-c", script], environment: ["NEWSDESK": newsdeskBinary])
+    }
+
+    @Test("'-' reads standard input once; a FIFO with a writer and a pipe (<(cat ...)) play every line")
+    func streams() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (file, lines) = try await recording(in: dir)
+        let stdin = try await shell("\"$NEWSDESK\" replay - --plain --speed max < '\(file)'")
+        #expect(stdin.status == 0 && stdin.stderr == "", "\(stdin.stderr)")
+        #expect(stdin.lines == lines)
+        let fifo = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let viaFifo = try await shell("cat '\(file)' > '\(fifo)' & \"$NEWSDESK\" replay '\(fifo)' --plain --speed max; s=$?; wait; exit $s")
+        #expect(viaFifo.status == 0 && viaFifo.stderr == "", "\(viaFifo.stderr)")
+        #expect(viaFifo.lines == lines)
+        let pipe = try await shell("cat '\(file)' | \"$NEWSDESK\" replay /dev/stdin --plain --speed max --filter goal | cat")
+        let filtered = try await newsdesk("replay", file, "--plain", "--speed", "max", "--filter", "goal")
+        #expect(pipe.status == 0 && pipe.lines == filtered.lines)
+        // --from as a percentage needs the duration, unknown for a stream: a usage error.
+        let percent = try await shell("\"$NEWSDESK\" replay - --plain --from 25% < '\(file)'")
+        #expect(percent.status == 64 && percent.stderr.contains("--from 25%"))
+        let offset = try await shell("\"$NEWSDESK\" replay - --plain --speed max --from 30s < '\(file)'")
+        let fileOffset = try await newsdesk("replay", file, "--plain", "--speed", "max", "--from", "30s")
+        #expect(offset.status == 0 && offset.lines == fileOffset.lines && !offset.lines.isEmpty)
+    }
+
+    @Test("a FIFO with no writer yet: SIGTERM, SIGINT and SIGHUP end the replay at once", arguments: [SIGTERM, SIGINT, SIGHUP])
+    func fifoWithoutWriter(_ sig: Int32) async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let started = ContinuousClock.now
+        let result = try await run(newsdeskBinary, ["replay", fifo, "--plain"], timeout: .seconds(10),
+                                   interruptAfter: .milliseconds(500), signal: sig)
+        #expect(result.status == 128 + sig)
+        #expect(ContinuousClock.now - started < .seconds(2) * sanitizerSlowdown)
+    }
+
+    @Test("a pipe that stays open and idle after the header: SIGTERM ends the replay at once")
+    func idlePipe() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (file, _) = try await recording(in: dir, count: 5)
+        let fifo = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // The writer sends the recording and then keeps the FIFO open.
+        let writer = Task { try await shell("(cat '\(file)'; sleep 8) > '\(fifo)'") }
+        defer { writer.cancel() }
+        let started = ContinuousClock.now
+        // Paced, not --speed max: virtual time waits for a stalled source (issue 17, point 6).
+        let result = try await run(newsdeskBinary, ["replay", fifo, "--plain", "--speed", "1000"], timeout: .seconds(10),
+                                   interruptAfter: .milliseconds(1000), signal: SIGTERM)
+        #expect(result.status == 143)
+        #expect(result.lines.count == 5)
+        #expect(ContinuousClock.now - started < .seconds(3) * sanitizerSlowdown)
+    }
+
+    @Test("--plain reports every malformed line as file:line: reason, then how many there were")
+    func everyMalformedLine() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bad.jsonl").path
+        var text = #"{"format":"newsdesk-recording","version":1,"started":"2026-01-01T00:00:00Z"}"# + "\n"
+        for i in 0..<105 { text += #"{"offset":\#(i),"source":"tech"}"# + "\n" }
+        text += #"{"offset":200,"source":"tech","title":"fine"}"# + "\n"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try await newsdesk("replay", file, "--plain", "--speed", "max")
+        #expect(result.status == 0 && result.lines.count == 1)
+        let reported = result.stderr.split(separator: "\n").filter { $0.hasPrefix("newsdesk: \(file):") && $0.contains("missing 'title'") }
+        #expect(reported.count == 100)
+        #expect(reported.first?.hasPrefix("newsdesk: \(file):2: ") == true)
+        #expect(result.stderr.contains("and 5 more"))
+        #expect(result.stderr.contains("skipped 105 malformed lines"))
     }
 }
