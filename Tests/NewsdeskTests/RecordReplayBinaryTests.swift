@@ -159,22 +159,28 @@ struct RecordReplayBinaryTests {
 }
 
 /// Starts the binary with `arguments`, waits until `ready()` holds (checked every 20 ms),
-/// then sends `signal`. Returns the exit status and standard error.
+/// then sends `signal`. Returns the exit status, standard output and standard error, and
+/// when the signal was sent.
 func runSignalled(_ arguments: [String], signal: Int32, stdin: String? = nil, timeout: Duration = .seconds(60),
-                  ready: @escaping @Sendable () -> Bool) async throws -> (status: Int32, stderr: String) {
+                  ready: @escaping @Sendable () -> Bool) async throws -> (status: Int32, stdout: String, stderr: String, sent: ContinuousClock.Instant) {
     let shell = (["exec", newsdeskBinary] + arguments).map { "'\($0)'" }.joined(separator: " ") + (stdin.map { " < '\($0)'" } ?? "")
     let config = Configuration(executable: .path(FilePath("/bin/sh")), arguments: Arguments(["-c", shell]),
                                environment: .inherit.updating(["TZ": "UTC"]))
-    return try await withThrowingTaskGroup(of: (status: Int32, stderr: String)?.self) { group in
+    return try await withThrowingTaskGroup(of: (status: Int32, stdout: String, stderr: String, sent: ContinuousClock.Instant)?.self) { group in
         group.addTask {
-            let result = try await Subprocess.run(config, input: .none, output: .discarded, error: .string(limit: 1 << 20)) { execution in
+            let sent = Protected(ContinuousClock.now)
+            let result = try await Subprocess.run(config, input: .none, output: .string(limit: 1 << 24),
+                                                  error: .string(limit: 1 << 20)) { execution in
                 while !ready() { try await Task.sleep(for: .milliseconds(20)) }
                 try execution.send(signal: Signal(rawValue: signal))
+                sent.withLock { $0 = .now }
             }
+            let status: Int32
             switch result.terminationStatus {
-            case .exited(let code): return (code, result.standardError ?? "")
-            case .signaled(let s): return (128 + s, result.standardError ?? "")
+            case .exited(let code): status = code
+            case .signaled(let s): status = 128 + s
             }
+            return (status, result.standardOutput ?? "", result.standardError ?? "", sent.withLock { $0 })
         }
         group.addTask {
             try await Task.sleep(for: timeout)
@@ -311,10 +317,11 @@ struct ReplayStreamBinaryTests {
         let fifo = dir.appendingPathComponent("fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)
         let started = ContinuousClock.now
-        let result = try await run(newsdeskBinary, ["replay", fifo, "--plain"], timeout: .seconds(10),
-                                   interruptAfter: .milliseconds(500), signal: sig)
+        let result = try await runSignalled(["replay", fifo, "--plain"], signal: sig, timeout: .seconds(20)) {
+            ContinuousClock.now - started > .milliseconds(500)
+        }
         #expect(result.status == 128 + sig)
-        #expect(ContinuousClock.now - started < .seconds(2) * sanitizerSlowdown)
+        #expect(ContinuousClock.now - result.sent < .seconds(2) * sanitizerSlowdown)
     }
 
     @Test("a pipe that stays open and idle after the header: SIGTERM ends the replay at once")
@@ -324,16 +331,20 @@ struct ReplayStreamBinaryTests {
         let (file, _) = try await recording(in: dir, count: 5)
         let fifo = dir.appendingPathComponent("fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)
-        // The writer sends the recording and then keeps the FIFO open.
-        let writer = Task { try await shell("(cat '\(file)'; sleep 8) > '\(fifo)'") }
+        // The writer sends the recording, says so, and then keeps the FIFO open.
+        let done = dir.appendingPathComponent("written").path
+        let writer = Task { try await shell("(cat '\(file)'; touch '\(done)'; sleep 8) > '\(fifo)'") }
         defer { writer.cancel() }
-        let started = ContinuousClock.now
+        let written = Protected<ContinuousClock.Instant?>(nil)
         // Paced, not --speed max: virtual time waits for a stalled source (issue 17, point 6).
-        let result = try await run(newsdeskBinary, ["replay", fifo, "--plain", "--speed", "1000"], timeout: .seconds(10),
-                                   interruptAfter: .milliseconds(1000), signal: SIGTERM)
+        let result = try await runSignalled(["replay", fifo, "--plain", "--speed", "1000"], signal: SIGTERM, timeout: .seconds(20)) {
+            guard FileManager.default.fileExists(atPath: done) else { return false }
+            let at = written.withLock { $0 = $0 ?? .now; return $0! }
+            return ContinuousClock.now - at > .milliseconds(300)  // the five events take 5 ms at this speed
+        }
         #expect(result.status == 143)
-        #expect(result.lines.count == 5)
-        #expect(ContinuousClock.now - started < .seconds(3) * sanitizerSlowdown)
+        #expect(result.stdout.split(separator: "\n").count == 5)
+        #expect(ContinuousClock.now - result.sent < .seconds(2) * sanitizerSlowdown)
     }
 
     @Test("--plain reports every malformed line as file:line: reason, then how many there were")
