@@ -10,7 +10,8 @@ import Darwin
 ///
 /// Lenient where real files are sloppy and nothing is lost: a quote inside an unquoted
 /// field is kept as a character, and so is text after a closing quote. A quoted field
-/// still open at the end of the file is an error for that record.
+/// still open at the end of the file is an error for that record. A byte order mark at
+/// the start is skipped.
 public final class CSVReader {
     public enum Record {
         /// The fields, and the line the record starts on.
@@ -50,6 +51,12 @@ public final class CSVReader {
         }
         start = 0
         end = n
+        // A UTF-8 byte order mark (Excel writes one) is not part of the first field.
+        if position == 0 && n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+            start = 3
+            position = 3
+            return start < end || fill()
+        }
         return true
     }
 

@@ -40,6 +40,26 @@ public enum TimeFormat: Sendable, Equatable {
         }
     }
 
+    /// Why `pattern` cannot be a time pattern (nil when it can): it must hold at least one
+    /// directive, and only known ones, so that a mistyped format (`bogus`) is refused before
+    /// any row is read instead of failing every row.
+    public static func problem(in pattern: String) -> String? {
+        let p = Array(pattern.utf8)
+        var k = 0, directives = 0
+        while k < p.count {
+            guard p[k] == 0x25 else { k += 1; continue }
+            guard k + 1 < p.count else { return "'%' at the end is not a directive" }
+            let d = p[k + 1]
+            guard Self.directives.contains(d) else { return "'%\(Character(Unicode.Scalar(d)))' is not a directive this reader knows" }
+            if d != 0x25 { directives += 1 }
+            k += 2
+        }
+        return directives == 0 ? "it has no directive like %Y or %H" : nil
+    }
+
+    /// The directives ``parse(_:pattern:)`` knows.
+    private static let directives = Set("YymdeHIMSfpbBz%".utf8)
+
     /// Times from year 0 to 9999 (a number outside is not a time: nil, never a trap).
     static let range: ClosedRange<Double> = -62_167_219_200_000...253_402_300_799_999
 
@@ -210,18 +230,21 @@ public struct ImportSummary: Sendable {
 }
 
 /// An import that cannot go on: a usage problem (exit 64), an unreadable input (66), a
-/// malformed row under `--strict` (65), or an output that cannot be written (73).
+/// malformed row under `--strict` (65), an output that cannot be written (73), or the
+/// task was cancelled (a signal: nothing is left behind).
 public enum ImportError: Error, CustomStringConvertible {
     case usage(String)
     case input(FileError)
     case malformed(LineProblem)
     case output(FileError)
+    case interrupted
 
     public var description: String {
         switch self {
         case .usage(let s): return s
         case .input(let e), .output(let e): return e.description
         case .malformed(let p): return p.description
+        case .interrupted: return "interrupted"
         }
     }
 }
@@ -230,6 +253,11 @@ public enum ImportError: Error, CustomStringConvertible {
 /// Lines), mapped to headlines, and sorted by time (the original order breaks ties) with
 /// bounded memory: up to `runSize` rows are sorted in memory; beyond that, sorted runs go
 /// to temporary files and are merged.
+///
+/// The recording is written to a temporary file next to the output and renamed into place
+/// only when at least one row was imported: a failed, empty or interrupted import leaves no
+/// output (an existing one untouched) and no temporary file. Cancelling the task stops it
+/// within a few thousand rows (``ImportError/interrupted``).
 public struct Importer {
     public let options: ImportOptions
     /// Called now and then with (rows read, fraction of the input read).
@@ -255,11 +283,17 @@ public struct Importer {
     }
 
     public func run() throws(ImportError) -> ImportSummary {
+        try checkOutput()
+        if case .pattern(let pattern) = options.timeFormat, let problem = TimeFormat.problem(in: pattern) {
+            throw .usage("--time-format '\(pattern)': \(problem); use iso8601, epoch, epoch-ms or a pattern like '%m/%d/%Y %H:%M'")
+        }
         var summary = ImportSummary()
         var rows: [Row] = []
-        var runs: [String] = []
+        // Every temporary file (sorted runs, the output being written) is removed at the end,
+        // whatever the outcome; the output is renamed away from its temporary name on success.
+        var temporaries: [String] = []
         let tempDir = URL(fileURLWithPath: options.output).deletingLastPathComponent().path
-        defer { for run in runs { unlink(run) } }
+        defer { for path in temporaries { unlink(path) } }
         var index = 0
         var sources: [String] = []
         var sourceSet: Set<String> = []
@@ -274,8 +308,13 @@ public struct Importer {
         // Maps a row's values (looked up by `value`) to a headline, or a reason it cannot be one.
         func make(line: Int, _ value: (FieldSpec) -> String?, resolve: (FieldSpec?, [String]) -> FieldSpec?) throws(ImportError) -> Row? {
             guard let titleSpec = resolve(options.title, Importer.titleNames) else { throw .usage("no title field found in \(options.input): name it with --title") }
-            guard let title = value(titleSpec)?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty else {
+            guard let rawTitle = value(titleSpec) else {
                 try handle(LineProblem(path: options.input, line: line, reason: "missing title (\(titleSpec))"))
+                return nil
+            }
+            let title = rawTitle.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !title.isEmpty else {
+                try handle(LineProblem(path: options.input, line: line, reason: "empty title (\(titleSpec))"))
                 return nil
             }
             var time: Int64
@@ -314,11 +353,19 @@ public struct Importer {
             return Row(time: time, index: index, headline: headline)
         }
 
+        var runs: [String] = []
         func add(_ row: Row) throws(ImportError) {
             rows.append(row)
             if rows.count >= options.runSize {
-                runs.append(try spill(&rows, into: tempDir, number: runs.count))
+                let path = "\(tempDir)/.newsdesk-import-\(getpid())-\(runs.count).tmp"
+                temporaries.append(path)  // before it is created: a failure half-way still removes it
+                try spill(&rows, to: path)
+                runs.append(path)
             }
+        }
+        /// Every few thousand rows: stop if the task was cancelled.
+        func checkCancelled() throws(ImportError) {
+            if index % 4096 == 0 && Task.isCancelled { throw .interrupted }
         }
 
         switch options.format {
@@ -326,15 +373,29 @@ public struct Importer {
             let reader: CSVReader
             do { reader = try CSVReader(path: options.input) } catch { throw .input(error) }
             var columns: [String: Int] = [:]
-            if options.header {
-                switch reader.next() {
-                case .fields(let names, _)?:
-                    for (i, name) in names.enumerated() where columns[name.lowercased()] == nil {
-                        columns[name.trimmingCharacters(in: .whitespaces).lowercased()] = i
-                    }
-                case .problem(let p)?: throw .malformed(LineProblem(path: p.path, line: p.line, reason: "the header row: " + p.reason))
-                case nil: throw .input(FileError(path: options.input, reason: "the file has no rows"))
+            // The header, or without one the first row (read again below as data): numbered
+            // fields are checked against its width before any row is imported.
+            var headerWidth: Int?
+            var firstRow: CSVReader.Record?
+            switch reader.next() {
+            case .fields(let names, _)? where options.header:
+                headerWidth = names.count
+                for (i, name) in names.enumerated() where columns[name.lowercased()] == nil {
+                    columns[name.trimmingCharacters(in: .whitespaces).lowercased()] = i
                 }
+            case .fields(let fields, let line)?:
+                firstRow = .fields(fields, line: line)
+            case .problem(let p)? where options.header:
+                throw .malformed(LineProblem(path: p.path, line: p.line, reason: "the header row: " + p.reason))
+            case let other?:
+                firstRow = other
+            case nil: throw .input(FileError(path: options.input, reason: "the file has no rows"))
+            }
+            let width: Int? = if case .fields(let fields, _)? = firstRow { fields.count } else { headerWidth }
+            let specs = [options.title, options.time, options.source, options.id, options.url, options.summary]
+            if let width, let widest = specs.compactMap({ spec -> Int? in if case .column(let c)? = spec { c } else { nil } }).max(),
+               widest > width {
+                throw .usage("column \(widest) is past the end: \(options.input) has \(width) columns (\(options.header ? "in the header" : "in the first row"))")
             }
             func resolve(_ spec: FieldSpec?, _ defaults: [String]) -> FieldSpec? {
                 if let spec { return spec }
@@ -351,9 +412,12 @@ public struct Importer {
                     }
                 }
             }
-            while let record = reader.next() {
+            while let record = firstRow ?? reader.next() {
+                firstRow = nil
                 switch record {
                 case .problem(let p): try handle(p)
+                case .fields(let fields, let line) where headerWidth.map({ fields.count > $0 }) == true:
+                    try handle(LineProblem(path: options.input, line: line, reason: "\(fields.count) fields, the header has \(headerWidth!)"))
                 case .fields(let fields, let line):
                     let value: (FieldSpec) -> String? = { spec in
                         switch spec {
@@ -363,6 +427,7 @@ public struct Importer {
                     }
                     if let row = try make(line: line, value, resolve: resolve) { try add(row) }
                     index += 1
+                    try checkCancelled()
                     if index % 10_000 == 0 { progress?(index, Double(reader.position) / Double(max(1, reader.size))) }
                 }
             }
@@ -383,7 +448,9 @@ public struct Importer {
                 switch line {
                 case .tooLong(let length):
                     try handle(LineProblem(path: options.input, line: number, reason: "line is \(length) bytes, over the 1 MiB limit"))
-                case .text(let bytes, _):
+                case .text(var bytes, _):
+                    // A byte order mark (some editors write one) is not part of the first object.
+                    if number == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes[3...]) }
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                     var values: [String: String] = [:]
                     do {
@@ -399,13 +466,46 @@ public struct Importer {
                     }
                     if let row = try make(line: number, value, resolve: resolve) { try add(row) }
                     index += 1
+                    try checkCancelled()
                     if index % 10_000 == 0 { progress?(index, Double(lines.position) / Double(max(1, lines.size))) }
                 }
             }
         }
         progress?(index, 1)
-        try write(&rows, runs: runs, sources: sources, summary: &summary)
+        // Nothing to write: no output at all (an existing file stays as it was).
+        guard !rows.isEmpty || !runs.isEmpty else { return summary }
+        let temporary = "\(tempDir)/.newsdesk-import-\(getpid())-out.tmp"
+        temporaries.append(temporary)
+        try write(&rows, runs: runs, to: temporary, sources: sources, summary: &summary)
+        try commit(temporary)
         return summary
+    }
+
+    /// Refuses an output that is the input (the same file by device and inode, so also
+    /// through a symlink or a hard link), whatever `overwrite` says, and an existing output
+    /// without `overwrite`, before any row is read.
+    private func checkOutput() throws(ImportError) {
+        var out = stat(), input = stat()
+        guard stat(options.output, &out) == 0 else { return }
+        if stat(options.input, &input) == 0 && out.st_dev == input.st_dev && out.st_ino == input.st_ino {
+            throw .usage("\(options.output) is the input (\(options.input)): choose another --out")
+        }
+        if !options.overwrite { throw .output(FileError(path: options.output, reason: "already exists (use --force to overwrite it)")) }
+    }
+
+    /// Moves the finished recording into place: `rename` with `overwrite`; otherwise `link`,
+    /// which fails if a file appeared at the output meanwhile.
+    private func commit(_ temporary: String) throws(ImportError) {
+        if options.overwrite {
+            guard rename(temporary, options.output) == 0 else {
+                throw .output(FileError(path: options.output, reason: "cannot create it (\(String(cString: strerror(errno))))"))
+            }
+            return
+        }
+        guard link(temporary, options.output) == 0 else {
+            if errno == EEXIST { throw .output(FileError(path: options.output, reason: "already exists (use --force to overwrite it)")) }
+            throw .output(FileError(path: options.output, reason: "cannot create it (\(String(cString: strerror(errno))))"))
+        }
     }
 
     private var timeFormatName: String {
@@ -442,9 +542,9 @@ public struct Importer {
 
     /// Sorts `rows` by time (stable: original order breaks ties) and writes them to a
     /// temporary run file, in the recording's event format with absolute times.
-    private func spill(_ rows: inout [Row], into directory: String, number: Int) throws(ImportError) -> String {
+    private func spill(_ rows: inout [Row], to path: String) throws(ImportError) {
+        if Task.isCancelled { throw .interrupted }
         rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
-        let path = "\(directory)/.newsdesk-import-\(getpid())-\(number).tmp"
         let writer: RecordingWriter
         do {
             writer = try RecordingWriter(path: path, header: RecordingHeader(started: Timestamp(milliseconds: 0), sources: []), overwrite: true)
@@ -454,11 +554,11 @@ public struct Importer {
             throw .output(error)
         }
         rows.removeAll(keepingCapacity: true)
-        return path
     }
 
     /// Writes the recording: the rows in memory (sorted) merged with the sorted runs.
-    private func write(_ rows: inout [Row], runs: [String], sources: [String], summary: inout ImportSummary) throws(ImportError) {
+    private func write(_ rows: inout [Row], runs: [String], to path: String, sources: [String],
+                       summary: inout ImportSummary) throws(ImportError) {
         rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
         // Runs hold earlier rows than memory; each reader yields (time, original position).
         var readers: [RecordingReader] = []
@@ -476,11 +576,11 @@ public struct Importer {
         let writer: RecordingWriter
         do {
             writer = try RecordingWriter(
-                path: options.output,
+                path: path,
                 header: RecordingHeader(started: started, sources: sources, origin: URL(fileURLWithPath: options.input).lastPathComponent),
-                overwrite: options.overwrite)
+                overwrite: true)
         } catch {
-            throw .output(error)
+            throw .output(FileError(path: options.output, reason: error.reason))
         }
         var batch: [Arrival] = []
         var last = started.milliseconds
@@ -506,7 +606,8 @@ public struct Importer {
             batch.append(Arrival(offset: bestTime - started.milliseconds, headline: next))
             last = bestTime
             if batch.count == 1024 {
-                do { try writer.write(batch) } catch { throw .output(error) }
+                if Task.isCancelled { throw .interrupted }
+                do { try writer.write(batch) } catch { throw .output(FileError(path: options.output, reason: error.reason)) }
                 summary.imported += batch.count
                 batch.removeAll(keepingCapacity: true)
             }
@@ -515,7 +616,7 @@ public struct Importer {
             try writer.write(batch)
             try writer.close()
         } catch {
-            throw .output(error)
+            throw .output(FileError(path: options.output, reason: error.reason))
         }
         summary.imported += batch.count
         summary.started = started

@@ -241,6 +241,10 @@ public struct LineProblem: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Reads a file line by line through a fixed buffer: memory stays bounded whatever the
 /// file holds. A line longer than `maxLine` is skipped (and reported), never buffered.
+///
+/// Following a ``Spool`` (a stream being copied), the end of what has arrived is not the
+/// end: the reader waits for more (`waits`), or returns nil for now and goes on from the
+/// same place when called again.
 public final class LineReader {
     public static let defaultMaxLine = 1 << 20
 
@@ -251,6 +255,13 @@ public final class LineReader {
     private var start = 0  // next unread byte in buffer
     private var end = 0  // end of valid bytes in buffer
     private var eof = false
+    private let follow: Spool?
+    /// Bytes read from the file so far (ahead of `position` by what is buffered).
+    private var readOffset = 0
+    /// Following a spool: wait at the end of what has arrived (true), or return nil for now.
+    public var waits = true
+    /// Following a spool: asked after each wake-up whether to stop waiting.
+    public var cancelled: @Sendable () -> Bool = { Task.isCancelled }
     /// Bytes consumed from the file so far (the start of the next line).
     public private(set) var position = 0
     /// Line number of the last line returned.
@@ -263,10 +274,12 @@ public final class LineReader {
     }
 
     /// Opens `path` for reading. Missing, unreadable, a directory, or empty: a FileError.
-    public init(path: String, maxLine: Int = LineReader.defaultMaxLine, allowEmpty: Bool = false) throws(FileError) {
+    /// With `follow`, reads the spool (`path` then only names it in messages).
+    public init(path: String, maxLine: Int = LineReader.defaultMaxLine, allowEmpty: Bool = false, follow: Spool? = nil) throws(FileError) {
         self.path = path
         self.maxLine = maxLine
-        (fd, size) = try FileError.openForReading(path, allowEmpty: allowEmpty)
+        self.follow = follow
+        (fd, size) = try FileError.openForReading(follow?.path ?? path, allowEmpty: allowEmpty || follow != nil)
         buffer = .allocate(byteCount: maxLine + 65_536, alignment: 16)
     }
 
@@ -279,6 +292,7 @@ public final class LineReader {
     public func seek(toByte offset: Int, line: Int) {
         lseek(fd, off_t(offset), SEEK_SET)
         position = offset
+        readOffset = offset
         lineNumber = line - 1
         start = 0
         end = 0
@@ -324,11 +338,23 @@ public final class LineReader {
                 if errno == EINTR { continue }
                 eof = true
             } else if n == 0 {
-                eof = true
+                switch follow?.available(beyond: readOffset, wait: waits, cancelled: cancelled) {
+                case .more?: continue
+                case .notYet?: return nil
+                case .end?, nil: eof = true
+                }
             } else {
                 end += n
+                readOffset += n
             }
         }
+    }
+
+    /// Following a spool: whether the next line has not fully arrived yet (reading it would wait).
+    public var wouldWait: Bool {
+        guard let follow else { return false }
+        if start < end && memchr(buffer.baseAddress! + start, 0x0A, end - start) != nil { return false }
+        return follow.available(beyond: readOffset, wait: false) == .notYet
     }
 
     private func skipRestOfLine(alreadyHave: Int) -> Int {
@@ -337,8 +363,10 @@ public final class LineReader {
         end = 0
         while true {
             let n = read(fd, buffer.baseAddress!, buffer.count)
+            if n > 0 { readOffset += n }
             if n <= 0 {
                 if n < 0 && errno == EINTR { continue }
+                if n == 0, follow?.available(beyond: readOffset, wait: true, cancelled: cancelled) == .more { continue }
                 eof = true
                 position += skipped
                 return skipped
@@ -375,11 +403,15 @@ public final class RecordingReader {
     /// Bytes read so far (for progress).
     public var position: Int { lines.position }
 
-    public init(path: String, strict: Bool = false) throws {
+    /// Reads `path`, or with `follow` the spool of a stream (named `path` in messages).
+    /// `cancelled` is asked when waiting for a stream is woken (see ``Spool``).
+    public init(path: String, strict: Bool = false, follow: Spool? = nil,
+                cancelled: @escaping @Sendable () -> Bool = { Task.isCancelled }) throws {
         self.path = path
         self.strict = strict
-        lines = try LineReader(path: path)
-        guard let first = lines.next() else { throw FileError(path: path, reason: "the file is empty") }
+        lines = try LineReader(path: path, follow: follow)
+        lines.cancelled = cancelled
+        guard let first = lines.next() else { throw follow?.error ?? FileError(path: path, reason: "the file is empty") }
         switch first {
         case .tooLong:
             throw LineProblem(path: path, line: 1, reason: "not a newsdesk recording (the first line is over 1 MiB)")
@@ -425,6 +457,15 @@ public final class RecordingReader {
 
     /// Line number of the last line read.
     public var lineNumber: Int { lines.lineNumber }
+
+    /// Following a spool: wait for more at the end of what has arrived, or return nil for now.
+    public var waits: Bool {
+        get { lines.waits }
+        set { lines.waits = newValue }
+    }
+
+    /// Following a spool: whether the next event has not fully arrived yet.
+    public var wouldWait: Bool { lines.wouldWait }
 
     private func problem(_ p: LineProblem) throws(LineProblem) {
         if strict { throw p }

@@ -255,6 +255,33 @@ public struct ReplayIndex: Sendable {
         return index
     }
 
+    /// Indexes a stream's spool as it arrives. `snapshot` gets the index so far at each
+    /// checkpoint and whenever the reading has caught up with the stream, and once more
+    /// with `complete` when the stream has ended. It waits for the stream: run it on a
+    /// thread of its own; it returns when the stream ends or `cancelled()` is true after
+    /// ``Spool/wakeWaiters()``.
+    public static func follow(spool: Spool, path: String, idleLimit: Int64?, cancelled: @escaping @Sendable () -> Bool,
+                              snapshot: (ReplayIndex, _ complete: Bool) -> Void) throws {
+        let reader = try RecordingReader(path: path, follow: spool, cancelled: cancelled)
+        var index = ReplayIndex()
+        var timing = ReplayTiming(idleLimit: idleLimit)
+        var byte = reader.position
+        while true {
+            if reader.wouldWait { snapshot(index, false) }
+            let before = timing
+            guard let event = try reader.next() else { break }
+            let played = timing.play(event.arrival.offset)
+            if index.events % spacing == 0 {
+                index.checkpoints.append(Checkpoint(byte: byte, line: event.line, timing: before, played: played, event: index.events))
+                snapshot(index, false)
+            }
+            index.events += 1
+            index.duration = played
+            byte = reader.position
+        }
+        if spool.isComplete && !cancelled() { snapshot(index, true) }
+    }
+
     /// The checkpoint to start reading from to have the `history` events before `offset`.
     public func start(before offset: Int64, history: Int) -> Checkpoint? {
         guard !checkpoints.isEmpty else { return nil }
@@ -278,7 +305,10 @@ public struct ReplaySource: HeadlineSource {
     public typealias Failure = any Error
 
     public let name: String
+    /// The recording (with `spool`, the stream's name in messages).
     public let path: String
+    /// A stream's spool, followed as it grows (nil: a regular file).
+    public let spool: Spool?
     public let idleLimit: Int64?
     public let from: Int64
     public let loop: Bool
@@ -289,10 +319,11 @@ public struct ReplaySource: HeadlineSource {
     /// Reports the reader's counts as it goes (malformed lines, truncated end).
     public let report: (@Sendable (ReplayReport) -> Void)?
 
-    public init(path: String, name: String = "replay", idleLimit: Int64? = nil, from: Int64 = 0, loop: Bool = false,
+    public init(path: String, spool: Spool? = nil, name: String = "replay", idleLimit: Int64? = nil, from: Int64 = 0, loop: Bool = false,
                 strict: Bool = false, batchSize: Int = 256, checkpoint: ReplayIndex.Checkpoint? = nil,
                 report: (@Sendable (ReplayReport) -> Void)? = nil) {
         self.path = path
+        self.spool = spool
         self.name = name
         self.idleLimit = idleLimit
         self.from = from
@@ -308,29 +339,59 @@ public struct ReplaySource: HeadlineSource {
     public struct Iterator: AsyncIteratorProtocol {
         public typealias Element = [Arrival]
         public typealias Failure = any Error
-        let source: ReplaySource
-        var reader: RecordingReader?
-        var timing: ReplayTiming
-        /// Played offset added for each round of `--loop`.
-        var roundBase: Int64 = 0
-        var finished = false
+        let playback: Playback
+        /// A stream's batches are read here, off the task's thread, since they may wait for
+        /// the stream (see ``Spool``).
+        let queue: DispatchQueue?
 
         init(source: ReplaySource) {
-            self.source = source
-            timing = source.checkpoint?.timing ?? ReplayTiming(idleLimit: source.idleLimit)
+            playback = Playback(source: source)
+            queue = source.spool.map { _ in DispatchQueue(label: "newsdesk-replay-read") }
         }
 
         public mutating func next() async throws -> [Arrival]? {
             try Task.checkCancellation()
             // The reading is synchronous, in a function of its own (also: Swift 6.3 crashed
             // compiling the typed-throwing reader call inside this async function).
-            return try readBatch()
+            guard let queue, let spool = playback.source.spool else { return try playback.readBatch() }
+            let playback = self.playback
+            playback.cancelled.withLock { $0 = false }
+            let batch = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (c: CheckedContinuation<[Arrival]?, any Error>) in
+                    queue.async { c.resume(with: Result { try playback.readBatch() }) }
+                }
+            } onCancel: {
+                playback.cancelled.withLock { $0 = true }
+                spool.wakeWaiters()
+            }
+            try Task.checkCancellation()
+            return batch
+        }
+    }
+
+    /// The reading state of one iterator: the reader, the timing, the round of `--loop`.
+    final class Playback: @unchecked Sendable {
+        let source: ReplaySource
+        var reader: RecordingReader?
+        var timing: ReplayTiming
+        /// Played offset added for each round of `--loop`.
+        var roundBase: Int64 = 0
+        var finished = false
+        /// Set when the task waiting for a batch is cancelled: the reading thread has no task
+        /// of its own to ask.
+        let cancelled = Protected(false)
+
+        init(source: ReplaySource) {
+            self.source = source
+            timing = source.checkpoint?.timing ?? ReplayTiming(idleLimit: source.idleLimit)
         }
 
-        private mutating func readBatch() throws -> [Arrival]? {
+        func readBatch() throws -> [Arrival]? {
             if finished { return nil }
             if reader == nil {
-                let r = try RecordingReader(path: source.path, strict: source.strict)
+                let cancelled = self.cancelled
+                let r = try RecordingReader(path: source.path, strict: source.strict, follow: source.spool,
+                                            cancelled: { cancelled.withLock { $0 } || Task.isCancelled })
                 if let checkpoint = source.checkpoint { r.rewind(toByte: checkpoint.byte, line: checkpoint.line) }
                 reader = r
             }
@@ -338,7 +399,12 @@ public struct ReplaySource: HeadlineSource {
             var batch: [Arrival] = []
             batch.reserveCapacity(source.batchSize)
             while batch.count < source.batchSize {
+                // A stream: what has arrived goes out now, not once a batch is full.
+                if !batch.isEmpty && reader.wouldWait { break }
                 guard let event = try reader.next() else {
+                    if source.spool.map({ !$0.isComplete }) == true {
+                        return batch  // woken by cancellation (the iterator throws)
+                    }
                     source.report?(ReplayReport(reader))
                     if source.loop && timing.lastPlayed > 0 {
                         // Start over: the next round follows on after the last event.
@@ -371,7 +437,130 @@ public struct ReplayReport: Sendable, Equatable {
 
     init(_ reader: RecordingReader) {
         malformed = reader.malformed
-        firstProblems = Array(reader.problems.prefix(10))
+        firstProblems = reader.problems
         truncatedLastLine = reader.truncatedLastLine
+    }
+}
+
+/// A recording that is a stream (a pipe, a FIFO, `-` for standard input), read once: a
+/// thread copies it, as it arrives, into an unlinked temporary file, and every reader of
+/// the replay (the header, the feed, the index, a seek, `--loop`) reads that file,
+/// following it as it grows. So a stream is read once, seeking works over what has
+/// arrived, memory stays flat, and nothing is left on disk (the file has no name; its
+/// space is freed when the process ends).
+///
+/// The copying thread is the only one that blocks on the stream, in `open` (a FIFO with
+/// no writer yet) or `read`: readers wait on a condition that cancellation wakes
+/// (``wakeWaiters()``), so a signal ends the program whatever the stream does.
+public final class Spool: @unchecked Sendable {
+    /// Where readers open it (`/proc/self/fd/N`: the unlinked file, with an offset of its own).
+    public let path: String
+    private let fd: Int32
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var length = 0
+    private var ended = false
+    private var failure: FileError?
+
+    /// Starts copying `input` (a path, or "-" for standard input); `name` is for messages.
+    public init(copying input: String, name: String) throws(FileError) {
+        var template = Array("\(NSTemporaryDirectory())/newsdesk-stream-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0, fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 else { throw FileError(path: name, reason: "cannot make a temporary file to read it into (\(String(cString: strerror(errno))))") }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        self.fd = fd
+        path = "/proc/self/fd/\(fd)"
+        let thread = Thread { [self] in copy(from: input, name: name) }
+        thread.name = "newsdesk-stream"
+        thread.start()
+    }
+
+    private func copy(from input: String, name: String) {
+        let source = input == "-" ? STDIN_FILENO : open(input, O_RDONLY | O_CLOEXEC)
+        if source < 0 { return finish(FileError(path: name, reason: "cannot read it (\(String(cString: strerror(errno))))")) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return finish(FileError(path: name, reason: "cannot read it (\(String(cString: strerror(errno))))")) }
+            if n == 0 { return finish(nil) }
+            var written = 0
+            while written < n {
+                let w = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + written, n - written) }
+                if w < 0 && errno == EINTR { continue }
+                if w < 0 { return finish(FileError(path: name, reason: "cannot keep what was read (\(String(cString: strerror(errno))))")) }
+                written += w
+            }
+            condition.withLock { length += n }
+            condition.broadcast()
+        }
+    }
+
+    private func finish(_ error: FileError?) {
+        condition.withLock {
+            ended = true
+            failure = error
+        }
+        condition.broadcast()
+    }
+
+    /// What is there past `offset`.
+    public enum Availability: Equatable {
+        /// More bytes (read them from the file).
+        case more
+        /// Nothing more, ever (the stream ended).
+        case end
+        /// Nothing yet (without waiting), or the waiting task was cancelled.
+        case notYet
+    }
+
+    /// Whether there is more past `offset`; with `wait`, waits until there is, the stream
+    /// ends, or `cancelled()` says so after a wake-up (then `.notYet`).
+    public func available(beyond offset: Int, wait: Bool, cancelled: () -> Bool = { Task.isCancelled }) -> Availability {
+        condition.withLock {
+            while true {
+                if length > offset { return .more }
+                if ended { return .end }
+                if !wait || cancelled() { return .notYet }
+                condition.wait()
+            }
+        }
+    }
+
+    /// The error that ended the stream, if one did.
+    public var error: FileError? { condition.withLock { failure } }
+
+    /// Whether the whole stream has arrived.
+    public var isComplete: Bool { condition.withLock { ended } }
+
+    /// Wakes every waiting reader (to see that its task was cancelled).
+    public func wakeWaiters() {
+        condition.withLock {}
+        condition.broadcast()
+    }
+}
+
+/// Where a replay reads its recording: a regular file, by path (read again to index, seek
+/// and loop, as ever), or a stream (a pipe, a FIFO, `-` for standard input) read once into
+/// a ``Spool``.
+public struct ReplayInput: Sendable {
+    /// The name in messages and what readers are given as the path: the file, or "stdin".
+    public let name: String
+    /// The stream's spool; nil for a regular file.
+    public let spool: Spool?
+
+    /// Opens `argument` without blocking: a FIFO with no writer yet is opened by the
+    /// spool's thread. Missing or a directory: a FileError.
+    public static func open(_ argument: String) throws(FileError) -> ReplayInput {
+        if argument == "-" { return ReplayInput(name: "stdin", spool: try Spool(copying: "-", name: "stdin")) }
+        var info = stat()
+        if stat(argument, &info) != 0 {
+            throw FileError(path: argument, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return ReplayInput(name: argument, spool: nil)
+        case S_IFDIR: throw FileError(path: argument, reason: "is a directory, not a file")
+        default: return ReplayInput(name: argument, spool: try Spool(copying: argument, name: argument))
+        }
     }
 }

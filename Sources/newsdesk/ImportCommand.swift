@@ -12,7 +12,13 @@ struct ImportCommand: AsyncParsableCommand {
             Lines); without --title/--time/--source, common names are tried (title, headline; \
             time, published, date, timestamp; source, category, section). Rows are sorted by \
             time (the original order breaks ties), with bounded memory for any input size. \
-            A malformed row is reported with its line number and skipped (--strict: exit 65).
+            A malformed row is reported with its line number and skipped (--strict: exit 65). \
+            The recording is written under a temporary name next to --out and renamed into \
+            place at the end: an import that imports nothing exits 65 and writes no file, and \
+            Ctrl-C, SIGTERM or SIGHUP remove every temporary file (exit 130, 143, 129). An \
+            --out that is the input (the same file, also through a link) is refused with 64, \
+            even with --force; so are column numbers past the header's width and unknown \
+            --time-format patterns, before any row is read.
 
             Examples:
               newsdesk import news.csv --out news.jsonl --title headline --time date \\
@@ -123,14 +129,32 @@ struct ImportCommand: AsyncParsableCommand {
 
         let progress = ProgressLine()
         let started = Date()
-        let importer = Importer(options: options) { rows, fraction in
-            let rate = Double(rows) / max(0.001, Date().timeIntervalSince(started))
-            progress.show("importing \(input): \(rows.formatted()) rows, \(Int(fraction * 100))%, \(Int(rate).formatted()) rows/s")
+        let input = self.input, importOptions = options
+        // Run as cancellable work: a signal stops the importer, which removes its temporary
+        // files, and the exit status says which signal (130, 143, 129).
+        let result = Protected<Result<ImportSummary, ImportError>?>(nil)
+        let status = await Interruptible.run {
+            let importer = Importer(options: importOptions) { rows, fraction in
+                let rate = Double(rows) / max(0.001, Date().timeIntervalSince(started))
+                progress.show("importing \(input): \(rows.formatted()) rows, \(Int(fraction * 100))%, \(Int(rate).formatted()) rows/s")
+            }
+            do throws(ImportError) {
+                let summary = try importer.run()
+                result.withLock { $0 = .success(summary) }
+            } catch .interrupted {
+                throw CancellationError()
+            } catch {
+                result.withLock { $0 = .failure(error) }
+            }
+        }
+        if status != 0 {
+            progress.finish()
+            throw ExitCode(status)
         }
         let summary: ImportSummary
-        do {
-            summary = try importer.run()
-        } catch {
+        switch result.withLock({ $0 }) {
+        case .success(let done)?: summary = done
+        case .failure(let error)?:
             progress.finish()
             warn("\(error)")
             switch error {
@@ -138,11 +162,21 @@ struct ImportCommand: AsyncParsableCommand {
             case .input: throw ExitCode(66)
             case .malformed: throw ExitCode(65)
             case .output: throw ExitCode(73)
+            case .interrupted: throw ExitCode(130)
             }
+        case nil: throw ExitCode(130)
         }
         progress.finish()
         for problem in summary.problems.prefix(20) { warn("\(problem)") }
         if summary.problems.count > 20 { warn("... and \(summary.skipped - 20) more") }
+        if summary.imported == 0 {
+            // An empty recording would only block the retry ("already exists"): none is written.
+            var line = "nothing imported from \(input); \(out) was not written"
+            if summary.skipped > 0 { line += " (\(summary.skipped.formatted()) malformed row\(summary.skipped == 1 ? "" : "s"))" }
+            if summary.filteredOut > 0 { line += " (\(summary.filteredOut.formatted()) left out by --only)" }
+            warn(line)
+            throw ExitCode(65)
+        }
         var line = "imported \(summary.imported.formatted()) headlines into \(out)"
         if summary.imported > 0 { line += ", spanning \(DurationText.format(summary.duration))" }
         if summary.skipped > 0 { line += "; skipped \(summary.skipped.formatted()) malformed row\(summary.skipped == 1 ? "" : "s")" }

@@ -78,10 +78,13 @@ struct ReplayCommand: AsyncParsableCommand {
             them, --from starts later, --loop starts over. In the view: Space pauses, . steps \
             one headline while paused, + and - double and halve the speed, ] and [ jump a \
             minute forward and back. Malformed lines are reported with their line number and \
-            skipped (or stop the replay with --strict, exit 65).
+            skipped (or stop the replay with --strict, exit 65). FILE may be a pipe, a FIFO \
+            or - (standard input): it is read once, as it arrives, and seeking works over what \
+            has arrived; the duration is unknown until it ends, so --from takes a time there, \
+            not a percentage (exit 64).
             """)
 
-    @Argument(help: ArgumentHelp("The recording to play.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The recording to play (a file, a pipe, or - for standard input).", valueName: "file"))
     var file: String
 
     @OptionGroup(title: "Replay") var timing: ReplayTimingOptions
@@ -108,10 +111,17 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Open it once here: a missing or empty file is exit 66, a bad header exit 65.
+        // Open it once here: a missing or empty file is exit 66, a bad header exit 65. A
+        // stream (a pipe, a FIFO, "-") is read once, into a spool that every reader follows.
+        if file == "-" && isatty(STDIN_FILENO) == 1 {
+            warn("'replay -' reads the recording from standard input, which is a terminal: pipe or redirect one in")
+            throw ExitCode(64)
+        }
         let header: RecordingHeader
+        let input: ReplayInput
         do {
-            header = try RecordingReader(path: file).header
+            input = try ReplayInput.open(file)
+            header = try RecordingReader(path: input.name, follow: input.spool).header
         } catch let error as FileError {
             warn("\(error)")
             throw ExitCode(66)
@@ -123,21 +133,25 @@ struct ReplayCommand: AsyncParsableCommand {
         switch timing.from.flatMap(ReplayTimingOptions.parseFrom) {
         case .offset(let ms): from = ms
         case .percent(let p):
+            guard input.spool == nil else {
+                warn("--from \(timing.from!) needs the recording's duration, unknown for a stream until it ends: give a time like --from 90s")
+                throw ExitCode(64)
+            }
             let duration = (try? ReplayIndex.build(path: file, idleLimit: timing.idleLimitMilliseconds).duration) ?? 0
             from = Int64((Double(duration) * p / 100).rounded())
         case nil: break
         }
         if useView(plain: plain) {
-            let (file, timing, filter, color, history) = (self.file, self.timing, self.filter, self.color, self.history)
+            let (timing, filter, color, history) = (self.timing, self.filter, self.color, self.history)
             let status = try await runView {
-                try await ReplayView(path: file, header: header, timing: timing, filter: filter, color: color, history: history, from: from)
+                try await ReplayView(input: input, header: header, timing: timing, filter: filter, color: color, history: history, from: from)
                     .run(from: from)
             }
             if status != 0 { throw ExitCode(status) }
             return
         }
         let report = ReportBox()
-        let source = ReplaySource(path: file, name: "replay", idleLimit: timing.idleLimitMilliseconds, from: from,
+        let source = ReplaySource(path: input.name, spool: input.spool, name: "replay", idleLimit: timing.idleLimitMilliseconds, from: from,
                                   loop: timing.loop, strict: timing.strict, report: { r in report.set(r) })
         let printer = PlainPrinter(query: queryFor(filter), limit: count ?? .max, color: color.enabled(for: STDOUT_FILENO),
                                    recorder: nil, strict: timing.strict)
@@ -160,9 +174,11 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ExitCode(66)
         }
         if let final = report.value {
+            // Each malformed line (the first 100), as import reports them, then the count.
+            for problem in final.firstProblems { warn("\(problem)") }
+            if final.malformed > final.firstProblems.count { warn("... and \(final.malformed - final.firstProblems.count) more") }
             if final.malformed > 0 {
-                let first = final.firstProblems.first.map { "; first: \($0)" } ?? ""
-                warn("\(file): skipped \(final.malformed) malformed line\(final.malformed == 1 ? "" : "s")\(first)")
+                warn("\(input.name): skipped \(final.malformed) malformed line\(final.malformed == 1 ? "" : "s")")
             }
             if let truncated = final.truncatedLastLine { warn("warning: \(truncated)") }
         }

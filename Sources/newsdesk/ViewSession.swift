@@ -200,7 +200,9 @@ struct LiveView {
 /// pause, step, speed and seek controls and a progress line.
 @MainActor
 final class ReplayView {
+    /// The recording's name (the path, or "stdin"), and a stream's spool (nil: a file).
     let path: String
+    let spool: Spool?
     let header: RecordingHeader
     let timing: ReplayTimingOptions
     let filter: String?
@@ -209,12 +211,15 @@ final class ReplayView {
     let clock: ReplayClock
     private var session: ViewSession!
     private var index: ReplayIndex?
+    /// Whether `index` covers the whole recording (a stream's grows until the stream ends).
+    private var indexComplete = false
     private var feedTask: Task<Void, Never>?
     private let report = ReportBox()
     private var ended = false
 
-    init(path: String, header: RecordingHeader, timing: ReplayTimingOptions, filter: String?, color: ColorChoice, history: Int, from: Int64) {
-        self.path = path
+    init(input: ReplayInput, header: RecordingHeader, timing: ReplayTimingOptions, filter: String?, color: ColorChoice, history: Int, from: Int64) {
+        path = input.name
+        spool = input.spool
         self.header = header
         self.timing = timing
         self.filter = filter
@@ -242,15 +247,26 @@ final class ReplayView {
         postStatus()
 
         // Index the file in the background: the duration for the progress line, and
-        // checkpoints for fast seeking.
+        // checkpoints for fast seeking. A stream is indexed as it arrives, on a thread (it
+        // waits for the stream), and has a duration once it has ended.
         let path = self.path, idle = timing.idleLimitMilliseconds
-        let indexTask = Task.detached { try? ReplayIndex.build(path: path, idleLimit: idle) }
+        let indexTask = Task.detached { [spool] in spool == nil ? try? ReplayIndex.build(path: path, idleLimit: idle) : nil }
         let indexWait = Task { @MainActor [weak self] in
-            let built = await indexTask.value
+            guard let built = await indexTask.value else { return }
             self?.index = built
+            self?.indexComplete = true
             self?.postStatus()
         }
-        if from > 0 {
+        let stopIndexing = Protected(false)
+        if let spool { followIndex(spool, stop: stopIndexing) }
+        defer {
+            stopIndexing.withLock { $0 = true }
+            spool?.wakeWaiters()
+        }
+        if from > 0 && spool != nil {
+            // A stream's index is built as it arrives: start there, with no history before it.
+            startFeed(from: from, checkpoint: nil)
+        } else if from > 0 {
             // Starting later: the view is built as if seeking there.
             await seek(to: from, waitForIndex: indexTask)
         } else {
@@ -296,12 +312,29 @@ final class ReplayView {
             })
     }
 
+    /// Indexes a stream as it arrives, on a thread of its own, handing each snapshot to the view.
+    private func followIndex(_ spool: Spool, stop: Protected<Bool>) {
+        let path = self.path, idle = timing.idleLimitMilliseconds
+        let thread = Thread { [weak self] in
+            try? ReplayIndex.follow(spool: spool, path: path, idleLimit: idle, cancelled: { stop.withLock { $0 } }) { index, complete in
+                Task { @MainActor in
+                    guard let self, !stop.withLock({ $0 }) else { return }
+                    self.index = index
+                    self.indexComplete = complete
+                    self.postStatus()
+                }
+            }
+        }
+        thread.name = "newsdesk-index"
+        thread.start()
+    }
+
     private func postStatus() {
         // The view's time follows the replay clock exactly (a pause freezes the ages).
         _ = session.state.handle(.tick(now: now))
         let skipped = report.value?.malformed ?? 0
         _ = session.state.handle(.replayStatus(ReplayStatus(
-            position: clock.now.offset.milliseconds, duration: index?.duration, speed: clock.speed,
+            position: clock.now.offset.milliseconds, duration: indexComplete ? index?.duration : nil, speed: clock.speed,
             paused: clock.isPaused, skipped: skipped, ended: ended)))
     }
 
@@ -339,7 +372,8 @@ final class ReplayView {
         ended = false
         let history = History(capacity: historyCapacity)
         let checkpoint = index.start(before: target, history: historyCapacity)
-        if let checkpoint, let reader = try? RecordingReader(path: path) {
+        if let checkpoint, let reader = try? RecordingReader(path: path, follow: spool) {
+            reader.waits = false  // a stream: only what has arrived (the index covers no more)
             reader.rewind(toByte: checkpoint.byte, line: checkpoint.line)
             var timing = checkpoint.timing
             var batch: [Arrival] = []
@@ -364,7 +398,7 @@ final class ReplayView {
 
     private func startFeed(from: Int64, checkpoint: ReplayIndex.Checkpoint?) {
         let report = self.report
-        let source = ReplaySource(path: path, name: "replay", idleLimit: timing.idleLimitMilliseconds, from: from,
+        let source = ReplaySource(path: path, spool: spool, name: "replay", idleLimit: timing.idleLimitMilliseconds, from: from,
                                   loop: false, strict: timing.strict, checkpoint: checkpoint,
                                   report: { r in report.set(r) })
         let queue = session.queue, recycler = session.recycler, clock = self.clock, started = header.started

@@ -32,7 +32,7 @@ struct ImportTests {
                                                  "Storm hits coast, thousands evacuated"])
         #expect(summary.skipped == 1)
         #expect(summary.problems.first?.line == 7)  // the record after three lines of one record
-        #expect(summary.problems.first?.reason.contains("missing title") == true)
+        #expect(summary.problems.first?.reason.contains("empty title") == true)  // present, but empty
         #expect(header.started == ISOTime.parse("2024-03-01T09:30:00Z"))
         #expect(events.map(\.offset) == [0, 1_800_000, 5_400_000, 16_500_000])
         #expect(header.sources == ["world", "business", "sport"])
@@ -173,6 +173,112 @@ struct ImportTests {
         options.runSize = 37
         #expect(try Importer(options: options).run().imported == 500)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["in.csv", "out.jsonl"])
+    }
+
+    /// Runs an import of `text` into `output` (next to the input), returning the error if it threw.
+    private func importError(_ text: String, _ configure: (inout ImportOptions) -> Void = { _ in })
+        throws -> (error: ImportError?, outputExists: Bool)
+    {
+        let input = temporaryPath("in.csv")
+        defer { removeTemporary(input) }
+        try writeFile(input, text)
+        let out = URL(fileURLWithPath: input).deletingLastPathComponent().appendingPathComponent("out.jsonl").path
+        var options = ImportOptions(input: input, output: out, format: .csv)
+        configure(&options)
+        do {
+            _ = try Importer(options: options).run()
+            return (nil, FileManager.default.fileExists(atPath: out))
+        } catch {
+            return (error, FileManager.default.fileExists(atPath: out))
+        }
+    }
+
+    @Test("the output is never the input, by device and inode: the same path, a symlink, a hard link, with or without overwrite")
+    func outputIsInput() throws {
+        let csv = "title,time\nA,2024-01-01T00:00:00Z\n"
+        for link in ["same", "symlink", "hardlink"] {
+            for overwrite in [false, true] {
+                let input = temporaryPath("in.csv")
+                defer { removeTemporary(input) }
+                try writeFile(input, csv)
+                let out = URL(fileURLWithPath: input).deletingLastPathComponent().appendingPathComponent("out.jsonl").path
+                switch link {
+                case "symlink": try FileManager.default.createSymbolicLink(atPath: out, withDestinationPath: input)
+                case "hardlink": try FileManager.default.linkItem(atPath: input, toPath: out)
+                default: break
+                }
+                var options = ImportOptions(input: input, output: link == "same" ? input : out, format: .csv)
+                options.overwrite = overwrite
+                #expect(throws: ImportError.self, "\(link), overwrite \(overwrite)") { try Importer(options: options).run() }
+                do { _ = try Importer(options: options).run() } catch {
+                    #expect(error.description.contains("is the input"))
+                    if case .usage = error {} else { Issue.record("not a usage error: \(error)") }
+                }
+                #expect(try String(contentsOfFile: input, encoding: .utf8) == csv)
+            }
+        }
+    }
+
+    @Test("column numbers are checked against the header (or the first row) before any row is read")
+    func columnPastTheEnd() throws {
+        let header = try importError("title,time,source\nA,2024-01-01T00:00:00Z,x\n") { $0.title = .column(99) }
+        guard case .usage(let text)? = header.error else { Issue.record("\(String(describing: header.error))"); return }
+        #expect(text.contains("column 99") && text.contains("3 columns"))
+        #expect(!header.outputExists)
+        let noHeader = try importError("A,2024-01-01T00:00:00Z\n") { $0.header = false; $0.title = .column(1); $0.time = .column(4) }
+        guard case .usage(let text2)? = noHeader.error else { Issue.record("\(String(describing: noHeader.error))"); return }
+        #expect(text2.contains("column 4") && text2.contains("2 columns"))
+        // Within range: fine.
+        #expect(try importError("A,2024-01-01T00:00:00Z\n") { $0.header = false; $0.title = .column(1); $0.time = .column(2) }.error == nil)
+    }
+
+    @Test("time patterns: an unknown directive or no directive at all is a usage problem, the known ones are fine")
+    func timePatterns() {
+        #expect(TimeFormat.problem(in: "bogus") != nil)
+        #expect(TimeFormat.problem(in: "%Y-%q") != nil)
+        #expect(TimeFormat.problem(in: "%Y-%") != nil)
+        #expect(TimeFormat.problem(in: "%m/%d/%Y %H:%M") == nil)
+        #expect(TimeFormat.problem(in: "%d %b %Y %I:%M %p %% %z %f %S %y %e %B") == nil)
+    }
+
+    @Test("when no row is imported there is no output file, and an existing one is untouched")
+    func nothingImported() throws {
+        let bad = "title,time\nA,never\nB,nope\n"
+        let fresh = try importError(bad)
+        #expect(fresh.error == nil)
+        #expect(!fresh.outputExists)
+        let input = temporaryPath("in.csv")
+        defer { removeTemporary(input) }
+        try writeFile(input, bad)
+        let out = URL(fileURLWithPath: input).deletingLastPathComponent().appendingPathComponent("old.jsonl").path
+        try writeFile(out, "precious")
+        var options = ImportOptions(input: input, output: out, format: .csv)
+        options.overwrite = true
+        let summary = try Importer(options: options).run()
+        #expect(summary.imported == 0 && summary.skipped == 2)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "precious")
+    }
+
+    @Test("a UTF-8 byte order mark before the header (CSV) or the first object (JSON Lines) is not part of the data")
+    func byteOrderMark() throws {
+        let (events, _, summary) = try importing("\u{FEFF}title,time\nA,2024-01-01T00:00:00Z\n") { $0.title = .name("title") }
+        #expect(summary.skipped == 0 && events.map(\.headline.title) == ["A"])
+        let (json, _, jsonSummary) = try importing("\u{FEFF}" + #"{"title":"B","time":"2024-01-01T00:00:00Z"}"# + "\n", name: "in.jsonl")
+        #expect(jsonSummary.skipped == 0 && json.map(\.headline.title) == ["B"])
+    }
+
+    @Test("a row with more fields than the header says so, with the counts")
+    func tooManyFields() throws {
+        let (events, _, summary) = try importing("title,time,source,url\nA,2024-01-01T00:00:00Z,x,u\nB,1, 2,x,u\n")
+        #expect(events.map(\.headline.title) == ["A"])
+        #expect(summary.problems.map(\.line) == [3])
+        #expect(summary.problems.first?.reason == "5 fields, the header has 4")
+    }
+
+    @Test("an empty title is called empty, a missing one missing")
+    func emptyTitle() throws {
+        let (_, _, summary) = try importing("time,title\n2024-01-01T00:00:00Z,\n2024-01-01T00:00:00Z\n2024-01-01T00:00:00Z,C\n")
+        #expect(summary.problems.map(\.reason) == ["empty title ('title')", "missing title ('title')"])
     }
 
     @Test("usage problems: an unknown column, no title, no time")

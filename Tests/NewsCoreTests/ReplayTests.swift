@@ -176,3 +176,57 @@ struct ReplayTests {
         #expect(capped.duration == 9999 * 50)
     }
 }
+
+/// A FIFO next to a recording, and a thread writing `bytes` into it (then, unless
+/// `keepOpen`, closing it; with `keepOpen`, it stays open until `release` is signalled).
+func fifoWriting(_ bytes: [UInt8], keepOpen: DispatchSemaphore? = nil) -> String {
+    let path = temporaryPath("stream.fifo")
+    mkfifo(path, 0o600)
+    Thread {
+        let fd = open(path, O_WRONLY)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        keepOpen?.wait()
+        close(fd)
+    }.start()
+    return path
+}
+
+@Suite("Replay from a stream, through a spool", .timeLimit(.minutes(1)))
+struct SpoolTests {
+    @Test("a FIFO is read once: the header, every event, --loop over what arrived, and an index that completes when it ends")
+    func readOnce() async throws {
+        let file = try makeRecording([1000, 2000, 4000])
+        defer { removeTemporary(file) }
+        let fifo = fifoWriting(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
+        defer { removeTemporary(fifo) }
+        let input = try ReplayInput.open(fifo)
+        let spool = try #require(input.spool)
+        #expect(try RecordingReader(path: input.name, follow: spool).header.sources == ["tech"])
+        let out = try await collect([ReplaySource(path: input.name, spool: spool)], clock: VirtualClock())
+        #expect(out.arrivals.map(\.headline.title) == ["e0", "e1", "e2"])
+        let looped = try await collect([ReplaySource(path: input.name, spool: spool, loop: true)], clock: VirtualClock(), limit: 5)
+        #expect(looped.arrivals.prefix(5).map(\.headline.title) == ["e0", "e1", "e2", "e0", "e1"])
+        var last: (ReplayIndex, Bool)?
+        try ReplayIndex.follow(spool: spool, path: input.name, idleLimit: nil, cancelled: { false }) { last = ($0, $1) }
+        #expect(last?.1 == true && last?.0.events == 3 && last?.0.duration == 4000)
+        // A regular file is not spooled.
+        #expect(try ReplayInput.open(file).spool == nil)
+    }
+
+    @Test("a stream that stays open: what has arrived is played at once, and cancelling the wait for more ends the source")
+    func cancelWhileWaiting() async throws {
+        let file = try makeRecording([0, 0])
+        defer { removeTemporary(file) }
+        let release = DispatchSemaphore(value: 0)
+        defer { release.signal() }
+        let fifo = fifoWriting(Array(try Data(contentsOf: URL(fileURLWithPath: file))), keepOpen: release)
+        defer { removeTemporary(fifo) }
+        let input = try ReplayInput.open(fifo)
+        let releases = Releases()
+        let task = play(ReplaySource(path: input.name, spool: input.spool), on: ReplayClock(speed: 1), into: releases)
+        while releases.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(releases.titles == ["e0", "e1"])
+        task.cancel()
+        _ = await task.result  // returns: the reading thread was woken, not left waiting for the stream
+    }
+}
