@@ -23,9 +23,12 @@ struct RunResult {
 let sanitizerSlowdown: Int = ProcessInfo.processInfo.environment["NEWSDESK_SANITIZED"] == nil ? 1 : 6
 
 /// Runs a command with a time limit (a run that outlives it is killed and fails the
-/// test). With `interruptAfter`, SIGINT is sent that long after the start.
+/// test). With `interruptAfter`, SIGINT is sent that long after the start; with
+/// `interruptWhen`, once the condition holds (polled every 20 ms), so that a slow start
+/// on a loaded machine cannot make the test fail.
 func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-         timeout: Duration = .seconds(60), interruptAfter: Duration? = nil, signal: Int32 = SIGINT,
+         timeout: Duration = .seconds(60), interruptAfter: Duration? = nil,
+         interruptWhen: (@Sendable () -> Bool)? = nil, signal: Int32 = SIGINT,
          sourceLocation: SourceLocation = #_sourceLocation) async throws -> RunResult {
     var env: [Environment.Key: String?] = ["TZ": "UTC", "NO_COLOR": nil]
     for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
@@ -35,7 +38,10 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
             let result = try await Subprocess.run(
                 config, input: .none, output: .string(limit: 256 << 20), error: .string(limit: 1 << 20)
             ) { execution in
-                if let interruptAfter {
+                if let interruptWhen {
+                    while !interruptWhen() { try await Task.sleep(for: .milliseconds(20)) }
+                    try execution.send(signal: Signal(rawValue: signal))
+                } else if let interruptAfter {
                     try await Task.sleep(for: interruptAfter * sanitizerSlowdown)
                     try execution.send(signal: Signal(rawValue: signal))
                 }
@@ -58,6 +64,14 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
             throw CancellationError()
         }
         return result
+    }
+}
+
+/// Whether `path` holds at least `count` whole lines (a condition for `interruptWhen`).
+func fileHasLines(_ path: String, atLeast count: Int) -> @Sendable () -> Bool {
+    {
+        guard let data = FileManager.default.contents(atPath: path) else { return false }
+        return data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } >= count
     }
 }
 
@@ -185,9 +199,13 @@ struct BinaryTests {
 
     @Test("Ctrl-C ends a live run cleanly with status 130, output flushed")
     func interrupt() async throws {
-        // Let a few headlines through (about 25 a second at speed 20), then interrupt.
-        let result = try await run(newsdeskBinary, ["--plain", "--speed", "20", "--seed", "2"], timeout: .seconds(30),
-                                   interruptAfter: .seconds(1))
+        // Let a few headlines through (about 25 a second at speed 20), then interrupt: once
+        // the recording (which gets every headline the printer gets) holds three.
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("seen.jsonl").path
+        let result = try await run(newsdeskBinary, ["--plain", "--speed", "20", "--seed", "2", "--record", file], timeout: .seconds(30),
+                                   interruptWhen: fileHasLines(file, atLeast: 4))
         #expect(result.status == 130)
         #expect(result.lines.count >= 3)
         #expect(result.lines.allSatisfy { $0.hasPrefix("[") && $0.contains(": ") })

@@ -52,7 +52,7 @@ struct RecordReplayBinaryTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("killed.jsonl").path
         let killed = try await run(newsdeskBinary, ["record", "--out", file, "--speed", "40", "--seed", "3"],
-                                   interruptAfter: .milliseconds(1500), signal: SIGKILL)
+                                   interruptWhen: fileHasLines(file, atLeast: 12), signal: SIGKILL)
         #expect(killed.status == 128 + SIGKILL)
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let lines = text.split(separator: "\n")
@@ -74,7 +74,7 @@ struct RecordReplayBinaryTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("stopped.jsonl").path
         let result = try await run(newsdeskBinary, ["record", "--out", file, "--speed", "40"],
-                                   interruptAfter: .milliseconds(1200), signal: sig)
+                                   interruptWhen: fileHasLines(file, atLeast: 3), signal: sig)
         #expect(result.status == 128 + sig)
         let text = try String(contentsOfFile: file, encoding: .utf8)
         #expect(text.hasSuffix("}\n"))
