@@ -68,6 +68,7 @@ struct RecordCommand: AsyncParsableCommand {
         // The reader of `--out -` has gone (`| head`): the recording ends there, quietly.
         if recorder.readerGone { return }
         if let failure {
+            try? recorder.close()
             warn("\(failure)")
             throw ExitCode(failure is FileError ? 74 : 1)
         }
