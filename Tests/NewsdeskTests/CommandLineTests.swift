@@ -7,10 +7,14 @@ import Testing
 /// Runs `newsdesk` with its standard output into a pipe, waits (up to `within`) until the
 /// pipe has something to read and `settle` more, then kills it with SIGKILL: what the pipe
 /// holds then is what the program had written while it ran (nothing it buffered survives).
+/// The pipe is close-on-exec (no other test's child inherits it) and read without
+/// blocking, so no thread of the test pool waits on it.
 func killedIntoPipe(_ arguments: [String], within: Duration = .seconds(10), settle: Duration = .zero) async throws -> String {
     var ends: [Int32] = [0, 0]
     #expect(pipe(&ends) == 0)
     let (readEnd, writeEnd) = (ends[0], ends[1])
+    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+    _ = fcntl(readEnd, F_SETFL, O_NONBLOCK)
     defer { close(readEnd) }
     let config = Configuration(executable: .path(FilePath(newsdeskBinary)), arguments: Arguments(arguments),
                                environment: .inherit.updating(["TZ": "UTC", "NO_COLOR": nil]))
