@@ -512,20 +512,30 @@ public final class RecordingWriter: Sendable {
         var fd: Int32
         var buffer: [UInt8] = []
         var events = 0
+        var readerGone = false
     }
     private let state: Protected<State>
 
     public var eventsWritten: Int { state.withLock { $0.events } }
+    /// A write failed because nothing reads the pipe any more (`record --out - | head`):
+    /// the end of the run, not a fault.
+    public var readerGone: Bool { state.withLock { $0.readerGone } }
 
     /// Creates `path`; an existing file is an error unless `overwrite`.
-    public init(path: String, header: RecordingHeader, overwrite: Bool = false) throws(FileError) {
-        self.path = path
+    public convenience init(path: String, header: RecordingHeader, overwrite: Bool = false) throws(FileError) {
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL)
         let fd = open(path, flags, 0o644)
         if fd < 0 {
             if errno == EEXIST { throw FileError(path: path, reason: "already exists (use --force to overwrite it)") }
             throw FileError(path: path, reason: "cannot create it (\(String(cString: strerror(errno))))")
         }
+        try self.init(fileDescriptor: fd, name: path, header: header)
+    }
+
+    /// Writes to `fd`, already open (`record --out -`: a duplicate of standard output),
+    /// and closes it in `close()`; `name` stands for it in messages.
+    public init(fileDescriptor fd: Int32, name: String, header: RecordingHeader) throws(FileError) {
+        self.path = name
         var first = State(fd: fd)
         first.buffer.reserveCapacity(1 << 16)
         first.buffer = header.encoded()
@@ -556,6 +566,7 @@ public final class RecordingWriter: Sendable {
             if n < 0 {
                 if errno == EINTR { continue }
                 s.buffer.removeAll(keepingCapacity: true)
+                if errno == EPIPE { s.readerGone = true }
                 throw FileError(path: path, reason: "cannot write (\(String(cString: strerror(errno))))")
             }
             written += n

@@ -16,6 +16,12 @@ enum ClockChoice {
         case .factor(let f): self = .scaled(f)
         }
     }
+
+    /// Whether the feed waits for real time (any speed but `max`).
+    var paced: Bool {
+        if case .virtual = self { return false }
+        return true
+    }
 }
 
 /// A merged feed being read, whatever its clock: the next event, the feed's time, and
@@ -75,10 +81,12 @@ struct PlainPrinter {
     var color: Bool
     var recorder: RecordingWriter?
     var strict = false
+    /// `--line-buffered`: every line written as soon as it is formatted.
+    var lineBuffered = false
 
     func run(_ sources: [any HeadlineSource], clock: ClockChoice, options: MergeOptions) async throws {
         if limit == 0 { return }
-        let writer = OutputWriter(fd: STDOUT_FILENO)
+        let writer = OutputWriter(fd: STDOUT_FILENO, mode: .choose(lineBuffered: lineBuffered, paced: clock.paced, fd: STDOUT_FILENO))
         var formatter = PlainFormatter(color: color)
         // Lines are not kept: each headline is matched on its own, no history needed.
         var matcher = HeadlineMatcher(query)
@@ -92,11 +100,12 @@ struct PlainPrinter {
                     try recorder?.write(batch)
                     for i in batch.indices where matcher.matches(batch[i].headline) {
                         formatter.append(batch[i].headline, to: &writer.buffer)
+                        try writer.lineEnded()
                         printed += 1
                         if printed == limit { break events }
                     }
                     cursor.recycle(batch)
-                    try writer.flushIfNeeded()
+                    try writer.batchEnded()
                 case .sourceFailed(let source, let error):
                     try writer.flush()
                     if strict, let problem = error as? LineProblem { throw StrictStop(problem: problem) }
@@ -113,23 +122,44 @@ struct PlainPrinter {
     }
 }
 
-/// Buffered writes to a file descriptor: flushed at 64 KiB, or after every batch when
-/// the descriptor is a terminal (so lines appear as they arrive).
+/// When an ``OutputWriter`` hands what it holds to the descriptor.
+enum WriteMode: Equatable {
+    /// At 64 KiB: `--speed max` into a pipe or a file, where only throughput matters.
+    case blocks
+    /// After every batch: a feed paced in real time, or a terminal, so that each line
+    /// shows up when its headline arrives (`| grep goal` is not silent for minutes).
+    case batches
+    /// After every line (`--line-buffered`), at any speed.
+    case lines
+
+    static func choose(lineBuffered: Bool, paced: Bool, fd: Int32) -> WriteMode {
+        if lineBuffered { return .lines }
+        return paced || isatty(fd) == 1 ? .batches : .blocks
+    }
+}
+
+/// Buffered writes to a file descriptor, flushed as its ``WriteMode`` says.
 final class OutputWriter {
     struct Closed: Error {}
 
     let fd: Int32
-    let interactive: Bool
+    let mode: WriteMode
     var buffer: [UInt8] = []
 
-    init(fd: Int32) {
+    init(fd: Int32, mode: WriteMode) {
         self.fd = fd
-        self.interactive = isatty(fd) == 1
+        self.mode = mode
         buffer.reserveCapacity(1 << 16 + 1024)
     }
 
-    func flushIfNeeded() throws {
-        if interactive || buffer.count >= 1 << 16 { try flush() }
+    /// A whole line has been appended to `buffer`.
+    func lineEnded() throws {
+        if mode == .lines { try flush() }
+    }
+
+    /// A batch of the feed has been appended.
+    func batchEnded() throws {
+        if mode != .blocks || buffer.count >= 1 << 16 { try flush() }
     }
 
     /// Writes everything buffered. Throws ``Closed`` when the reader has gone (EPIPE).

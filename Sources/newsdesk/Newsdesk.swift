@@ -15,16 +15,62 @@ struct Newsdesk: AsyncParsableCommand {
             world) merged into one feed, shown in a full-screen view (press ? there for its \
             keys), or printed as lines with --plain or when stdout is not a terminal. \
             'newsdesk live --help' lists its options (--plain, --filter, --seed, --speed, \
-            --count, --duration, --record...).
+            --count, --duration, --record...). Shell completions: \
+            'newsdesk --generate-completion-script bash' (or zsh, fish).
 
-            Exit status: 0 done, 64 bad usage (for example an invalid --filter), 65 malformed \
-            data with --strict, 66 a missing, unreadable or empty input, 73 an output file \
-            that cannot be created, 130 interrupted.
+            Exit status: 0 done (also when the reader of a pipe goes away), 1 an unexpected \
+            failure, 64 bad usage (for example an invalid --filter or an unknown command), 65 \
+            malformed data (a recording's header, a line with --strict, an import with no \
+            usable row), 66 a missing, unreadable or empty input, 73 an output file that exists \
+            (without --force) or cannot be created, 74 an output that cannot be written or a \
+            terminal the view cannot start on, 130/143/129 interrupted by \
+            SIGINT/SIGTERM/SIGHUP.
             """,
-        version: version,
+        version: "newsdesk \(version)",
         subcommands: [LiveCommand.self, RecordCommand.self, ReplayCommand.self, ImportCommand.self],
         defaultSubcommand: LiveCommand.self
     )
+
+    /// A first word that is not a command would reach `live` (the default), which takes
+    /// no words, as an "unexpected argument": say that the command is unknown instead.
+    static func main() async {
+        if let word = CommandLine.arguments.dropFirst().first, let error = unknownCommand(word) {
+            exit(withError: error)
+        }
+        await main(nil)
+    }
+
+    /// Why `word`, in a command's place, is not one, with the nearest command if it looks
+    /// like a typo (`repaly`), or `replay` if it names a file; nil for a command or an option.
+    static func unknownCommand(_ word: String) -> ValidationError? {
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+        guard !word.hasPrefix("-"), !(names + ["help"]).contains(word) else { return nil }
+        let nearest = names.map { (name: $0, distance: editDistance(word.lowercased(), $0)) }.min { $0.distance < $1.distance }
+        var message = "unknown command '\(word)'"
+        if let nearest, nearest.distance <= 2 {
+            message += "; did you mean '\(nearest.name)'?"
+        } else if FileManager.default.fileExists(atPath: word) {
+            message += "; to play a recording: newsdesk replay \(word)"
+        }
+        return ValidationError(message + " (commands: \(names.joined(separator: ", ")))")
+    }
+}
+
+/// Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`: `repaly`
+/// is one swap from `replay`.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
+    for i in 1...a.count {
+        for j in 1...b.count {
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+        }
+    }
+    return d[a.count][b.count]
 }
 
 /// `newsdesk` / `newsdesk live`: the merged live feed, in the view or as lines.
@@ -63,7 +109,7 @@ struct LiveCommand: AsyncParsableCommand {
             let start = feed.resolvedStart()
             let sources = try feed.sources(start: start)
             try await PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
-                                   recorder: recorder)
+                                   recorder: recorder, lineBuffered: output.lineBuffered)
                 .run(sources, clock: ClockChoice(feed.speed), options: MergeOptions(endOffset: output.endOffset, restart: feed.mergeRestart))
         }
         try recorder?.close()
@@ -72,7 +118,7 @@ struct LiveCommand: AsyncParsableCommand {
 }
 
 extension OutputOptions {
-    var endOffset: Int64? { duration.map { DurationText.milliseconds(seconds: $0) } }
+    var endOffset: Int64? { duration?.milliseconds }
 }
 
 /// Opens the `--record` file (exit 73, EX_CANTCREAT, if it cannot be created).
@@ -83,9 +129,7 @@ func openRecorder(_ options: RecordOptions, feed: FeedOptions) throws -> Recordi
 
 func openRecorder(path: String, force: Bool, feed: FeedOptions) throws -> RecordingWriter {
     do {
-        return try RecordingWriter(path: path, header: RecordingHeader(
-            started: feed.resolvedStart(), seed: feed.resolvedSeed(), sources: SimulatedSource.defaultNames),
-            overwrite: force)
+        return try RecordingWriter(path: path, header: feed.recordingHeader, overwrite: force)
     } catch {
         warn("\(error)")
         throw ExitCode(73)
@@ -102,6 +146,13 @@ func useView(plain: Bool) -> Bool {
         return false
     }
     return true
+}
+
+extension FeedOptions {
+    /// A recording's first line: where this feed came from.
+    var recordingHeader: RecordingHeader {
+        RecordingHeader(started: resolvedStart(), seed: resolvedSeed(), sources: SimulatedSource.defaultNames)
+    }
 }
 
 /// Runs the interactive view; a terminal that then cannot be used is one clear line,

@@ -7,10 +7,18 @@ enum Speed: ExpressibleByArgument, Equatable, CustomStringConvertible {
     case factor(Double)
     case max
 
+    /// Any finite number parses, so that `validate()` can say that 0 or less is not a speed
+    /// (a nil here would only get a generic "invalid value").
     init?(argument: String) {
         if argument.lowercased() == "max" { self = .max; return }
-        guard let value = Double(argument), value > 0, value.isFinite else { return nil }
+        guard let value = Double(argument), value.isFinite else { return nil }
         self = .factor(value)
+    }
+
+    func validate() throws {
+        if case .factor(let f) = self, !(f > 0) {
+            throw ValidationError("--speed must be above 0, not \(self) (a factor like 10 or 0.5, or max)")
+        }
     }
 
     var description: String {
@@ -23,22 +31,50 @@ enum Speed: ExpressibleByArgument, Equatable, CustomStringConvertible {
     static var defaultValueDescription: String { "1" }
 }
 
+/// A length of time on the command line: `90s`, `12m`, `1h5m`, `500ms`, or a plain number
+/// of seconds, read by `DurationText` as `--from` is. A leading `-` is kept, so that
+/// `validate()` can say that the value must not be negative.
+struct DurationArgument: ExpressibleByArgument, Equatable, CustomStringConvertible {
+    /// Negative for `-5s`.
+    var milliseconds: Int64
+    /// As it was typed (for messages and the help's default).
+    var description: String
+
+    init?(argument: String) {
+        let negative = argument.hasPrefix("-")
+        guard let ms = DurationText.parse(negative ? String(argument.dropFirst()) : argument) else { return nil }
+        milliseconds = negative ? -ms : ms
+        description = argument
+    }
+
+    var defaultValueDescription: String { description }
+
+    /// Throws unless the value is 0 or more (`above: true`: more than 0).
+    func validate(_ option: String, above: Bool = false) throws {
+        if above ? milliseconds <= 0 : milliseconds < 0 {
+            throw ValidationError("\(option) must be \(above ? "above 0" : "0 or more"), not \(self) (a time like 90s, 12m, 1h5m, or seconds)")
+        }
+    }
+}
+
 /// Where the simulated feed comes from and how fast it runs.
 struct FeedOptions: ParsableArguments {
-    @Option(help: "Seed for the simulated sources: the same seed gives the same headlines, sources, order and gaps.")
+    // Numeric options parse `.unconditional`ly: otherwise ArgumentParser takes `-1` for an
+    // option and says "Missing value" instead of what is wrong with the number.
+    @Option(parsing: .unconditional, help: "Seed for the simulated sources: the same seed gives the same headlines, sources, order and gaps.")
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Speed factor: 10 runs ten times faster, 0.5 at half speed, max without waiting.",
         valueName: "factor|max"))
     var speed: Speed = .factor(1)
 
     @Option(name: .customLong("start-time"), help: ArgumentHelp(
-        "Pretend the simulated feed started at this time (ISO 8601, e.g. 2026-01-01T09:00:00Z). Default: now.",
+        "Pretend the simulated feed started at this time (ISO 8601, e.g. 2026-01-01T09:00:00Z, or a date alone for midnight UTC). Default: now.",
         valueName: "time"))
     var startTime: String?
 
-    @Option(help: "Headlines kept in history (the newest are kept).")
+    @Option(parsing: .unconditional, help: "Headlines kept in history (the newest are kept).")
     var history: Int = History.defaultCapacity
 
     @Option(help: ArgumentHelp(
@@ -47,6 +83,7 @@ struct FeedOptions: ParsableArguments {
     var fault: String?
 
     func validate() throws {
+        try speed.validate()
         if history < 1 { throw ValidationError("--history must be at least 1, not \(history)") }
         if let fault {
             do {
@@ -59,7 +96,7 @@ struct FeedOptions: ParsableArguments {
             }
         }
         if let startTime, parseISO8601(startTime) == nil {
-            throw ValidationError("--start-time '\(startTime)' is not an ISO 8601 time like 2026-01-01T09:00:00Z")
+            throw ValidationError("--start-time '\(startTime)' is not an ISO 8601 time like 2026-01-01T09:00:00Z or a date like 2026-01-01")
         }
     }
 
@@ -98,30 +135,34 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Print matching headlines as lines ('[HH:MM:SS] Tech: headline') instead of the interactive view.")
     var plain = false
 
-    @Option(help: ArgumentHelp(
+    // `.unconditional`: a query may start with `-` (`-source:sports`).
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Only headlines matching this query, e.g. 'breaking | update', '\"rate cut\" -source:sports'.",
         valueName: "query"))
     var filter: String?
 
-    @Option(help: "Stop after printing this many headlines.")
+    @Option(parsing: .unconditional, help: "Stop after printing this many headlines.")
     var count: Int?
 
-    @Option(help: ArgumentHelp("Stop after this many seconds of feed time (at --speed 1, wall-clock seconds).", valueName: "seconds"))
-    var duration: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Stop after this much feed time: 90s, 1h, 1h30m or seconds (at --speed 1, wall-clock time).", valueName: "time"))
+    var duration: DurationArgument?
 
     @Option(help: ArgumentHelp("Colour: auto (only on a terminal, and never when NO_COLOR is set), always or never.", valueName: "when"))
     var color: ColorChoice = .auto
 
-    @Option(name: .customLong("stale-after"), help: ArgumentHelp(
-        "Show a source as stale in the view when it has sent nothing for this many seconds of feed time.", valueName: "seconds"))
-    var staleAfter: Double = 30
+    @Option(name: .customLong("stale-after"), parsing: .unconditional, help: ArgumentHelp(
+        "Show a source as stale in the view when it has sent nothing for this long (feed time): 30s, 2m or seconds.",
+        valueName: "time"))
+    var staleAfter = DurationArgument(argument: "30s")!
+
+    @Flag(name: .customLong("line-buffered"), help: "Write every line as soon as it is printed, even at --speed max.")
+    var lineBuffered = false
 
     func validate() throws {
         if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
-        if let duration, !(duration >= 0 && duration.isFinite) {
-            throw ValidationError("--duration must be a number of seconds, 0 or more")
-        }
-        if !(staleAfter > 0 && staleAfter.isFinite) { throw ValidationError("--stale-after must be a number of seconds above 0") }
+        try duration?.validate("--duration")
+        try staleAfter.validate("--stale-after", above: true)
         try validateFilter(filter)
     }
 
@@ -151,12 +192,14 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-/// Parses `2026-01-01T09:00:00Z`, `2026-01-01T09:00:00.250+01:00` and `2026-01-01T09:00:00` (UTC).
+/// Parses `2026-01-01T09:00:00Z`, `2026-01-01T09:00:00.250+01:00`, `2026-01-01T09:00:00`
+/// (UTC) and `2026-01-01` (midnight UTC).
 func parseISO8601(_ text: String) -> Timestamp? {
     let formatter = ISO8601DateFormatter()
     for options: ISO8601DateFormatter.Options in [
         [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
         [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate],
+        [.withFullDate, .withDashSeparatorInDate],
     ] {
         formatter.formatOptions = options
         if let date = formatter.date(from: text) { return Timestamp(seconds: date.timeIntervalSince1970) }
@@ -171,30 +214,49 @@ struct RecordOptions: ParsableArguments {
 
     @Flag(help: "Overwrite the recording file if it exists.")
     var force = false
+
+    /// Standard output already carries the view or the printed lines: a recording there
+    /// would be mixed with them.
+    func validate() throws {
+        if record == "-" {
+            throw ValidationError("--record - would mix the recording with the feed on standard output: give a file, or use 'newsdesk record --out -'")
+        }
+    }
 }
 
 /// How a recording is played.
 struct ReplayTimingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Speed factor: 10 plays ten times faster, 0.5 at half speed, max without waiting.", valueName: "factor|max"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Speed factor: 10 plays ten times faster, 0.5 at half speed, max without waiting.", valueName: "factor|max"))
     var speed: Speed = .factor(1)
 
-    @Option(name: .customLong("idle-limit"), help: ArgumentHelp("Cap every gap between headlines at this many seconds (for data that spans months).", valueName: "seconds"))
-    var idleLimit: Double?
+    @Option(name: .customLong("idle-limit"), parsing: .unconditional, help: ArgumentHelp(
+        "Cap every gap between headlines at this long (for data that spans months): 2s, 1m or seconds.", valueName: "time"))
+    var idleLimit: DurationArgument?
 
     @Flag(help: "Start over at the end, forever.")
     var loop = false
 
-    @Option(help: ArgumentHelp("Start at this point of the recording: 90s, 12m, 1h5m, or a percentage like 25%.", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Start at this point of the recording: 90s, 12m, 1h5m, or a percentage like 25%.", valueName: "time"))
     var from: String?
 
     @Flag(help: "Stop at the first malformed line (exit 65) instead of skipping it.")
     var strict = false
 
-    var idleLimitMilliseconds: Int64? { idleLimit.map { DurationText.milliseconds(seconds: $0) } }
+    @Option(name: .customLong("stale-after"), parsing: .unconditional, help: ArgumentHelp(
+        "Show a source as stale in the view when it has sent nothing for this long (recording time): 30s, 2m or seconds.",
+        valueName: "time"))
+    var staleAfter = DurationArgument(argument: "30s")!
+
+    var idleLimitMilliseconds: Int64? { idleLimit?.milliseconds }
 
     func validate() throws {
-        if let idleLimit, !(idleLimit >= 0 && idleLimit.isFinite) {
-            throw ValidationError("--idle-limit must be a number of seconds, 0 or more")
+        try speed.validate()
+        try idleLimit?.validate("--idle-limit")
+        try staleAfter.validate("--stale-after", above: true)
+        if let from, from.hasPrefix("-") {
+            throw ValidationError("--from must be 0 or more, not \(from)")
         }
         if let from, ReplayTimingOptions.parseFrom(from) == nil {
             throw ValidationError("--from '\(from)' is not a time like 90s, 12m, 1h5m or a percentage like 25%")

@@ -10,10 +10,12 @@ struct RecordCommand: AsyncParsableCommand {
         discussion: """
             Every merged headline is written as one line as it arrives. Ctrl-C, SIGTERM or \
             SIGHUP stop the recording with the file flushed and complete; even after kill -9, \
-            every line written survives whole. An existing file is kept unless --force.
+            every line written survives whole. An existing file is kept unless --force. \
+            --out - writes the recording to standard output. At --speed max a recording needs \
+            --count or --duration (it would grow by gigabytes a minute).
             """)
 
-    @Option(help: ArgumentHelp("The recording to write.", valueName: "file"))
+    @Option(help: ArgumentHelp("The recording to write ('-': standard output).", valueName: "file"))
     var out: String
 
     @Flag(help: "Overwrite the file if it exists.")
@@ -21,23 +23,29 @@ struct RecordCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Feed") var feed: FeedOptions
 
-    @Option(help: "Stop after recording this many headlines.")
+    @Option(parsing: .unconditional, help: "Stop after recording this many headlines.")
     var count: Int?
 
-    @Option(help: ArgumentHelp("Stop after this many seconds of feed time (at --speed 1, wall-clock seconds).", valueName: "seconds"))
-    var duration: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Stop after this much feed time: 90s, 1h, 1h30m or seconds (at --speed 1, wall-clock time).", valueName: "time"))
+    var duration: DurationArgument?
 
     func validate() throws {
         if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
-        if let duration, !(duration >= 0 && duration.isFinite) { throw ValidationError("--duration must be a number of seconds, 0 or more") }
+        try duration?.validate("--duration")
+        if feed.speed == .max && count == nil && duration == nil {
+            throw ValidationError("record --speed max needs --count or --duration: without them it writes as fast as it can, without end")
+        }
     }
 
     func run() async throws {
-        let recorder = try openRecorder(path: out, force: force, feed: feed)
+        let recorder = try out == "-" ? openStandardOutputRecorder() : openRecorder(path: out, force: force, feed: feed)
+        let out = recorder.path
         let feed = self.feed, limit = count ?? .max
-        let options = MergeOptions(endOffset: duration.map { DurationText.milliseconds(seconds: $0) }, restart: feed.mergeRestart)
+        let options = MergeOptions(endOffset: duration?.milliseconds, restart: feed.mergeRestart)
         let progress = ProgressLine()
-        let status = await Interruptible.run {
+        var failure: (any Error)?
+        let status = await Interruptible.run(onError: { failure = $0 }) {
             let start = feed.resolvedStart()
             let sources = try feed.sources(start: start)
             guard limit > 0 else { return }
@@ -57,12 +65,31 @@ struct RecordCommand: AsyncParsableCommand {
             }
         }
         progress.finish()
+        // The reader of `--out -` has gone (`| head`): the recording ends there, quietly.
+        if recorder.readerGone { return }
+        if let failure {
+            try? recorder.close()
+            warn("\(failure)")
+            throw ExitCode(failure is FileError ? 74 : 1)
+        }
         do { try recorder.close() } catch {
             warn("\(error)")
             throw ExitCode(74)
         }
         if isatty(STDERR_FILENO) == 1 { warn("recorded \(recorder.eventsWritten.formatted()) headlines to \(out)") }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// `--out -`: the recording on (a duplicate of) standard output. A reader that goes
+    /// away is EPIPE from write(), not a SIGPIPE that kills before the header is written.
+    private func openStandardOutputRecorder() throws -> RecordingWriter {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            return try RecordingWriter(fileDescriptor: dup(STDOUT_FILENO), name: "standard output", header: feed.recordingHeader)
+        } catch {
+            warn("\(error)")
+            throw ExitCode(74)
+        }
     }
 }
 
@@ -92,16 +119,21 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "Print matching headlines as lines instead of the interactive view.")
     var plain = false
 
-    @Option(help: ArgumentHelp("Only headlines matching this query (see newsdesk --help).", valueName: "query"))
+    @Flag(name: .customLong("line-buffered"), help: "With --plain: write every line as soon as it is printed, even at --speed max.")
+    var lineBuffered = false
+
+    // `.unconditional`: a query may start with `-`, and `--count -1` gets its own message
+    // (see FeedOptions).
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only headlines matching this query (see newsdesk --help).", valueName: "query"))
     var filter: String?
 
-    @Option(help: "Stop after printing this many headlines (with --plain).")
+    @Option(parsing: .unconditional, help: "Stop after printing this many headlines (with --plain).")
     var count: Int?
 
     @Option(help: ArgumentHelp("Colour: auto, always or never.", valueName: "when"))
     var color: ColorChoice = .auto
 
-    @Option(help: "Headlines kept in history (the newest are kept).")
+    @Option(parsing: .unconditional, help: "Headlines kept in history (the newest are kept).")
     var history: Int = History.defaultCapacity
 
     func validate() throws {
@@ -154,7 +186,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let source = ReplaySource(path: input.name, spool: input.spool, name: "replay", idleLimit: timing.idleLimitMilliseconds, from: from,
                                   loop: timing.loop, strict: timing.strict, report: { r in report.set(r) })
         let printer = PlainPrinter(query: queryFor(filter), limit: count ?? .max, color: color.enabled(for: STDOUT_FILENO),
-                                   recorder: nil, strict: timing.strict)
+                                   recorder: nil, strict: timing.strict, lineBuffered: lineBuffered)
         // Time starts once the first events are read, so they are not late.
         let clock: ClockChoice
         switch timing.speed {

@@ -122,13 +122,13 @@ struct LiveView {
     func run() async throws -> Int32 {
         let start = feed.resolvedStart()
         let sources = try feed.sources(start: start)
-        let options = MergeOptions(endOffset: output.duration.map { DurationText.milliseconds(seconds: $0) }, restart: feed.mergeRestart)
+        let options = MergeOptions(endOffset: output.endOffset, restart: feed.mergeRestart)
         let terminal = try Terminal(colorWanted: output.color != .never && ColorChoice.noColorUnset)
         defer { terminal.restore() }
         let session = ViewSession(terminal: terminal, state: AppState(
             history: History(capacity: feed.history),
             config: AppConfig(sources: sources.map(\.name), feedStart: start, color: terminal.color,
-                              staleAfter: DurationText.milliseconds(seconds: output.staleAfter)),
+                              staleAfter: output.staleAfter.milliseconds),
             columns: terminal.columns, rows: terminal.rows, now: start))
         session.applyFilter(output.filter)
 
@@ -241,7 +241,7 @@ final class ReplayView {
         let sources = header.sources.isEmpty ? SimulatedSource.defaultNames : header.sources
         session = ViewSession(terminal: terminal, state: AppState(
             history: History(capacity: historyCapacity),
-            config: AppConfig(sources: sources, feedStart: header.started, color: terminal.color, replay: true),
+            config: AppConfig(sources: sources, feedStart: header.started, color: terminal.color, replay: true, staleAfter: timing.staleAfter.milliseconds),
             columns: terminal.columns, rows: terminal.rows, now: now))
         session.applyFilter(filter)
         postStatus()

@@ -174,7 +174,7 @@ struct BinaryTests {
         }
         let version = try await newsdesk("--version")
         #expect(version.status == 0)
-        #expect(version.stdout.wholeMatch(of: #/\d+\.\d+\.\d+\n/#) != nil)
+        #expect(version.stdout.wholeMatch(of: #/newsdesk \d+\.\d+\.\d+\n/#) != nil)
     }
 
     @Test("no colour or escape codes in a pipe or with NO_COLOR; colour only when asked")
