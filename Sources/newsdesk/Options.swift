@@ -122,7 +122,7 @@ struct OutputOptions: ParsableArguments {
             throw ValidationError("--duration must be a number of seconds, 0 or more")
         }
         if !(staleAfter > 0 && staleAfter.isFinite) { throw ValidationError("--stale-after must be a number of seconds above 0") }
-        try validateFilter(filter)
+        try validateFilter(filter, sources: SimulatedSource.defaultNames)
     }
 
     var query: Query { queryFor(filter) }
@@ -212,13 +212,18 @@ struct ReplayTimingOptions: ParsableArguments {
     }
 }
 
-/// An invalid `--filter` is a usage error (exit 64) with a caret under the problem.
-func validateFilter(_ filter: String?) throws {
+/// An invalid `--filter` is a usage error (exit 64) with a caret under the problem; so is
+/// a `source:` that names none of `sources`, where they are known ahead (the list is given).
+func validateFilter(_ filter: String?, sources: [String] = []) throws {
     guard let filter else { return }
+    let query: Query
     do {
-        _ = try Query.parse(filter)
+        query = try Query.parse(filter)
     } catch {
         throw ValidationError("invalid --filter: \(error.message)\n\(error.pointing(into: filter))")
+    }
+    if let unknown = query.unknownSources(among: sources).first {
+        throw ValidationError("invalid --filter: \(unknown.message) (sources: \(sources.joined(separator: ", ")))\n\(unknown.pointing(into: filter))")
     }
 }
 
