@@ -2,7 +2,9 @@
 /// deterministically from a seed.
 ///
 /// About one headline in ten is marked as breaking news or as an update
-/// (`Breaking: ` 6 %, `Update: ` 4 %).
+/// (`Breaking: ` 6 %, `Update: ` 4 %), unless its template starts with a label of its own
+/// (`Live: `): two labels in a row do not read as news. Verbs written `{is|are}` agree
+/// with the entry before them (entries marked `[plural]` in their list).
 ///
 /// This is the hot path of every simulated source (a few hundred nanoseconds per
 /// headline): the vocabulary is read through raw pointers into one immutable block
@@ -12,6 +14,8 @@ public struct HeadlineGenerator: Sendable {
     public let category: String
     private let packed: Vocabulary.Packed
     private let templates: [Range<Int>]
+    /// Parallel to `templates`: starts with a label, so gets no prefix.
+    private let labelled: [Bool]
     private let outlets: [String]
     private var random: SeededRandom
 
@@ -36,6 +40,7 @@ public struct HeadlineGenerator: Sendable {
         self.category = category
         self.packed = vocabulary.packed
         self.templates = entry.spans
+        self.labelled = entry.templates.map(\.labelled)
         self.outlets = entry.outlets
         self.random = random
     }
@@ -60,16 +65,22 @@ public struct HeadlineGenerator: Sendable {
             (buffer.baseAddress! + length).update(from: from, count: n)
             length += n
         }
+        // The roll comes first and the template second, as before labels were known: the
+        // same seed still gives the same headlines.
         let roll = random.uniform(0...99)
-        if roll < 6 {
-            Self.breaking.withUnsafeBufferPointer { append($0) }
-        } else if roll < 10 {
-            Self.update.withUnsafeBufferPointer { append($0) }
+        let chosen = random.index(below: templates.count)
+        if !labelled[chosen] {
+            if roll < 6 {
+                Self.breaking.withUnsafeBufferPointer { append($0) }
+            } else if roll < 10 {
+                Self.update.withUnsafeBufferPointer { append($0) }
+            }
         }
         let prefixLength = length
-        let template = templates[random.index(below: templates.count)]
+        let template = templates[chosen]
         var pickCount = 0
-        let text = packed.text, entries = packed.entries, lists = packed.listSpans
+        var lastPlural = false
+        let text = packed.text, entries = packed.entries, lists = packed.listSpans, plural = packed.plural
         for segment in packed.segments[template] {
             switch segment {
             case .literal(let range):
@@ -99,6 +110,9 @@ public struct HeadlineGenerator: Sendable {
                     pickCount += 1
                 }
                 append(UnsafeBufferPointer(rebasing: text[entries[span.lowerBound + index]]))
+                lastPlural = plural[span.lowerBound + index]
+            case .agree(let singular, let pluralForm):
+                append(UnsafeBufferPointer(rebasing: text[lastPlural ? pluralForm : singular]))
             }
         }
         // Sentence case: the first letter after any prefix is a capital.

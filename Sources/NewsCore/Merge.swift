@@ -32,6 +32,26 @@ public struct RestartPolicy: Sendable {
     public func next(after delay: Duration) -> Duration { Swift.min(delay * 2, maximum) }
 }
 
+/// How long the merge waits, on a jumping clock (`--speed max`), for a scheduled source
+/// that has nothing ready, before going on without it (rule 3): until `grace` passes in
+/// which the sources' thread was idle. The wait is real time (the stalled source's
+/// own), slept with `sleep` (a test clock's in tests).
+///
+/// A healthy source makes its next batch in well under a millisecond, and while the shared
+/// source thread is still busy with the others the wait goes on, so a healthy source is not
+/// given up on even on a loaded machine; a source that stops answering costs the run about
+/// 200 ms, once.
+public struct StallPolicy: Sendable {
+    public var grace: Duration
+    public var sleep: @Sendable (Duration) async throws -> Void
+
+    public init(grace: Duration = .milliseconds(200),
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ContinuousClock().sleep(for: $0) }) {
+        self.grace = grace
+        self.sleep = sleep
+    }
+}
+
 /// Options for ``withMergedFeed(sources:clock:start:options:isolation:body:)``.
 public struct MergeOptions: Sendable {
     /// Batches each source may produce ahead of the consumer before it waits (then it
@@ -43,12 +63,16 @@ public struct MergeOptions: Sendable {
     public var endOffset: Int64? = nil
     /// Retry failed sources (nil: a failure ends the source).
     public var restart: RestartPolicy? = nil
+    /// How long a stalled source is waited for on a jumping clock.
+    public var stall: StallPolicy = StallPolicy()
 
-    public init(lookahead: Int = 8, maxBatch: Int = 256, endOffset: Int64? = nil, restart: RestartPolicy? = nil) {
+    public init(lookahead: Int = 8, maxBatch: Int = 256, endOffset: Int64? = nil, restart: RestartPolicy? = nil,
+                stall: StallPolicy = StallPolicy()) {
         self.lookahead = max(1, lookahead)
         self.maxBatch = max(1, maxBatch)
         self.endOffset = endOffset
         self.restart = restart
+        self.stall = stall
     }
 }
 
@@ -65,14 +89,23 @@ public struct MergeOptions: Sendable {
 ///    time, and each source has its own bounded queue of `lookahead` batches, so a fast
 ///    source waits for the consumer instead of crowding out the others or filling memory.
 ///    On a real clock a source that stalls is not waited for past the next headline
-///    due from another source: its headlines, when they come, are released at once (the
-///    only case where the merged order can differ from offset order). On a jumping
-///    clock (`--speed max`) every source is waited for, so the order is always the same.
+///    due from another source: its headlines, when they come, are released at once.
+///    On a jumping clock (`--speed max`) there is no such deadline, since time moves only
+///    as headlines go out, so a source with nothing ready is waited for, but only until
+///    ``StallPolicy/grace`` of real time (200 ms) passes in which no source did anything
+///    (the others soon fill their queues and wait). Then it counts as stalled: time
+///    goes on with the others, and its headlines, if they ever come, are released when
+///    they arrive (late, with their own offsets). A source that neither yields nor ends
+///    must not stop time for every other one; the price is that a source slower than the
+///    grace to make its next batch is merged by arrival, not by offset. These are the only
+///    cases where the merged order can differ from offset order; a healthy source is
+///    never that slow, so at `--speed max` the order is the same on every run.
 /// 4. A source that throws does not stop the others: its failure arrives as
 ///    ``FeedEvent/sourceFailed(source:error:)`` after the headlines it produced, and the rest
 ///    keep flowing.
 /// 5. The merged feed ends (its iterator returns nil) when every source has ended, or when
-///    `options.endOffset` is reached.
+///    `options.endOffset` is reached. A source that is stalled or being retried has not
+///    ended: when nothing else is left, the merge waits for it.
 /// 6. When `body` returns or throws (quit, `--count` reached) or the task is cancelled
 ///    (Ctrl-C), every source task is cancelled, and this function returns only after all
 ///    of them have stopped: nothing is left running.
@@ -180,6 +213,8 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
         private var open: [Bool]
         /// Lanes whose source failed and is waiting to be retried: not waited for.
         private var down: [Bool]
+        /// Lanes given up on after the stall grace (jumping clock only), until they send.
+        private var stalled: [Bool]
         private var output: [Arrival] = []
         private var pending: Deque<FeedEvent> = []
         private var done = false
@@ -194,6 +229,7 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
             positions = Array(repeating: 0, count: feed.names.count)
             open = Array(repeating: true, count: feed.names.count)
             down = Array(repeating: false, count: feed.names.count)
+            stalled = down
         }
 
         public mutating func next() async throws -> FeedEvent? {
@@ -239,18 +275,26 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
             {
                 var fetched = feed.storage.tryFetch(lane: lane)
                 if case .empty = fetched {
-                    if down[lane] { continue }  // being retried: go on without it
+                    if down[lane] || stalled[lane] { continue }  // being retried, or stalled: go on without it
                     if realTime {
                         missing = true
                         continue
                     }
-                    fetched = try await feed.storage.fetch(lane: lane)
+                    // Hand out what is gathered first: it may wait a while (a late
+                    // headline from a stalled source must not wait for the next stall).
+                    if let event = flush() { return event }
+                    fetched = try await feed.storage.fetch(lane: lane, within: feed.options.stall)
+                    if case .empty = fetched {
+                        stalled[lane] = true
+                        continue
+                    }
                 }
                 switch fetched {
                 case .batch(let batch):
                     heads[lane] = batch
                     positions[lane] = 0
                     down[lane] = false
+                    stalled[lane] = false
                 case .ended(let error):
                     close(lane: lane, error: error)
                     return flush()
@@ -301,6 +345,13 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
                 let best = earliestLane()
                 if best < 0 {
                     if let event = flush() { return event }
+                    if waitingOpen {
+                        // Only sources that are stalled or being retried are left: wait for
+                        // any of them (on a real clock, no longer than the end).
+                        if realTime && reachedEnd() { done = true; return nil }
+                        try await waitForAnyLane(until: realTime ? feed.options.endOffset.map(instant) : nil)
+                        return nil
+                    }
                     if liveOpen {
                         if reachedEnd() { done = true; return nil }
                         try await wait(until: feed.options.endOffset.map(instant), live: true)
@@ -355,6 +406,11 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
 
         private var liveOpen: Bool {
             heads.indices.contains { open[$0] && feed.timings[$0] == .live }
+        }
+
+        /// Whether a scheduled source that has not ended is stalled or being retried.
+        private var waitingOpen: Bool {
+            heads.indices.contains { open[$0] && feed.timings[$0] == .scheduled && (down[$0] || stalled[$0]) }
         }
 
         private func instant(_ offset: Int64) -> C.Instant {
@@ -542,15 +598,27 @@ final class MergeStorage: Sendable {
         return result
     }
 
-    /// The next batch of `lane`, or its end, waiting for it if need be.
-    func fetch(lane: Int) async throws -> Fetch {
+    /// The next batch of `lane`, or its end, waiting for it until a whole `stall.grace`
+    /// passes in which the sources' thread was idle (`.empty` then). While it is busy the
+    /// wait goes on: every source runs on that one thread, and on a loaded machine (or in
+    /// a debug build, or beside other feeds in the tests) a healthy source can wait for it
+    /// longer than the grace before making its next batch.
+    func fetch(lane: Int, within stall: StallPolicy) async throws -> Fetch {
+        var taken = ThreadExecutor.sources.activity.jobsTaken
         while true {
             let result = tryFetch(lane: lane)
-            if case .empty = result {
-                try await waitForChange(lane: lane)
-                continue
+            guard case .empty = result else { return result }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.waitForChange(lane: lane) }
+                group.addTask { try await stall.sleep(stall.grace) }
+                _ = try await group.next()
+                group.cancelAll()
             }
-            return result
+            let now = ThreadExecutor.sources.activity
+            if now.idle && now.jobsTaken == taken {
+                return tryFetch(lane: lane)
+            }
+            taken = now.jobsTaken
         }
     }
 

@@ -10,23 +10,29 @@ import Darwin
 /// - `word` matches titles containing it, case-insensitively (Unicode-aware: `ZÜRICH`
 ///   matches `Zürich`). Terms separated by spaces must all match (AND).
 /// - `"a quoted phrase"` matches the phrase as written, spaces included.
-/// - `-term` excludes titles that contain `term` (also `-"phrase"`, `-(...)`, `-source:x`).
-/// - `a | b` or `a OR b` matches either. OR binds tighter than the implicit AND, as in web
-///   search: `goal | score final` means `(goal OR score) AND final`.
+/// - `-term` or `NOT term` excludes titles that contain `term` (also `-"phrase"`, `-(...)`,
+///   `-source:x`).
+/// - `a | b` or `a OR b` matches either. OR binds tighter than AND, as in web search:
+///   `goal | score final` means `(goal OR score) AND final`. `a AND b` is `a b` written out.
+/// - `AND`, `OR` and `NOT` are operators only in capitals, as in web search: `and`, `or`
+///   and `not` are words, and so is a quoted `"AND"`.
 /// - `( ... )` groups.
 /// - `source:tech` (or `src:tech`) keeps headlines from sources whose name starts with
 ///   `tech`; `-source:sports` drops one source.
 ///
 /// Parsing is lenient while typing: an unclosed quote or parenthesis is closed
 /// implicitly and the empty query matches everything. What cannot mean anything (`source:`
-/// with nothing after it, a `|` with nothing on one side, a lone `-`, an unmatched `)`) is
-/// reported by ``Query/parse(_:)`` as a ``QueryError`` and skipped by ``Query/init(lenient:)``.
+/// with nothing after it, a `|` or `AND` with nothing on one side, a lone `-` or `NOT`, an
+/// unmatched `)`) is reported by ``Query/parse(_:)`` as a ``QueryError`` and skipped by
+/// ``Query/init(lenient:sources:)``.
 public struct Query: Sendable, Hashable, CustomStringConvertible {
     /// The text the query was parsed from.
     public let text: String
     public let root: QueryNode
-    /// Problems that ``init(lenient:)`` skipped (empty for a query that parsed cleanly).
+    /// Problems that ``init(lenient:sources:)`` skipped (empty for a query that parsed cleanly).
     public let problems: [QueryError]
+    /// The `source:` terms, excluded ones too, in the order written.
+    public let sourceTerms: [SourceTerm]
 
     /// The query that matches everything.
     public static let all = Query(lenient: "")
@@ -38,12 +44,15 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
         return query
     }
 
-    /// Parses leniently, as the interactive filter does on every keystroke.
-    public init(lenient text: String) {
+    /// Parses leniently, as the interactive filter does on every keystroke. With the names
+    /// of the `sources` known ahead, a `source:` term that names none of them is a problem
+    /// too (see ``unknownSources(among:)``); it is kept, and matches nothing.
+    public init(lenient text: String, sources: [String] = []) {
         var parser = QueryParser(text: text)
         self.text = text
         self.root = parser.parseQuery()
-        self.problems = parser.problems
+        self.sourceTerms = parser.sourceTerms
+        self.problems = parser.problems + Self.unknown(parser.sourceTerms, among: sources)
     }
 
     /// A query built in code (for example the filter plus the sources toggled off).
@@ -51,6 +60,31 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
         self.text = text
         self.root = root
         self.problems = []
+        self.sourceTerms = []
+    }
+
+    /// A `source:` term as written, and where it is in the text (offsets in Unicode scalars).
+    public struct SourceTerm: Sendable, Hashable {
+        /// The name or prefix after `source:`.
+        public var text: String
+        public var start: Int
+        public var length: Int
+    }
+
+    /// A problem ("no source 'foo'") for each `source:` term that is not the start of any of
+    /// `sources`' names (case-insensitive, as matching is). Empty when `sources` is empty:
+    /// where the sources are not known ahead, anything may come.
+    public func unknownSources(among sources: [String]) -> [QueryError] {
+        Self.unknown(sourceTerms, among: sources)
+    }
+
+    private static func unknown(_ terms: [SourceTerm], among sources: [String]) -> [QueryError] {
+        guard !sources.isEmpty else { return [] }
+        let names = sources.map(CaseFolding.fold)
+        return terms.filter { term in
+            let prefix = CaseFolding.fold(term.text)
+            return !names.contains { $0.starts(with: prefix) }
+        }.map { QueryError(message: "no source '\($0.text)'", start: $0.start, length: $0.length) }
     }
 
     /// True if the query matches every headline.
@@ -147,7 +181,8 @@ public indirect enum QueryNode: Sendable, Hashable {
     /// The node written in the query language, so that parsing it gives a query that
     /// prints the same again (a fixed point): composite parts in parentheses, phrases in
     /// quotes, and a word that starts with `-` (literal only when glued to what precedes
-    /// it) as a phrase.
+    /// it) or is spelled like an operator (`AND`, `OR`, `NOT`) as a phrase. AND is printed
+    /// as the space it means, NOT as `-`.
     public var canonicalText: String {
         func part(_ node: QueryNode) -> String {
             switch node {
@@ -158,7 +193,8 @@ public indirect enum QueryNode: Sendable, Hashable {
         switch self {
         case .all: return ""
         case .term(let t):
-            return t.isPhrase || t.text.unicodeScalars.first == "-" ? "\"" + t.text + "\"" : t.text
+            let quoted = t.isPhrase || t.text.unicodeScalars.first == "-" || QueryParser.operatorWords.contains(t.text)
+            return quoted ? "\"" + t.text + "\"" : t.text
         case .source(_, let text): return "source:" + text
         case .not(let x):
             if case .not = x { return "-(" + x.canonicalText + ")" }
@@ -271,8 +307,10 @@ struct QueryParser {
         case word(String)
         case phrase(String)
         case source(String)
+        /// `-`, or `NOT` (told apart by length, as `|` and `OR` are).
         case minus
         case or
+        case and
         case open
         case close
         case end
@@ -284,9 +322,13 @@ struct QueryParser {
         var length: Int
     }
 
+    /// The words that are operators when written in capitals.
+    static let operatorWords: Set<String> = ["AND", "OR", "NOT"]
+
     var tokens: [Token] = []
     var position = 0
     var problems: [QueryError] = []
+    var sourceTerms: [Query.SourceTerm] = []
 
     init(text: String) {
         tokens = Self.tokenize(Array(text.unicodeScalars), problems: &problems)
@@ -331,6 +373,10 @@ struct QueryParser {
                 let word = text(i..<j)
                 if word == "OR" {
                     tokens.append(Token(kind: .or, start: i, length: 2))
+                } else if word == "AND" {
+                    tokens.append(Token(kind: .and, start: i, length: 3))
+                } else if word == "NOT" {
+                    tokens.append(Token(kind: .minus, start: i, length: 3))
                 } else if let colon = word.firstIndex(of: ":"),
                     ["source", "src"].contains(word[..<colon].lowercased())
                 {
@@ -361,6 +407,7 @@ struct QueryParser {
                 advance()
                 continue
             }
+            if skipAnd(after: items) { continue }
             if let node = parseOr() { items.append(node) }
         }
         return Self.and(items)
@@ -370,9 +417,24 @@ struct QueryParser {
     mutating func parseGroup() -> QueryNode {
         var items: [QueryNode] = []
         while current.kind != .end && current.kind != .close {
+            if skipAnd(after: items) { continue }
             if let node = parseOr() { items.append(node) }
         }
         return Self.and(items)
+    }
+
+    /// Steps over an explicit `AND` (items side by side are ANDed anyway), reporting one
+    /// with nothing to match on one side. False if the current token is not `AND`.
+    mutating func skipAnd(after items: [QueryNode]) -> Bool {
+        guard current.kind == .and else { return false }
+        let op = current
+        advance()
+        if items.isEmpty {
+            problem("'AND' needs something to match on its left", op)
+        } else if [.end, .close, .and, .or].contains(current.kind) {
+            problem("'AND' needs something to match on its right", op)
+        }
+        return true
     }
 
     mutating func parseOr() -> QueryNode? {
@@ -385,7 +447,7 @@ struct QueryParser {
         while current.kind == .or {
             let op = current
             advance()
-            if [.end, .close, .or].contains(current.kind) {
+            if [.end, .close, .or, .and].contains(current.kind) {
                 problem("'\(op.length == 2 ? "OR" : "|")' needs something to match on its right", op)
                 continue
             }
@@ -402,8 +464,8 @@ struct QueryParser {
         if current.kind == .minus {
             let minus = current
             advance()
-            if [.end, .close, .or, .minus].contains(current.kind) {
-                problem("'-' needs a term to exclude right after it", minus)
+            if [.end, .close, .or, .and, .minus].contains(current.kind) {
+                problem("'\(minus.length == 3 ? "NOT" : "-")' needs a term to exclude right after it", minus)
                 return nil
             }
             guard let operand = parseUnary() else { return nil }
@@ -432,6 +494,7 @@ struct QueryParser {
                 problem("'\(token.length > 4 ? "source:" : "src:")' needs a source name after it, as in source:tech", token)
                 return nil
             }
+            sourceTerms.append(Query.SourceTerm(text: name, start: token.start, length: token.length))
             return .source(prefix: CaseFolding.fold(name), text: name)
         case .open:
             advance()
@@ -444,7 +507,7 @@ struct QueryParser {
                 return nil
             }
             return inner
-        case .or, .minus, .close, .end:
+        case .or, .and, .minus, .close, .end:
             // Handled by the callers; never reached for a well-formed token stream.
             advance()
             return nil

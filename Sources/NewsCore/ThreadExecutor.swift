@@ -5,9 +5,20 @@ import Foundation
 /// consumer for the threads of the shared concurrency pool, which has only as many
 /// threads as cores.
 public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
-    // `jobs` is guarded by `condition`.
+    // `jobs`, `taken` and `idle` are guarded by `condition`.
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
+    private var taken: UInt64 = 0
+    private var idle = false
+
+    /// How many jobs the thread has taken on so far, and whether it is waiting for one now.
+    /// The same count twice, idle the second time, means the thread did nothing in between:
+    /// every task on it was waiting for something else.
+    public var activity: (jobsTaken: UInt64, idle: Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (taken, idle)
+    }
 
     public init(name: String) {
         let thread = Thread { [unowned self] in self.run() }
@@ -27,8 +38,13 @@ public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
         var batch: [UnownedJob] = []
         while true {
             condition.lock()
-            while jobs.isEmpty { condition.wait() }
+            while jobs.isEmpty {
+                idle = true
+                condition.wait()
+            }
+            idle = false
             swap(&batch, &jobs)
+            taken &+= UInt64(batch.count)
             condition.unlock()
             for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
             batch.removeAll(keepingCapacity: true)

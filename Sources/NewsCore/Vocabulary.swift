@@ -16,10 +16,15 @@ public struct Vocabulary: Sendable {
         /// An entry of list `list`; `pick` > 0 means "differs from picks 0..<pick of that list".
         case slot(list: Int, pick: Int)
         case integer(ClosedRange<Int>)
+        /// `{is|are}`: the form that agrees in number with the entry of the last slot before it.
+        case agree(singular: Range<Int>, plural: Range<Int>)
     }
 
     struct Template: Sendable {
         var segments: [Segment]
+        /// Starts with a label of its own ("Live: ", "Player ratings: "): it gets no
+        /// "Breaking: " in front, which would read as two labels.
+        var labelled = false
     }
 
     /// The templates and outlets of one category (`tech`, `sports`, `world`...).
@@ -34,26 +39,31 @@ public struct Vocabulary: Sendable {
     var text: [UInt8]
     /// For each list, the range of each entry in `text`.
     var lists: [[Range<Int>]]
+    /// For each list, whether each entry is plural (marked `[plural]` in its file).
+    var plural: [[Bool]]
     var listNames: [String]
     var categories: [String: Category]
     /// The same, flattened for the generator's hot loop: every list's entries one after
     /// the other, each list's span of them, and every template's segments.
     var entries: [Range<Int>] = []
+    var entryIsPlural: [Bool] = []
     var listSpans: [Range<Int>] = []
     var segments: [Segment] = []
     /// The same again, copied once into memory that is never moved nor freed while a
     /// generator uses it, for reading through plain pointers.
-    var packed = Packed(text: [], entries: [], listSpans: [], segments: [])
+    var packed = Packed(text: [], entries: [], plural: [], listSpans: [], segments: [])
 
     /// Immutable copies of the flattened vocabulary, read through raw pointers.
     final class Packed: @unchecked Sendable {
         // Immutable after init: safe to share between threads.
         let text: UnsafeBufferPointer<UInt8>
         let entries: UnsafeBufferPointer<Range<Int>>
+        /// Parallel to `entries`.
+        let plural: UnsafeBufferPointer<Bool>
         let listSpans: UnsafeBufferPointer<Range<Int>>
         let segments: UnsafeBufferPointer<Segment>
 
-        init(text: [UInt8], entries: [Range<Int>], listSpans: [Range<Int>], segments: [Segment]) {
+        init(text: [UInt8], entries: [Range<Int>], plural: [Bool], listSpans: [Range<Int>], segments: [Segment]) {
             func copy<T>(_ array: [T]) -> UnsafeBufferPointer<T> {
                 let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
                 _ = buffer.initialize(from: array)
@@ -61,6 +71,7 @@ public struct Vocabulary: Sendable {
             }
             self.text = copy(text)
             self.entries = copy(entries)
+            self.plural = copy(plural)
             self.listSpans = copy(listSpans)
             self.segments = copy(segments)
         }
@@ -68,6 +79,7 @@ public struct Vocabulary: Sendable {
         deinit {
             UnsafeMutableBufferPointer(mutating: text).deallocate()
             UnsafeMutableBufferPointer(mutating: entries).deallocate()
+            UnsafeMutableBufferPointer(mutating: plural).deallocate()
             UnsafeMutableBufferPointer(mutating: listSpans).deallocate()
             UnsafeMutableBufferPointer(mutating: segments).deinitialize().deallocate()
         }
@@ -121,6 +133,7 @@ public struct Vocabulary: Sendable {
         var listIndex: [String: Int] = [:]
         var text: [UInt8] = []
         var lists: [[Range<Int>]] = []
+        var plural: [[Bool]] = []
         var listNames: [String] = []
         for list in try entries("lists") {
             guard !list.lines.isEmpty else {
@@ -128,11 +141,14 @@ public struct Vocabulary: Sendable {
             }
             listIndex[list.name] = lists.count
             listNames.append(list.name)
+            let marker = " [plural]"
             lists.append(list.lines.map { line in
+                let entry = line.1.hasSuffix(marker) ? String(line.1.dropLast(marker.count)) : line.1
                 let start = text.count
-                text += Array(line.1.utf8)
+                text += Array(entry.utf8)
                 return start..<text.count
             })
+            plural.append(list.lines.map { $0.1.hasSuffix(marker) })
         }
 
         var outlets: [String: [String]] = [:]
@@ -155,10 +171,11 @@ public struct Vocabulary: Sendable {
             }
             categories[file.name] = Category(templates: templates, outlets: outlets[file.name] ?? [])
         }
-        var vocabulary = Vocabulary(text: text, lists: lists, listNames: listNames, categories: categories)
-        for list in lists {
+        var vocabulary = Vocabulary(text: text, lists: lists, plural: plural, listNames: listNames, categories: categories)
+        for (list, isPlural) in zip(lists, plural) {
             vocabulary.listSpans.append(vocabulary.entries.count..<(vocabulary.entries.count + list.count))
             vocabulary.entries += list
+            vocabulary.entryIsPlural += isPlural
         }
         for name in categories.keys.sorted() {
             for template in categories[name]!.templates {
@@ -166,14 +183,16 @@ public struct Vocabulary: Sendable {
                 vocabulary.segments += template.segments
             }
         }
-        vocabulary.packed = Packed(text: vocabulary.text, entries: vocabulary.entries,
+        vocabulary.packed = Packed(text: vocabulary.text, entries: vocabulary.entries, plural: vocabulary.entryIsPlural,
                                    listSpans: vocabulary.listSpans, segments: vocabulary.segments)
         return vocabulary
     }
 
     struct TemplateError: Error { var message: String }
 
-    /// Compiles `{list}`, `{list#2}` and `{int:A-B}` slots; everything else is literal.
+    /// Compiles `{list}`, `{list#2}`, `{int:A-B}` and `{is|are}` slots; everything else is
+    /// literal. A template whose text before its first slot ends a label (`Live: `) is
+    /// marked as labelled.
     static func compile(_ template: String, listIndex: [String: Int], lists: [[Range<Int>]], text: inout [UInt8]) throws -> Template {
         var segments: [Segment] = []
         var literal: [UInt8] = []
@@ -199,6 +218,20 @@ public struct Vocabulary: Sendable {
                     throw TemplateError(message: "bad number slot '{\(slot)}': write {int:A-B} with A <= B")
                 }
                 segments.append(.integer(lo...hi))
+            } else if slot.contains("|") {
+                let forms = slot.split(separator: "|", omittingEmptySubsequences: false)
+                guard forms.count == 2 else {
+                    throw TemplateError(message: "bad agreement '{\(slot)}': write the singular and plural forms, as in {is|are}")
+                }
+                guard segments.contains(where: { if case .slot = $0 { true } else { false } }) else {
+                    throw TemplateError(message: "'{\(slot)}' needs a list slot before it to agree with")
+                }
+                func add(_ form: Substring) -> Range<Int> {
+                    let start = text.count
+                    text += Array(form.utf8)
+                    return start..<text.count
+                }
+                segments.append(.agree(singular: add(forms[0]), plural: add(forms[1])))
             } else {
                 let parts = slot.split(separator: "#", maxSplits: 1)
                 let name = String(parts.first ?? "")
@@ -227,6 +260,10 @@ public struct Vocabulary: Sendable {
         if rest.contains("}") { throw TemplateError(message: "stray '}' in template") }
         literal += Array(rest.utf8)
         addLiteral()
-        return Template(segments: segments)
+        var labelled = false
+        if case .literal(let first) = segments.first {
+            labelled = String(decoding: text[first], as: UTF8.self).contains(": ")
+        }
+        return Template(segments: segments, labelled: labelled)
     }
 }

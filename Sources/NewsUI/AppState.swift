@@ -473,10 +473,11 @@ public struct AppState {
         setFilter(edit.text)
     }
 
-    /// Re-filters for new filter text (lenient: partial input is fine).
+    /// Re-filters for new filter text (lenient: partial input is fine; a source that is
+    /// not one of this run's is reported on the status line as "no source 'foo'").
     private mutating func setFilter(_ text: String) {
         filterText = text
-        userQuery = Query(lenient: text)
+        userQuery = Query(lenient: text, sources: config.sources)
         applyQuery()
     }
 

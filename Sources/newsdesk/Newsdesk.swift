@@ -85,9 +85,10 @@ struct LiveCommand: AsyncParsableCommand {
             is printed as a line.
 
             Query language (for --filter and the view's filter): words must all appear \
-            (case-insensitive); "a phrase" in quotes; -word excludes; a | b (or a OR b) matches \
-            either and binds tighter than the implicit AND; ( ) groups; source:tech (or src:) \
-            keeps one source, -source:sports drops one.
+            (case-insensitive; a AND b says it outright); "a phrase" in quotes; -word (or NOT \
+            word) excludes; a | b (or a OR b) matches either and binds tighter than AND; ( ) \
+            groups; source:tech (or src:) keeps one source, -source:sports drops one. AND, OR \
+            and NOT are operators only in capitals: and, or, not and "AND" are words.
             """)
 
     @OptionGroup(title: "Feed") var feed: FeedOptions

@@ -163,7 +163,7 @@ struct OutputOptions: ParsableArguments {
         if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
         try duration?.validate("--duration")
         try staleAfter.validate("--stale-after", above: true)
-        try validateFilter(filter)
+        try validateFilter(filter, sources: SimulatedSource.defaultNames)
     }
 
     var query: Query { queryFor(filter) }
@@ -274,13 +274,18 @@ struct ReplayTimingOptions: ParsableArguments {
     }
 }
 
-/// An invalid `--filter` is a usage error (exit 64) with a caret under the problem.
-func validateFilter(_ filter: String?) throws {
+/// An invalid `--filter` is a usage error (exit 64) with a caret under the problem; so is
+/// a `source:` that names none of `sources`, where they are known ahead (the list is given).
+func validateFilter(_ filter: String?, sources: [String] = []) throws {
     guard let filter else { return }
+    let query: Query
     do {
-        _ = try Query.parse(filter)
+        query = try Query.parse(filter)
     } catch {
         throw ValidationError("invalid --filter: \(error.message)\n\(error.pointing(into: filter))")
+    }
+    if let unknown = query.unknownSources(among: sources).first {
+        throw ValidationError("invalid --filter: \(unknown.message) (sources: \(sources.joined(separator: ", ")))\n\(unknown.pointing(into: filter))")
     }
 }
 

@@ -161,6 +161,8 @@ struct ReplayCommand: AsyncParsableCommand {
             warn("\(error)")
             throw ExitCode(65)
         }
+        // The header names the recording's sources: a source: that names none is exit 64.
+        try validateFilter(filter, sources: header.sources)
         var from: Int64 = 0
         switch timing.from.flatMap(ReplayTimingOptions.parseFrom) {
         case .offset(let ms): from = ms

@@ -1,5 +1,5 @@
 import Foundation
-import NewsCore
+@testable import NewsCore
 import Testing
 
 @Suite("Simulated sources", .timeLimit(.minutes(1)))
@@ -71,6 +71,68 @@ struct GeneratorTests {
         #expect(Set(arrivals.map(\.headline.source)) == ["tech", "sports", "world"])
         #expect(arrivals.allSatisfy { $0.headline.outlet != nil })
         #expect(arrivals.allSatisfy { $0.headline.published == testStart.adding(milliseconds: $0.offset) })
+    }
+
+    @Test("20,000 headlines read as news: verbs agree with their subject, and no label gets a second one (Breaking: Live:)")
+    func grammar() throws {
+        var titles: [String] = []
+        for seed: UInt64 in 1...100 {
+            for category in SimulatedSource.defaultNames {
+                var generator = try HeadlineGenerator(category: category, vocabulary: sharedVocabulary,
+                                                      random: SeededRandom(seed: seed, stream: "titles/" + category))
+                for _ in 0..<67 { titles.append(generator.next().title) }
+            }
+        }
+        #expect(titles.count > 20_000)
+        // The faults found by hand...
+        for bad in ["food prices is", "housing costs is", "earbuds sells", "glasses sells", "the Alps faces", "the Andes faces"] {
+            #expect(!titles.contains { $0.contains(bad) }, "\(bad)")
+        }
+        #expect(titles.contains { $0.contains(" are dominating") } && titles.contains { $0.contains(" is dominating") })
+        // ...and every agreement: a subject followed by the form of the other number.
+        let vocabulary = sharedVocabulary
+        var wrong: Set<String> = []
+        for segments in vocabulary.categories.values.flatMap(\.templates).map(\.segments) {
+            for (i, segment) in segments.enumerated() {
+                guard case .agree(let singular, let plural) = segment, i >= 2,
+                      case .literal(let between) = segments[i - 1], case .slot(let list, _) = segments[i - 2] else { continue }
+                func text(_ range: Range<Int>) -> String { String(decoding: vocabulary.text[range], as: UTF8.self) }
+                for (k, entry) in vocabulary.lists[list].enumerated() {
+                    wrong.insert(text(entry) + text(between) + text(vocabulary.plural[list][k] ? singular : plural))
+                }
+            }
+        }
+        #expect(!wrong.isEmpty)
+        // Whole words: "face" is wrong after "the Alps" only when it is not "faces".
+        for title in titles { #expect(!wrong.contains { title.contains($0 + " ") || title.hasSuffix($0) }, "\(title)") }
+        // A template that starts with a label ("Live: ", "Player ratings: ") gets no "Breaking: " or "Update: ".
+        let doubled = titles.filter { $0.firstMatch(of: #/^(Breaking|Update): \p{Lu}\p{Ll}+( \p{Ll}+)?: /#) != nil }
+        #expect(doubled.isEmpty, "\(doubled.prefix(5))")
+        #expect(titles.contains { $0.hasPrefix("Live: ") } && titles.contains { $0.hasPrefix("Breaking: ") })
+    }
+
+    @Test("{is|are} agrees with the list entry before it ([plural] entries); a labelled template gets no prefix")
+    func agreementAndLabels() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vocab-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for sub in ["lists", "templates", "outlets"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        try "apple\npears [plural]\n".write(to: folder.appendingPathComponent("lists/thing.txt"), atomically: true, encoding: .utf8)
+        try "{thing} {is|are} here\nLive: {thing} on stage\n".write(
+            to: folder.appendingPathComponent("templates/sports.txt"), atomically: true, encoding: .utf8)
+        var generator = try HeadlineGenerator(category: "sports", vocabulary: try Vocabulary.load(from: folder), random: SeededRandom(seed: 3))
+        var seen: Set<String> = []
+        for _ in 0..<400 { seen.insert(generator.next().title) }
+        let expected: Set<String> = ["Apple is here", "Pears are here", "Live: apple on stage", "Live: pears on stage"]
+        let prefixed = seen.subtracting(expected)
+        #expect(seen.isSuperset(of: expected))
+        #expect(!prefixed.isEmpty)
+        #expect(prefixed.allSatisfy { ["Breaking: ", "Update: "].contains(where: $0.hasPrefix) && expected.contains($0.split(separator: " ", maxSplits: 1)[1].description) })
+        #expect(prefixed.allSatisfy { !$0.contains("Live:") })
+        try "{is|are} here\n".write(to: folder.appendingPathComponent("templates/sports.txt"), atomically: true, encoding: .utf8)
+        let error = try #require(throws: Vocabulary.LoadError.self) { try Vocabulary.load(from: folder) }
+        #expect(error.description.hasSuffix("templates/sports.txt:1: '{is|are}' needs a list slot before it to agree with"))
     }
 
     @Test("vocabulary errors name the file and line")

@@ -47,6 +47,19 @@ struct QueryTests {
         Case(query: "goal | score final", title: "Weather forecast for the final", expected: false),
         Case(query: "goal OR score final", title: "Record score in the final", expected: true),
         Case(query: "goal or score", title: "Late goal", expected: false),  // lowercase "or" is a word
+        // AND and NOT in capitals are operators, as OR is: explicit AND, NOT x = -x.
+        Case(query: "bank AND rates", title: "Bank raises rates", expected: true),
+        Case(query: "bank AND rates", title: "Sandoval raises rates", expected: false),
+        Case(query: "bank NOT rates", title: "Bank holds firm", expected: true),
+        Case(query: "bank NOT rates", title: "Bank raises rates", expected: false),
+        Case(query: "NOT (goal | cup)", title: "Rain delays play", expected: true),
+        Case(query: "NOT (goal | cup)", title: "Cup draw made", expected: false),
+        Case(query: "goal AND score | final", title: "Late goal in the final", expected: true),  // goal AND (score OR final)
+        Case(query: "goal AND score | final", title: "Record score in the final", expected: false),
+        Case(query: "bank and rates", title: "Bank raises rates", expected: false),  // lowercase "and" is a word
+        Case(query: "bank not rates", title: "Bank raises rates", expected: false),  // and so is "not"
+        Case(query: "\"AND\"", title: "Sandoval wins", expected: true),  // a quoted AND is a word
+        Case(query: "\"NOT\" bank", title: "Bank raises rates", expected: false),
         Case(query: "a|b", title: "xbx", expected: true),
         Case(query: "breaking | update", title: "Breaking: Markets fall", expected: true),
         Case(query: "breaking | update", title: "Update: Markets fall", expected: true),
@@ -108,6 +121,12 @@ struct QueryTests {
         ErrorCase(query: "goal |", message: "'|' needs something to match on its right", start: 5, length: 1),
         ErrorCase(query: "| goal", message: "'|' needs something to match on its left", start: 0, length: 1),
         ErrorCase(query: "goal OR", message: "'OR' needs something to match on its right", start: 5, length: 2),
+        ErrorCase(query: "goal AND", message: "'AND' needs something to match on its right", start: 5, length: 3),
+        ErrorCase(query: "AND goal", message: "'AND' needs something to match on its left", start: 0, length: 3),
+        ErrorCase(query: "(goal AND) cup", message: "'AND' needs something to match on its right", start: 6, length: 3),
+        ErrorCase(query: "goal | AND cup", message: "'|' needs something to match on its right", start: 5, length: 1),
+        ErrorCase(query: "goal NOT", message: "'NOT' needs a term to exclude right after it", start: 5, length: 3),
+        ErrorCase(query: "goal NOT | cup", message: "'NOT' needs a term to exclude right after it", start: 5, length: 3),
         ErrorCase(query: "goal - cup", message: "'-' needs a term to exclude right after it", start: 5, length: 1),
         ErrorCase(query: "goal)", message: "unmatched ')'", start: 4, length: 1),
         ErrorCase(query: "goal ()", message: "empty parentheses", start: 5, length: 1),
@@ -146,6 +165,22 @@ struct QueryTests {
         #expect(String(decoding: bytes[13..<20], as: UTF8.self) == "Zürich")
     }
 
+    @Test("source: terms are listed with where they are; those naming no known source (as a prefix) are problems")
+    func unknownSources() throws {
+        let query = try Query.parse("goal source:foo -src:SP (x | source:w)")
+        #expect(query.sourceTerms.map(\.text) == ["foo", "SP", "w"])
+        #expect(query.sourceTerms.map(\.start) == [5, 17, 29])
+        let known = ["tech", "sports", "world"]
+        #expect(query.unknownSources(among: known) == [QueryError(message: "no source 'foo'", start: 5, length: 10)])
+        #expect(query.unknownSources(among: []).isEmpty)  // sources not known ahead: nothing to check
+        #expect(try Query.parse("src:tech -source:sp").unknownSources(among: known).isEmpty)
+        // The view's lenient parse reports them with the other problems; the term still matches nothing.
+        let lenient = Query(lenient: "goal source:foo", sources: known)
+        #expect(lenient.problems == [QueryError(message: "no source 'foo'", start: 5, length: 10)])
+        #expect(!lenient.matches(Headline(id: "1", source: "tech", title: "goal", published: .init(milliseconds: 0))))
+        #expect(Query(lenient: "goal source:te", sources: known).problems.isEmpty)
+    }
+
     @Test("implies: typing one more character narrows")
     func implies() {
         func q(_ s: String) -> Query { Query(lenient: s) }
@@ -167,7 +202,7 @@ struct QueryTests {
 struct QueryPrintingTests {
     /// Pieces that make every token kind, glued with or without spaces.
     static let pieces = ["goal", "Zürich", "a", "-", "-x", "|", "OR", "(", ")", "\"", "\"rate cut\"", "source:te",
-                         "src:", "x-y", "--", "é", "🚀", "\u{1B}[31m", "\t", " ", "  ", "::", "-(", "((", "\"\"",
+                         "src:", "x-y", "AND", "NOT", "and", "not", "\"AND\"", "--", "é", "🚀", "\u{1B}[31m", "\t", " ", "  ", "::", "-(", "((", "\"\"",
                          "\u{0301}", "\u{059E}", "\u{0C}", "\u{200D}", "e\u{0301}"]
 
     @Test("parsing any mix of tokens never crashes; what parses prints as a fixed point (property)")
@@ -197,8 +232,20 @@ struct QueryPrintingTests {
         ("src:te -source:world", "source:te -source:world"),
         ("\"q\"-y", "\"q\" \"-y\""),
         ("\"q\"-\u{200D}", "\"q\" \"-\u{200D}\""),  // found by the property test: one character, two scalars
+        ("bank AND rates NOT cut", "bank rates -cut"),
+        ("NOT (a | b) and not", "-(a | b) and not"),
+        ("\"AND\" \"NOT\" \"OR\"", "\"AND\" \"NOT\" \"OR\""),
     ])
     func printing(_ text: String, _ printed: String) throws {
         #expect(try Query.parse(text).root.canonicalText == printed)
+    }
+
+    @Test("a term spelled like an operator prints quoted, so that it stays a term")
+    func operatorWords() throws {
+        for word in ["AND", "OR", "NOT"] {
+            let printed = QueryNode.and([.term(QueryTerm(word)), .term(QueryTerm("x"))]).canonicalText
+            #expect(printed == "\"\(word)\" x")
+            #expect(try Query.parse(printed).root == .and([.term(QueryTerm(word, isPhrase: true)), .term(QueryTerm("x"))]))
+        }
     }
 }

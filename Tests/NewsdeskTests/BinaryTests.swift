@@ -155,6 +155,34 @@ struct BinaryTests {
         #expect(result.stderr.contains("Error:"))
     }
 
+    @Test("a source: that names no known source is exit 64 listing the sources: live, and replay (from the header)")
+    func unknownSource() async throws {
+        let live = try await newsdesk("--plain", "--speed", "max", "--count", "5", "--filter", "goal source:foo")
+        #expect(live.status == 64)
+        #expect(live.stderr.contains("invalid --filter: no source 'foo' (sources: tech, sports, world)"))
+        #expect(live.stderr.contains("  goal source:foo\n       ^~~~~~~~~"))
+        #expect(live.stdout == "")
+        let prefix = try await newsdesk("--plain", "--speed", "max", "--count", "5", "--filter", "src:SP")
+        #expect(prefix.status == 0 && prefix.lines.count == 5)
+        #expect(prefix.lines.allSatisfy { $0.contains("] Sports: ") })
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("wire.jsonl").path
+        try """
+            {"format":"newsdesk-recording","version":1,"started":"2026-01-01T09:00:00.000Z","sources":["wire","weather"]}
+            {"offset":10,"id":"w-1","source":"wire","title":"Rates held","published":"2026-01-01T09:00:00.010Z"}
+            {"offset":20,"id":"w-2","source":"weather","title":"Storm ahead","published":"2026-01-01T09:00:00.020Z"}
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let replay = try await newsdesk("replay", file, "--plain", "--speed", "max", "--filter", "source:tech")
+        #expect(replay.status == 64)
+        #expect(replay.stderr.contains("invalid --filter: no source 'tech' (sources: wire, weather)"))
+        #expect(replay.stdout == "")
+        let known = try await newsdesk("replay", file, "--plain", "--speed", "max", "--filter", "src:wea")
+        #expect(known.status == 0)
+        #expect(known.lines.count == 1 && known.lines[0].hasSuffix("Storm ahead"))
+    }
+
     @Test("--help and --version")
     func helpAndVersion() async throws {
         let help = try await newsdesk("--help")
@@ -232,6 +260,30 @@ struct FaultBinaryTests {
         let clean = try await newsdesk("--plain", "--seed", "2", "--speed", "max", "--duration", "120", "--start-time", "2026-01-01T09:00:00Z")
         #expect(result.lines.filter { $0.contains("] Tech: ") } == clean.lines.filter { $0.contains("] Tech: ") })
         #expect(count("Tech") > 40)
+    }
+
+    @Test("at --speed max a stalled source does not stop virtual time: --count and --duration end the run, live and record")
+    func stallAtMaxSpeed() async throws {
+        let start = ["--seed", "1", "--speed", "max", "--start-time", "2026-01-01T09:00:00Z"]
+        let live = try await run(newsdeskBinary, ["--plain", "--fault", "world=stall", "--count", "200"] + start, timeout: .seconds(20))
+        #expect(live.status == 0)
+        #expect(live.lines.count == 200)
+        #expect(live.lines.filter { $0.contains("] World: ") }.count == 5)
+        let timed = try await run(newsdeskBinary, ["--plain", "--fault", "world=stall", "--duration", "600"] + start, timeout: .seconds(20))
+        #expect(timed.status == 0)
+        #expect(timed.lines.last?.hasPrefix("[09:09:") == true || timed.lines.last?.hasPrefix("[09:10:00]") == true)
+        let failing = try await run(newsdeskBinary, ["--plain", "--fault", "world=fail", "--count", "200"] + start, timeout: .seconds(20))
+        #expect(failing.status == 0)
+        #expect(failing.lines.count == 200)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stall-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("rec.jsonl").path
+        let record = try await run(newsdeskBinary, ["record", "--out", path, "--fault", "world=stall", "--count", "200"] + start,
+                                   timeout: .seconds(20))
+        #expect(record.status == 0)
+        let recorded = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(recorded.count == 201)  // the header and 200 headlines
     }
 
     @Test("--fault names a source and a kind")
