@@ -347,8 +347,12 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
                     if let event = flush() { return event }
                     if waitingOpen {
                         // Only sources that are stalled or being retried are left: wait for
-                        // any of them (on a real clock, no longer than the end).
+                        // any of them (on a real clock, no longer than the end). On a jumping
+                        // clock nothing more is due before the end when every one left is
+                        // stalled (a retried one comes back after its real-time backoff), so
+                        // time jumps to the end.
                         if realTime && reachedEnd() { done = true; return nil }
+                        if !realTime && feed.options.endOffset != nil && !downOpen { done = true; return nil }
                         try await waitForAnyLane(until: realTime ? feed.options.endOffset.map(instant) : nil)
                         return nil
                     }
@@ -406,6 +410,11 @@ public struct MergedFeed<C: Clock>: AsyncSequence where C.Duration == Duration {
 
         private var liveOpen: Bool {
             heads.indices.contains { open[$0] && feed.timings[$0] == .live }
+        }
+
+        /// Whether a scheduled source that has not ended is being retried.
+        private var downOpen: Bool {
+            heads.indices.contains { open[$0] && feed.timings[$0] == .scheduled && down[$0] }
         }
 
         /// Whether a scheduled source that has not ended is stalled or being retried.

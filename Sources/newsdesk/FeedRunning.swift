@@ -186,8 +186,10 @@ func warn(_ message: String) {
 
 /// A progress line on stderr, rewritten in place, only when stderr is a terminal.
 final class ProgressLine: Sendable {
-    let enabled = isatty(STDERR_FILENO) == 1
+    let enabled: Bool
     private let state = Protected((last: Date.distantPast, shown: false))
+
+    init(enabled: Bool = true) { self.enabled = enabled && isatty(STDERR_FILENO) == 1 }
 
     /// Shows `text` (at most a few times a second unless `force`).
     func show(_ text: @autoclosure () -> String, force: Bool = false) {

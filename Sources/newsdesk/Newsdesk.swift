@@ -95,6 +95,13 @@ struct LiveCommand: AsyncParsableCommand {
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Recording") var recording: RecordOptions
 
+    func validate() throws {
+        // As with `record`: at --speed max an unbounded recording grows as fast as the disk.
+        if recording.record != nil && feed.speed == .max && output.count == nil && output.duration == nil {
+            throw ValidationError("--record at --speed max needs --count or --duration: without them it writes as fast as it can, without end")
+        }
+    }
+
     func run() async throws {
         let recorder = try openRecorder(recording, feed: feed)
         defer { try? recorder?.close() }

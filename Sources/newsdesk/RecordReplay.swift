@@ -43,7 +43,9 @@ struct RecordCommand: AsyncParsableCommand {
         let out = recorder.path
         let feed = self.feed, limit = count ?? .max
         let options = MergeOptions(endOffset: duration?.milliseconds, restart: feed.mergeRestart)
-        let progress = ProgressLine()
+        // Progress goes to stderr; when the recording itself goes to the same terminal
+        // (`--out -` on a tty), a progress line would be mixed into it.
+        let progress = ProgressLine(enabled: !(self.out == "-" && isatty(STDOUT_FILENO) == 1))
         var failure: (any Error)?
         let status = await Interruptible.run(onError: { failure = $0 }) {
             let start = feed.resolvedStart()

@@ -273,6 +273,33 @@ struct MergeTests {
         #expect(out.last == "stalled@30" && out.count == healthyOffsets.count + 2)
     }
 
+    @Test("on a virtual clock with an end, a feed whose every source has stalled jumps to the end instead of waiting for ever")
+    func everySourceStalledWithEnd() async throws {
+        let (stream, input) = AsyncThrowingStream<[Arrival], any Error>.makeStream()
+        defer { input.finish() }
+        input.yield([Arrival(offset: 10, headline: Headline(id: "s10", source: "stalled", title: "t", published: testStart))])
+        let stalled = StreamSource(name: "stalled", stream: stream)
+        let graceClock = TestClock()
+        let options = MergeOptions(endOffset: 60_000, stall: StallPolicy(grace: .milliseconds(200)) { try await graceClock.sleep(for: $0) })
+        let seen = Protected<[String]>([])
+        let ended = Protected(false)
+        let task = Task {
+            try await withMergedFeed(sources: [stalled], clock: VirtualClock(), options: options) { feed in
+                for try await event in feed {
+                    if case .headlines(let batch) = event { seen.withLock { $0 += batch.map { "\($0.headline.source)@\($0.offset)" } } }
+                }
+            }
+            ended.withLock { $0 = true }
+        }
+        try await waitUntilAsync {
+            if ended.withLock({ $0 }) { return true }
+            do { try await graceClock.checkSuspension() } catch { await graceClock.advance(by: .milliseconds(200)) }
+            return false
+        }
+        try await task.value
+        #expect(seen.withLock { $0 } == ["stalled@10"])
+    }
+
     @Test("a failing source is retried after 1 s, 2 s, 4 s... capped, starting over once it works; the others keep flowing")
     func restartWithBackoff() async throws {
         // Fails 3 times, produces, fails 5 times, produces, then ends.

@@ -159,6 +159,14 @@ extension CommandLineTests {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("big.jsonl").path))
             let bounded = try await newsdesk("record", "--out", dir.appendingPathComponent("b.jsonl").path, "--speed", "max", "--duration", "1m")
             #expect(bounded.status == 0)
+            // Recording while printing is a recording too.
+            let live = dir.appendingPathComponent("live.jsonl").path
+            let unbounded = try await newsdesk("--plain", "--speed", "max", "--record", live)
+            #expect(unbounded.status == 64)
+            #expect(unbounded.stderr.contains("--record at --speed max needs --count or --duration"), "\(unbounded.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: live))
+            let counted = try await newsdesk("--plain", "--speed", "max", "--record", live, "--count", "5")
+            #expect(counted.status == 0 && counted.lines.count == 5)
         }
 
         @Test("--record - is refused (64): standard output is the view, or the printed lines", arguments: [["--plain"], []])
@@ -326,6 +334,26 @@ extension CommandLineTests {
                     lines.first?.contains("world stale") == true
                 }
                 try await tmux.keys("q")
+            }
+        }
+    }
+}
+
+extension CommandLineTests {
+    @Suite("record --out - on a terminal (tmux)", .timeLimit(.minutes(1)))
+    struct RecordToTerminalTests {
+        @Test("record --out - on a terminal shows the recording alone, no progress line mixed into it")
+        func noProgressInRecording() async throws {
+            try await withTmux(columns: 200, rows: 40) { tmux in
+                try await tmux.type("clear; \(newsdeskBinary) record --out - --seed 1 --speed 40 --count 20; echo \"status=$?\"")
+                try await tmux.keys("Enter")
+                let lines = try await tmux.waitFor("the recording and the exit status") { lines in
+                    lines.contains { $0.hasPrefix("status=") }
+                }
+                #expect(lines.contains("status=0"))
+                let recorded = lines.filter { $0.hasPrefix("{") }
+                #expect(recorded.count == 21, "\(lines)")
+                #expect(!lines.contains { $0.contains("recording -") || $0.contains("headlines,") }, "\(lines)")
             }
         }
     }
