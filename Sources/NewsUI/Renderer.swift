@@ -409,9 +409,7 @@ public enum Renderer {
     // MARK: text helpers
 
     /// "1 match", "14 matches".
-    static func counted(_ n: Int, _ one: String, _ many: String) -> String {
-        "\(grouped(n)) \(n == 1 ? one : many)"
-    }
+    static func counted(_ n: Int, _ one: String, _ many: String) -> String { CountText.counted(n, one, many) }
 
     /// Word-wraps `text` to lines of at most `width` display columns (words longer than a
     /// line are cut).
@@ -454,15 +452,7 @@ public enum Renderer {
     }
 
     /// 1234567 -> "1,234,567" (the same in every locale, like the rest of the screen).
-    public static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    public static func grouped(_ n: Int) -> String { CountText.grouped(n) }
 }
 
 func grouped(_ n: Int) -> String { Renderer.grouped(n) }

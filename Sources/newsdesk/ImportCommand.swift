@@ -136,7 +136,7 @@ struct ImportCommand: AsyncParsableCommand {
         let status = await Interruptible.run {
             let importer = Importer(options: importOptions) { rows, fraction in
                 let rate = Double(rows) / max(0.001, Date().timeIntervalSince(started))
-                progress.show("importing \(input): \(rows.formatted()) rows, \(Int(fraction * 100))%, \(Int(rate).formatted()) rows/s")
+                progress.show("importing \(input): \(CountText.counted(rows, "row", "rows")), \(Int(fraction * 100))%, \(Int(rate).formatted()) rows/s")
             }
             do throws(ImportError) {
                 let summary = try importer.run()
@@ -172,14 +172,14 @@ struct ImportCommand: AsyncParsableCommand {
         if summary.imported == 0 {
             // An empty recording would only block the retry ("already exists"): none is written.
             var line = "nothing imported from \(input); \(out) was not written"
-            if summary.skipped > 0 { line += " (\(summary.skipped.formatted()) malformed row\(summary.skipped == 1 ? "" : "s"))" }
+            if summary.skipped > 0 { line += " (\(CountText.counted(summary.skipped, "malformed row", "malformed rows")))" }
             if summary.filteredOut > 0 { line += " (\(summary.filteredOut.formatted()) left out by --only)" }
             warn(line)
             throw ExitCode(65)
         }
-        var line = "imported \(summary.imported.formatted()) headlines into \(out)"
+        var line = "imported \(CountText.counted(summary.imported, "headline", "headlines")) into \(out)"
         if summary.imported > 0 { line += ", spanning \(DurationText.format(summary.duration))" }
-        if summary.skipped > 0 { line += "; skipped \(summary.skipped.formatted()) malformed row\(summary.skipped == 1 ? "" : "s")" }
+        if summary.skipped > 0 { line += "; skipped \(CountText.counted(summary.skipped, "malformed row", "malformed rows"))" }
         if summary.filteredOut > 0 { line += "; left out \(summary.filteredOut.formatted()) by --only" }
         warn(line)
     }

@@ -57,7 +57,7 @@ struct RecordCommand: AsyncParsableCommand {
                     case .headlines(var batch):
                         if recorder.eventsWritten + batch.count > limit { batch.removeLast(recorder.eventsWritten + batch.count - limit) }
                         try recorder.write(batch)
-                        progress.show("recording \(out): \(recorder.eventsWritten.formatted()) headlines, \(DurationText.format(cursor.elapsed)) of feed")
+                        progress.show("recording \(out): \(CountText.counted(recorder.eventsWritten, "headline", "headlines")), \(DurationText.format(cursor.elapsed)) of feed")
                         if recorder.eventsWritten >= limit { break loop }
                     case .sourceFailed(let source, let error): warn("source '\(source)' failed: \(error)")
                     case .sourceRestarting(let source, let error, let delay): warnRestarting(source, error, delay)
@@ -78,7 +78,7 @@ struct RecordCommand: AsyncParsableCommand {
             warn("\(error)")
             throw ExitCode(74)
         }
-        if isatty(STDERR_FILENO) == 1 { warn("recorded \(recorder.eventsWritten.formatted()) headlines to \(out)") }
+        if isatty(STDERR_FILENO) == 1 { warn("recorded \(CountText.counted(recorder.eventsWritten, "headline", "headlines")) to \(out)") }
         if status != 0 { throw ExitCode(status) }
     }
 
@@ -214,7 +214,7 @@ struct ReplayCommand: AsyncParsableCommand {
             for problem in final.firstProblems { warn("\(problem)") }
             if final.malformed > final.firstProblems.count { warn("... and \(final.malformed - final.firstProblems.count) more") }
             if final.malformed > 0 {
-                warn("\(input.name): skipped \(final.malformed) malformed line\(final.malformed == 1 ? "" : "s")")
+                warn("\(input.name): skipped \(CountText.counted(final.malformed, "malformed line", "malformed lines"))")
             }
             if let truncated = final.truncatedLastLine { warn("warning: \(truncated)") }
         }

@@ -144,6 +144,12 @@ struct RecordReplayBinaryTests {
         #expect(result.status == 0)
         #expect(result.stderr.contains("\(csv):4: cannot read the time 'never'"))
         #expect(result.stderr.contains("imported 2 headlines"))
+        #expect(result.stderr.contains("skipped 1 malformed row"), "\(result.stderr)")
+        // Counts agree in number: one row is "1 headline".
+        let one = dir.appendingPathComponent("one.csv").path
+        try "headline,date\nGoal!,2024-03-01T09:00:00Z\n".write(toFile: one, atomically: true, encoding: .utf8)
+        let single = try await newsdesk("import", one, "--out", dir.appendingPathComponent("one.jsonl").path)
+        #expect(single.status == 0 && single.stderr.contains("imported 1 headline into"), "\(single.stderr)")
         let replay = try await newsdesk("replay", out, "--plain", "--speed", "max")
         #expect(replay.lines == ["[09:00:00] Sports: Goal!", "[10:00:00] Tech: Rates cut, markets rise"])
         let strict = try await newsdesk("import", csv, "--out", out + "2", "--title", "headline", "--time", "date",
