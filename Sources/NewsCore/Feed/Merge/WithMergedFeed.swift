@@ -27,7 +27,9 @@
 ///    keep flowing.
 /// 5. The merged feed ends (its iterator returns nil) when every source has ended, or when
 ///    `options.endOffset` is reached. A source that is stalled or being retried has not
-///    ended: when nothing else is left, the merge waits for it.
+///    ended: when nothing else is left, the merge waits for it (on a real clock no longer
+///    than the end; on a jumping clock with an end, when every source left has stalled and
+///    none is being retried, time jumps to the end).
 /// 6. When `body` returns or throws (quit, `--count` reached) or the task is cancelled
 ///    (Ctrl-C), every source task is cancelled, and this function returns only after all
 ///    of them have stopped: nothing is left running.
