@@ -29,10 +29,9 @@ extension MergedFeed {
             case stop(FeedEvent?)
         }
 
-        private let feed: MergedFeed
-        /// The clock, if it can jump to deadlines (``VirtualClock``, a ``ReplayClock`` at max speed).
-        private let jumper: (any JumpingClock)?
-        private let virtualStart: FeedInstant
+        // The state the release loop touches comes before `feed`, whose layout depends on
+        // the clock type: called from another module the iterator is not specialized, and
+        // only fields ahead of a generic one have offsets known at compile time.
         /// The batch being merged from each lane, and the position in it.
         private var heads: [[Arrival]]
         private var positions: [Int]
@@ -46,9 +45,18 @@ extension MergedFeed {
         private var done = false
         /// Whether the clock has been told that every scheduled lane has its first batch.
         private var toldReady = false
+        /// ``MergeOptions/maxBatch`` and ``MergeOptions/endOffset``, read for every headline released.
+        private let maxBatch: Int
+        private let endOffset: Int64?
+        /// The clock, if it can jump to deadlines (``VirtualClock``, a ``ReplayClock`` at max speed).
+        private let jumper: (any JumpingClock)?
+        private let virtualStart: FeedInstant
+        private let feed: MergedFeed
 
         init(feed: MergedFeed) {
             self.feed = feed
+            maxBatch = feed.options.maxBatch
+            endOffset = feed.options.endOffset
             self.jumper = feed.clock as? any JumpingClock
             self.virtualStart = (feed.start as? FeedInstant) ?? FeedInstant(offset: .zero)
             heads = Array(repeating: [], count: feed.names.count)
@@ -140,7 +148,7 @@ extension MergedFeed {
             var due = next.map { instant(heads[$0][positions[$0]].offset) }
             // The end (--duration) counts once the feed is under way; before the first
             // headlines every source gets the time it needs to start.
-            if next != nil || toldReady, let end = feed.options.endOffset.map(instant) { due = Swift.min(due ?? end, end) }
+            if next != nil || toldReady, let end = endOffset.map(instant) { due = Swift.min(due ?? end, end) }
             guard due.map({ feed.clock.now < $0 }) ?? true else { return .goOn }
             if let event = flush() { return .stop(event) }
             try await sleep(until: due, orUntilNewsIn: .anyLane)
@@ -174,7 +182,7 @@ extension MergedFeed {
             while true {
                 guard let best = earliestLane() else { return try await noHeadsLeft(realTime: realTime) }
                 let offset = heads[best][positions[best]].offset
-                if let end = feed.options.endOffset, offset > end { return try await endReached(end, realTime: realTime) }
+                if let end = endOffset, offset > end { return try await endReached(end, realTime: realTime) }
                 if realTime, case let deadline = instant(offset), feed.clock.now < deadline {
                     // Not due yet: hand out what is, then sleep until it is.
                     if let event = flush() { return event }
@@ -190,10 +198,10 @@ extension MergedFeed {
                 if positions[best] == heads[best].count {
                     heads[best] = []
                     positions[best] = 0
-                    if output.count >= feed.options.maxBatch { return flush() }
+                    if output.count >= maxBatch { return flush() }
                     return nil  // fetch that lane's next batch first
                 }
-                if output.count >= feed.options.maxBatch { return flush() }
+                if output.count >= maxBatch { return flush() }
             }
         }
 
@@ -209,13 +217,13 @@ extension MergedFeed {
                 // more is due before the end when every one left is stalled (a retried one
                 // comes back after its real-time backoff), so time jumps to the end.
                 if realTime && reachedEnd() { done = true; return nil }
-                if !realTime && feed.options.endOffset != nil && !downOpen { done = true; return nil }
-                try await sleep(until: realTime ? feed.options.endOffset.map(instant) : nil, orUntilNewsIn: .anyLane)
+                if !realTime && endOffset != nil && !downOpen { done = true; return nil }
+                try await sleep(until: realTime ? endOffset.map(instant) : nil, orUntilNewsIn: .anyLane)
                 return nil
             }
             if liveOpen {
                 if reachedEnd() { done = true; return nil }
-                try await sleep(until: feed.options.endOffset.map(instant), orUntilNewsIn: .anyLive)
+                try await sleep(until: endOffset.map(instant), orUntilNewsIn: .anyLive)
                 if reachedEnd() { done = true }
                 return nil
             }
@@ -243,7 +251,7 @@ extension MergedFeed {
             if let jumper, jumper.jumps { jumper.jump(to: virtualStart.advanced(by: .milliseconds(last.offset))) }
             let event = FeedEvent.headlines(output)
             output = []
-            if jumper != nil { output.reserveCapacity(feed.options.maxBatch) }
+            if jumper != nil { output.reserveCapacity(maxBatch) }
             return event
         }
 
@@ -289,7 +297,7 @@ extension MergedFeed {
         }
 
         private func reachedEnd() -> Bool {
-            guard let end = feed.options.endOffset else { return false }
+            guard let end = endOffset else { return false }
             return feed.clock.now >= instant(end)
         }
 
