@@ -13,8 +13,9 @@ import Darwin
 /// Every headline gets a sequence number (`seq`) in arrival order; the history holds
 /// `firstSeq..<nextSeq`. Storage is by column, in chunks of ``chunkSize`` headlines:
 /// the titles of a chunk lie in one contiguous byte buffer, next to a case-folded copy
-/// with the same byte offsets (see ``CaseFolding``) that a query searches with `memmem`,
-/// one pass per term over the whole chunk instead of one call per headline. Sources
+/// with the same byte offsets (see ``CaseFolding``) that a query searches with
+/// ``ByteSearch`` (a SIMD substring search; `memmem` only for a one-byte term), one pass
+/// per term over the whole chunk instead of one call per headline. Sources
 /// and outlets are interned to 16-bit numbers; summaries and URLs, rare in simulated
 /// feeds, sit in a side table. Together that is about 2 bytes per title byte plus 32
 /// per headline, instead of ~150 for a struct of Strings. Chunks are filtered on all
