@@ -177,43 +177,19 @@ public enum Renderer {
             grid.write(text, row: 1 + min(1, height - 1), column: 2, style: theme.dim)
             return
         }
-        let width = grid.columns
-        let timeWidth = state.timeMode == .absolute ? 8 : (width >= 30 ? 4 : 3)
-        let tagWidth = width >= 60 ? min(10, state.config.sources.map { $0.count }.max() ?? 6) : (width >= 30 ? 3 : 1)
+        let columns = ListColumns.layout(state, screenWidth: grid.columns)
         let top = state.topIndex
         let selectedIndex = state.selectedIndex
-        var clock = LocalClockFormatter()
-        for row in 0..<height {
-            let index = top + row
+        var row = ListRow(state: state, theme: theme)
+        for line in 0..<height {
+            let index = top + line
             guard index < count else { break }
-            let seq = state.seq(atIndex: index)
-            let y = 1 + row
-            let isSelected = index == selectedIndex
-            let base = isSelected ? Style(reverse: true) : Style.plain
-            if isSelected { grid.fill(row: y, style: base) }
-
-            let published = state.history.published(seq)
-            let time = state.timeMode == .absolute
-                ? clock.format(published)
-                : RelativeTime.format(from: published, to: state.now)
-            var x = grid.write(String(repeating: " ", count: max(0, timeWidth - time.count)) + time, row: y, column: 0,
-                               limit: timeWidth, style: base)
-            x += 1
-            let source = state.history.source(seq)
-            let tag = String(sourceDisplayName(source).prefix(tagWidth))
-            var tagStyle = theme.source(source)
-            tagStyle.reverse = isSelected
-            grid.write(tag, row: y, column: x, limit: x + tagWidth, style: tagStyle)
-            x += tagWidth + 1
-
-            let title = state.history.title(seq)
-            let ranges = state.userQuery.matchesEverything ? [] : state.userQuery.highlights(in: title)
-            var mark = theme.highlight
-            if isSelected { mark = Style(bold: true, underline: true, reverse: true) }
-            let styleAt: ((Int) -> Style?)? = ranges.isEmpty ? nil : { offset in
-                ranges.contains { $0.contains(offset) } ? mark : nil
-            }
-            writeClipped(title, row: y, column: x, limit: width, style: base, styleAt: styleAt, into: &grid)
+            row.seq = state.seq(atIndex: index)
+            row.y = 1 + line
+            row.isSelected = index == selectedIndex
+            row.base = row.isSelected ? Style(reverse: true) : Style.plain
+            if row.isSelected { grid.fill(row: row.y, style: row.base) }
+            for (column, cells) in columns { column.draw(&row, cells, &grid) }
         }
     }
 
