@@ -139,11 +139,6 @@ public enum KeyBindings {
         return nil
     }
 
-    /// The bindings of a context, in table order.
-    public static func bindings(in context: KeyContext) -> [Binding] {
-        table.filter { $0.contexts.contains(context) }
-    }
-
     /// The entry of `operation` (in `context`, when given).
     public static func binding(_ operation: Operation, in context: KeyContext? = nil) -> Binding {
         table.first { $0.operation == operation && (context.map($0.contexts.contains) ?? true) }!
