@@ -342,34 +342,32 @@ public struct AppState {
 
     // MARK: keys
 
-    private mutating func press(_ key: Key) -> [AppEffect] {
-        if key == .ctrl("c") { return [.quit] }
-        if editor != nil { editFilter(key); return [] }
+    /// The contexts whose keys hold now, first match first (in a replay the replay's
+    /// keys hold in the list too).
+    public var keyContexts: [KeyContext] {
+        if editor != nil { return [.filterEditor] }
         switch mode {
-        case .help:
-            // The scrolling keys scroll; any other key closes the help.
-            let page = max(1, helpPageHeight - 1)
-            switch key {
-            case .char("j"), .down: scrollHelp(by: 1)
-            case .char("k"), .up: scrollHelp(by: -1)
-            case .pageDown, .ctrl("f"), .char(" "): scrollHelp(by: page)
-            case .pageUp, .ctrl("b"): scrollHelp(by: -page)
-            default: mode = helpReturn
-            }
-            return []
-        case .detail:
-            switch key {
-            case .escape, .char("q"), .enter: mode = .list
-            case .char("j"), .down: move(by: 1)
-            case .char("k"), .up: move(by: -1)
-            case .char("?"): openHelp()
-            default: break
-            }
-            return []
-        case .list:
-            break
+        case .help: return [.help]
+        case .detail: return [.detail]
+        case .list: return config.replay ? [.replay, .list] : [.list]
         }
-        guard let operation = KeyBindings.operation(for: key) else { return [] }
+    }
+
+    /// Looks the key up in the key table and performs its operation. A key bound to
+    /// nothing types itself in the filter editor, closes the help, and does nothing else.
+    private mutating func press(_ key: Key) -> [AppEffect] {
+        guard let operation = KeyBindings.operation(for: key, in: keyContexts) else {
+            switch keyContexts[0] {
+            case .filterEditor: if case .char(let c) = key { edit { $0.insert(c) } }
+            case .help: mode = helpReturn
+            case .list, .detail, .replay: break
+            }
+            return []
+        }
+        return perform(operation)
+    }
+
+    private mutating func perform(_ operation: Operation) -> [AppEffect] {
         if config.replay {
             switch operation {
             case .pause: return [.replay(.togglePause)]
@@ -402,7 +400,6 @@ public struct AppState {
                 place()
                 mode = .detail
             }
-        case .close: break
         case .pause:
             if paused { goLive() } else {
                 paused = true
@@ -421,56 +418,43 @@ public struct AppState {
             openHelp()
         case .replayStep, .replayFaster, .replaySlower, .replayForward, .replayBack:
             break  // replays only
+        case .detailClose:
+            mode = .list
+        case .helpScrollDown: scrollHelp(by: 1)
+        case .helpScrollUp: scrollHelp(by: -1)
+        case .helpPageDown: scrollHelp(by: max(1, helpPageHeight - 1))
+        case .helpPageUp: scrollHelp(by: -max(1, helpPageHeight - 1))
+        case .helpClose: mode = helpReturn
+        case .editorKeep:
+            editor = nil
+        case .editorCancel:
+            let original = editor?.original ?? filterText
+            editor = nil
+            setFilter(original)
+        case .editorDeleteBack:
+            if editor?.text.isEmpty == true {
+                editor = nil  // Backspace on an empty line leaves editing (the filter stays empty)
+            } else {
+                edit { $0.deleteBackward() }
+            }
+        case .editorClearLine: edit { $0.clear() }
+        case .editorDeleteWord: edit { $0.deleteWordBackward() }
+        case .editorDeleteForward: edit { $0.deleteForward() }
+        case .editorLeft: edit { $0.cursor = max(0, $0.cursor - 1) }
+        case .editorRight: edit { $0.cursor = min($0.text.count, $0.cursor + 1) }
+        case .editorStart: edit { $0.cursor = 0 }
+        case .editorEnd: edit { $0.cursor = $0.text.count }
+        case .editorSpace: edit { $0.insert(" ") }
         }
         return []
     }
 
-    private mutating func editFilter(_ key: Key) {
-        guard var edit = editor else { return }
-        var characters = Array(edit.text)
-        switch key {
-        case .enter:
-            editor = nil
-            return
-        case .escape:
-            editor = nil
-            setFilter(edit.original)
-            return
-        case .ctrl("u"):
-            characters.removeAll()
-            edit.cursor = 0
-        case .ctrl("w"):
-            var start = edit.cursor
-            while start > 0 && characters[start - 1] == " " { start -= 1 }
-            while start > 0 && characters[start - 1] != " " { start -= 1 }
-            characters.removeSubrange(start..<edit.cursor)
-            edit.cursor = start
-        case .backspace:
-            if edit.cursor > 0 {
-                characters.remove(at: edit.cursor - 1)
-                edit.cursor -= 1
-            } else if characters.isEmpty {
-                editor = nil  // Backspace on an empty line leaves editing (the filter stays empty)
-                return
-            }
-        case .delete:
-            if edit.cursor < characters.count { characters.remove(at: edit.cursor) }
-        case .left: edit.cursor = max(0, edit.cursor - 1)
-        case .right: edit.cursor = min(characters.count, edit.cursor + 1)
-        case .home, .ctrl("a"): edit.cursor = 0
-        case .end, .ctrl("e"): edit.cursor = characters.count
-        case .char(let c):
-            characters.insert(c, at: edit.cursor)
-            edit.cursor += 1
-        case .tab:
-            characters.insert(" ", at: edit.cursor)
-            edit.cursor += 1
-        default:
-            return
-        }
-        edit.text = String(characters)
-        editor = edit
-        setFilter(edit.text)
+    /// Changes the line being edited and re-filters for it.
+    private mutating func edit(_ change: (inout FilterEditor) -> Void) {
+        guard var editor else { return }
+        change(&editor)
+        self.editor = editor
+        setFilter(editor.text)
     }
 
     /// Re-filters for new filter text (lenient: partial input is fine; a source that is

@@ -177,43 +177,19 @@ public enum Renderer {
             grid.write(text, row: 1 + min(1, height - 1), column: 2, style: theme.dim)
             return
         }
-        let width = grid.columns
-        let timeWidth = state.timeMode == .absolute ? 8 : (width >= 30 ? 4 : 3)
-        let tagWidth = width >= 60 ? min(10, state.config.sources.map { $0.count }.max() ?? 6) : (width >= 30 ? 3 : 1)
+        let columns = ListColumns.layout(state, screenWidth: grid.columns)
         let top = state.topIndex
         let selectedIndex = state.selectedIndex
-        var clock = LocalClockFormatter()
-        for row in 0..<height {
-            let index = top + row
+        var row = ListRow(state: state, theme: theme)
+        for line in 0..<height {
+            let index = top + line
             guard index < count else { break }
-            let seq = state.seq(atIndex: index)
-            let y = 1 + row
-            let isSelected = index == selectedIndex
-            let base = isSelected ? Style(reverse: true) : Style.plain
-            if isSelected { grid.fill(row: y, style: base) }
-
-            let published = state.history.published(seq)
-            let time = state.timeMode == .absolute
-                ? clock.format(published)
-                : RelativeTime.format(from: published, to: state.now)
-            var x = grid.write(String(repeating: " ", count: max(0, timeWidth - time.count)) + time, row: y, column: 0,
-                               limit: timeWidth, style: base)
-            x += 1
-            let source = state.history.source(seq)
-            let tag = String(sourceDisplayName(source).prefix(tagWidth))
-            var tagStyle = theme.source(source)
-            tagStyle.reverse = isSelected
-            grid.write(tag, row: y, column: x, limit: x + tagWidth, style: tagStyle)
-            x += tagWidth + 1
-
-            let title = state.history.title(seq)
-            let ranges = state.userQuery.matchesEverything ? [] : state.userQuery.highlights(in: title)
-            var mark = theme.highlight
-            if isSelected { mark = Style(bold: true, underline: true, reverse: true) }
-            let styleAt: ((Int) -> Style?)? = ranges.isEmpty ? nil : { offset in
-                ranges.contains { $0.contains(offset) } ? mark : nil
-            }
-            writeClipped(title, row: y, column: x, limit: width, style: base, styleAt: styleAt, into: &grid)
+            row.seq = state.seq(atIndex: index)
+            row.y = 1 + line
+            row.isSelected = index == selectedIndex
+            row.base = row.isSelected ? Style(reverse: true) : Style.plain
+            if row.isSelected { grid.fill(row: row.y, style: row.base) }
+            for (column, cells) in columns { column.draw(&row, cells, &grid) }
         }
     }
 
@@ -251,7 +227,7 @@ public enum Renderer {
             let cursorColumn = x + widthOf(start..<editor.cursor)
             x = grid.write(visible, row: y, column: x, limit: fieldEnd, style: theme.barTitle)
             // The editor's own keys, where the text leaves room for them.
-            let keys = "Enter keep  Esc cancel"
+            let keys = KeyHints.line(KeyHints.filterEditor)
             if fieldEnd - 1 - x >= TextWidth.columns(keys) + 2 {
                 grid.write(keys, row: y, column: fieldEnd - 1 - TextWidth.columns(keys), style: theme.bar)
             }
@@ -270,8 +246,7 @@ public enum Renderer {
         // The keys that mean something now, each with a rank: where they do not all fit,
         // the highest ranks go first ("Space resume" while paused stays with "/ filter").
         func hint(_ op: Operation, _ name: String? = nil) -> String {
-            let binding = KeyBindings.binding(op)
-            return "\(binding.keys[0]) \(name ?? binding.name)"
+            KeyHint(op, in: .list, name: name).text
         }
         var hints: [(text: String, rank: Int)] = [(hint(.editFilter), 0)]
         if !state.filterText.isEmpty { hints.append((hint(.clearFilter), 5)) }
@@ -316,7 +291,7 @@ public enum Renderer {
             x = grid.write("  " + counted(replay.skipped, "bad line", "bad lines") + " skipped", row: y, column: x, style: theme.barAlert)
         }
         x += 2
-        for hint in [replay.paused ? "Space resume" : "Space pause", ". step", "+/- speed", "[ ] ±1m", "? help", "q quit"] {
+        for hint in KeyHints.replay(paused: replay.paused).map(\.text) {
             let w = TextWidth.columns(hint)
             if x + w > width { break }
             x = grid.write(hint, row: y, column: x, style: theme.bar) + 2
@@ -344,7 +319,7 @@ public enum Renderer {
 
     static func detail(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
         let width = grid.columns
-        page(title: " Headline", keys: " Esc close  j/k next/previous  ? help", theme, &grid)
+        page(title: " Headline", keys: " " + KeyHints.line(KeyHints.detail), theme, &grid)
         guard let seq = state.selected, state.history.contains(seq: seq) else { return }
         let headline = state.history.headline(seq)
         var row = 2
@@ -387,7 +362,7 @@ public enum Renderer {
         let lines = HelpPage.lines(columns: width, replay: state.config.replay)
         let height = grid.rows - 2
         let first = max(0, min(state.helpScroll, lines.count - height))
-        page(title: " Help", keys: " j/k ↓/↑ PgDn/PgUp Space scroll, any other key closes", theme, &grid)
+        page(title: " Help", keys: " " + KeyHints.line(KeyHints.help), theme, &grid)
         if lines.count > height {
             // Where the page is in the help.
             let last = min(lines.count, first + height)
@@ -456,56 +431,3 @@ public enum Renderer {
 }
 
 func grouped(_ n: Int) -> String { Renderer.grouped(n) }
-
-/// The help screen's lines at a width: every key of the table (the replay's too, in a
-/// replay), then the query language. ``AppState`` scrolls it, ``Renderer`` draws the part
-/// that fits; both count the same lines.
-public enum HelpPage {
-    /// One screen row: a heading, or a key (on an entry's first row) and a line of its text.
-    public struct Line: Equatable, Sendable {
-        public var key = ""
-        public var text: String
-        public var heading = false
-    }
-
-    /// The query language, as the filter (`/`, `--filter`) reads it.
-    static let queryLanguage: [(key: String, help: String)] = [
-        ("goal final", "Both words, anywhere in the title."),
-        ("\"rate cut\"", "The phrase, as written."),
-        ("-rumour", "Without the word (also -\"a phrase\", -(...), -source:NAME)."),
-        ("a | b, a OR b", "Either. Binds tighter than a space: goal | score final means (goal OR score) AND final."),
-        ("a AND b", "Both, as a space does."),
-        ("NOT b", "Without b, as -b does: bank NOT rates."),
-        ("( )", "Group: (goal final) | (late winner)."),
-        ("source:tech", "Only the sources whose name starts so (src:sp too); -source:world leaves one out. The keys 1-3 hide sources apart from the filter."),
-        ("", "AND, OR and NOT are operators only in capitals. Matching ignores case, in any script: ZÜRICH finds Zürich."),
-    ]
-
-    /// The width of the key column.
-    static func keyWidth(columns: Int) -> Int { min(14, max(6, columns / 4)) }
-
-    public static func lines(columns: Int, replay: Bool) -> [Line] {
-        let keyWidth = keyWidth(columns: columns)
-        let textWidth = columns - keyWidth - 3
-        var lines: [Line] = [Line(text: "Keys", heading: true)]
-        func add(_ key: String, _ help: String) {
-            var first = true
-            if TextWidth.columns(key) > keyWidth {
-                // Too wide for the key column: on a row of its own, the text under it.
-                lines.append(Line(key: key, text: ""))
-                first = false
-            }
-            for text in Renderer.wrap(help, width: textWidth) {
-                lines.append(Line(key: first ? key : "", text: text))
-                first = false
-            }
-        }
-        for binding in KeyBindings.table where replay || !binding.replayOnly {
-            add(KeyBindings.keyList(binding), binding.help)
-        }
-        lines.append(Line(text: ""))
-        lines.append(Line(text: "Filters (/, or --filter)", heading: true))
-        for entry in queryLanguage { add(entry.key, entry.help) }
-        return lines
-    }
-}

@@ -95,7 +95,7 @@ struct FeedOptions: ParsableArguments {
                 throw ValidationError("--fault: \(error)")
             }
         }
-        if let startTime, parseISO8601(startTime) == nil {
+        if let startTime, ISOTime.parse(startTime) == nil {
             throw ValidationError("--start-time '\(startTime)' is not an ISO 8601 time like 2026-01-01T09:00:00Z or a date like 2026-01-01")
         }
     }
@@ -124,7 +124,7 @@ struct FeedOptions: ParsableArguments {
 
     /// The start time: the one given, or the time of this run (the same all through it).
     func resolvedStart() -> Timestamp {
-        if let startTime, let t = parseISO8601(startTime) { return t }
+        if let startTime, let t = ISOTime.parse(startTime) { return t }
         return FeedOptions.runStart
     }
     private static let runStart = Timestamp(seconds: Date().timeIntervalSince1970)
@@ -190,21 +190,6 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
             return isatty(fd) == 1
         }
     }
-}
-
-/// Parses `2026-01-01T09:00:00Z`, `2026-01-01T09:00:00.250+01:00`, `2026-01-01T09:00:00`
-/// (UTC) and `2026-01-01` (midnight UTC).
-func parseISO8601(_ text: String) -> Timestamp? {
-    let formatter = ISO8601DateFormatter()
-    for options: ISO8601DateFormatter.Options in [
-        [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
-        [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate],
-        [.withFullDate, .withDashSeparatorInDate],
-    ] {
-        formatter.formatOptions = options
-        if let date = formatter.date(from: text) { return Timestamp(seconds: date.timeIntervalSince1970) }
-    }
-    return nil
 }
 
 /// `--record FILE` while watching (or printing) the live feed.

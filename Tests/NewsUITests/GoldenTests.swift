@@ -138,7 +138,7 @@ struct GoldenTests {
     func helpScrolled() throws {
         var state = makeState(count: 3, columns: 80, rows: 24, replay: true)
         state.apply(.key(.char("?")))
-        for _ in 0..<3 { state.apply(.key(.char(" "))) }
+        for _ in 0..<10 { state.apply(.key(.char(" "))) }  // past the end: it stops there
         try check("help-80x24-replay-end", state)
         var tiny = makeState(count: 3, columns: 20, rows: 5, color: false, replay: true)
         tiny.apply(.key(.char("?")), .key(.char("j")))

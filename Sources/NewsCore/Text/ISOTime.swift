@@ -1,24 +1,3 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Relative ages as the list shows them: "now", "8s", "3m", "2h", "3d".
-public enum RelativeTime {
-    /// The age of something published at `then`, seen at `now`.
-    public static func format(from then: Timestamp, to now: Timestamp) -> String {
-        let ms = now.milliseconds - then.milliseconds
-        if ms < 1000 { return "now" }  // includes small clock skews into the future
-        let s = ms / 1000
-        if s < 60 { return "\(s)s" }
-        if s < 3600 { return "\(s / 60)m" }
-        if s < 86_400 { return "\(s / 3600)h" }
-        return "\(s / 86_400)d"
-    }
-}
-
 /// `2026-11-21T20:24:00.123Z`: UTC, millisecond precision.
 public enum ISOTime {
     public static func format(_ t: Timestamp) -> String {
@@ -35,56 +14,6 @@ func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
     let q = a / b
     let r = a % b
     return r < 0 ? (q - 1, r + b) : (q, r)
-}
-
-/// Formats `HH:MM:SS` in local time, fast: the offset from UTC is looked up once per
-/// 15-minute block (time zones change offset only on such boundaries), so a million
-/// timestamps cost a million divisions, not a million `localtime_r` calls.
-public struct LocalClockFormatter: Sendable {
-    private var blockStart: Int64 = .min
-    private var blockOffset: Int64 = 0  // seconds east of UTC in the cached block
-
-    public init() {}
-
-    /// Seconds east of UTC at `seconds` since the epoch.
-    public mutating func utcOffset(atEpochSecond seconds: Int64) -> Int64 {
-        let block = seconds - ((seconds % 900) + 900) % 900
-        if block != blockStart {
-            var time = time_t(seconds)
-            var parts = tm()
-            localtime_r(&time, &parts)
-            blockStart = block
-            blockOffset = Int64(parts.tm_gmtoff)
-        }
-        return blockOffset
-    }
-
-    /// Writes `HH:MM:SS` for `t` into `out`.
-    public mutating func append(_ t: Timestamp, to out: inout [UInt8]) {
-        let seconds = floorDivide(t.milliseconds, 1000).0
-        let local = seconds + utcOffset(atEpochSecond: seconds)
-        let daySecond = Int(floorDivide(local, 86_400).1)
-        let h = daySecond / 3600, m = daySecond / 60 % 60, s = daySecond % 60
-        out.append(UInt8(0x30 + h / 10)); out.append(UInt8(0x30 + h % 10)); out.append(0x3A)
-        out.append(UInt8(0x30 + m / 10)); out.append(UInt8(0x30 + m % 10)); out.append(0x3A)
-        out.append(UInt8(0x30 + s / 10)); out.append(UInt8(0x30 + s % 10))
-    }
-
-    public mutating func format(_ t: Timestamp) -> String {
-        var out: [UInt8] = []
-        append(t, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-/// `2026-11-21`: the local date of a time.
-public enum LocalDate {
-    public static func format(_ t: Timestamp) -> String {
-        var time = time_t(floorDivide(t.milliseconds, 1000).0)
-        var parts = tm()
-        localtime_r(&time, &parts)
-        return "\(parts.tm_year + 1900)-\(ISOTime.pad2(parts.tm_mon + 1))-\(ISOTime.pad2(parts.tm_mday))"
-    }
 }
 
 extension ISOTime {
@@ -194,56 +123,5 @@ extension ISOTime {
         put(year, 4); out.append(0x2D); put(month, 2); out.append(0x2D); put(day, 2); out.append(0x54)
         put(daySecond / 3600, 2); out.append(0x3A); put(daySecond / 60 % 60, 2); out.append(0x3A); put(daySecond % 60, 2)
         out.append(0x2E); put(ms, 3); out.append(0x5A)
-    }
-}
-
-/// Durations as people write them: `90s`, `12m`, `1h5m`, `1h5m30s`, `2.5s`, `500ms`, or a
-/// bare number of seconds.
-public enum DurationText {
-    /// Milliseconds, or nil if `text` is not a duration.
-    public static func parse(_ text: String) -> Int64? {
-        let s = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !s.isEmpty else { return nil }
-        if let seconds = Double(s), seconds >= 0, seconds.isFinite { return DurationText.milliseconds(seconds: seconds) }
-        var total = 0.0
-        var number = ""
-        var any = false
-        var rest = Substring(s)
-        while let c = rest.first {
-            if c.isNumber || c == "." {
-                number.append(c)
-                rest = rest.dropFirst()
-                continue
-            }
-            guard let value = Double(number), value >= 0 else { return nil }
-            let unit: Double
-            if rest.hasPrefix("ms") { unit = 1; rest = rest.dropFirst(2) }
-            else if c == "h" { unit = 3_600_000; rest = rest.dropFirst() }
-            else if c == "m" { unit = 60_000; rest = rest.dropFirst() }
-            else if c == "s" { unit = 1000; rest = rest.dropFirst() }
-            else if c == "d" { unit = 86_400_000; rest = rest.dropFirst() }
-            else { return nil }
-            total += value * unit
-            number = ""
-            any = true
-        }
-        guard number.isEmpty, any, total.isFinite else { return nil }
-        return DurationText.milliseconds(seconds: total / 1000)
-    }
-
-    /// Seconds as whole milliseconds, huge values capped at about 285,000 years (so that
-    /// `--duration 1e300` means "forever" instead of trapping on the conversion).
-    public static func milliseconds(seconds: Double) -> Int64 {
-        let ms = (seconds * 1000).rounded()
-        if ms.isNaN { return 0 }
-        return Int64(max(-9e15, min(9e15, ms)))
-    }
-
-    /// `1h05m`, `12m30s`, `42s` for a duration in milliseconds.
-    public static func format(_ ms: Int64) -> String {
-        let s = max(0, ms) / 1000
-        if s >= 3600 { return "\(s / 3600)h\(ISOTime.pad2(Int32(s / 60 % 60)))m" }
-        if s >= 60 { return "\(s / 60)m\(ISOTime.pad2(Int32(s % 60)))s" }
-        return "\(s)s"
     }
 }

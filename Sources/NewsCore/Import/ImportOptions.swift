@@ -1,0 +1,28 @@
+/// What to import, and how.
+public struct ImportOptions: Sendable {
+    public var input: String
+    public var output: String
+    public var format: ImportFormat
+    public var title: FieldSpec?
+    public var time: FieldSpec?
+    public var source: FieldSpec?
+    public var id: FieldSpec?
+    public var url: FieldSpec?
+    public var summary: FieldSpec?
+    public var header = true
+    public var timeFormat: TimeFormat = .automatic
+    public var rename: [String: String] = [:]
+    public var only: Set<String>?
+    /// Spacing between events when there is no time field (milliseconds).
+    public var interval: Int64?
+    public var strict = false
+    public var overwrite = false
+    /// Rows sorted in memory at a time; more spill to sorted runs on disk.
+    public var runSize = 200_000
+
+    public init(input: String, output: String, format: ImportFormat) {
+        self.input = input
+        self.output = output
+        self.format = format
+    }
+}

@@ -1,0 +1,70 @@
+import NewsCore
+
+/// The help screen's lines at a width: every key of the table by context (the replay's
+/// too, in a replay), then the query language. ``AppState`` scrolls it, ``Renderer`` draws the part
+/// that fits; both count the same lines.
+public enum HelpPage {
+    /// One screen row: a heading, or a key (on an entry's first row) and a line of its text.
+    public struct Line: Equatable, Sendable {
+        public var key = ""
+        public var text: String
+        public var heading = false
+    }
+
+    /// The query language, as the filter (`/`, `--filter`) reads it.
+    static let queryLanguage: [(key: String, help: String)] = [
+        ("goal final", "Both words, anywhere in the title."),
+        ("\"rate cut\"", "The phrase, as written."),
+        ("-rumour", "Without the word (also -\"a phrase\", -(...), -source:NAME)."),
+        ("a | b, a OR b", "Either. Binds tighter than a space: goal | score final means (goal OR score) AND final."),
+        ("a AND b", "Both, as a space does."),
+        ("NOT b", "Without b, as -b does: bank NOT rates."),
+        ("( )", "Group: (goal final) | (late winner)."),
+        ("source:tech", "Only the sources whose name starts so (src:sp too); -source:world leaves one out. The keys 1-3 hide sources apart from the filter."),
+        ("", "AND, OR and NOT are operators only in capitals. Matching ignores case, in any script: ZÜRICH finds Zürich."),
+    ]
+
+    /// The width of the key column.
+    static func keyWidth(columns: Int) -> Int { min(14, max(6, columns / 4)) }
+
+    /// The sections of keys, one per context, in the order the help shows them; the
+    /// replay's keys are among the list's (they hold there), in table order.
+    static func sections(replay: Bool) -> [(heading: String, contexts: [KeyContext], note: String?)] {
+        [
+            ("Keys", replay ? [.list, .replay] : [.list], nil),
+            ("In a headline (Enter)", [.detail], nil),
+            ("Editing the filter (/)", [.filterEditor], "Any other key types itself at the cursor."),
+            ("In this help (?)", [.help], nil),
+        ]
+    }
+
+    public static func lines(columns: Int, replay: Bool) -> [Line] {
+        let keyWidth = keyWidth(columns: columns)
+        let textWidth = columns - keyWidth - 3
+        var lines: [Line] = []
+        func add(_ key: String, _ help: String) {
+            var first = true
+            if TextWidth.columns(key) > keyWidth {
+                // Too wide for the key column: on a row of its own, the text under it.
+                lines.append(Line(key: key, text: ""))
+                first = false
+            }
+            for text in Renderer.wrap(help, width: textWidth) {
+                lines.append(Line(key: first ? key : "", text: text))
+                first = false
+            }
+        }
+        for section in sections(replay: replay) {
+            if !lines.isEmpty { lines.append(Line(text: "")) }
+            lines.append(Line(text: section.heading, heading: true))
+            for binding in KeyBindings.table where !Set(binding.contexts).isDisjoint(with: section.contexts) {
+                add(KeyBindings.keyList(binding), binding.help)
+            }
+            if let note = section.note { add("", note) }
+        }
+        lines.append(Line(text: ""))
+        lines.append(Line(text: "Filters (/, or --filter)", heading: true))
+        for entry in queryLanguage { add(entry.key, entry.help) }
+        return lines
+    }
+}

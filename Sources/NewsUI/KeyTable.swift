@@ -1,0 +1,151 @@
+/// Where a key is pressed. The same key means different things in different contexts
+/// (`j` moves the selection in the list, scrolls in the help, types a `j` in the filter
+/// editor), so every binding names the contexts it holds in.
+public enum KeyContext: String, CaseIterable, Sendable {
+    case list
+    /// One headline in full (Enter).
+    case detail
+    /// The help screen (`?`).
+    case help
+    /// The filter line being edited (`/`).
+    case filterEditor = "editor"
+    /// Replays only; active together with ``list``.
+    case replay
+}
+
+/// What a key does. The raw values are stable identifiers, meant to outlive a rename of
+/// the case: a config file will rebind keys by these names (`quit`, `help.scrollDown`).
+/// An operation that means the same in several contexts (`down` in the list and the
+/// detail view) is one operation, so that rebinding it rebinds it everywhere.
+public enum Operation: String, CaseIterable, Sendable {
+    case editFilter, clearFilter
+    case down, up, pageDown, pageUp, newest, oldest
+    case open
+    case pause
+    case toggleSource1, toggleSource2, toggleSource3
+    case toggleTime, help, quit
+    // Replays only.
+    case replayStep, replayFaster, replaySlower, replayForward, replayBack
+    // The detail view.
+    case detailClose = "detail.close"
+    // The help screen.
+    case helpScrollDown = "help.scrollDown", helpScrollUp = "help.scrollUp"
+    case helpPageDown = "help.pageDown", helpPageUp = "help.pageUp"
+    case helpClose = "help.close"
+    // The filter editor.
+    case editorKeep = "editor.keep", editorCancel = "editor.cancel"
+    case editorClearLine = "editor.clearLine", editorDeleteWord = "editor.deleteWord"
+    case editorDeleteBack = "editor.deleteBack", editorDeleteForward = "editor.deleteForward"
+    case editorLeft = "editor.left", editorRight = "editor.right"
+    case editorStart = "editor.start", editorEnd = "editor.end"
+    case editorSpace = "editor.space"
+}
+
+/// One entry of the key table: an operation, where it holds, its keys and what the help
+/// screen and the status line say about it.
+public struct Binding: Sendable {
+    public var operation: Operation
+    public var contexts: [KeyContext]
+    public var keys: [Key]
+    /// Short name for the status line ("filter", "pause").
+    public var hint: String
+    public var help: String
+
+    public init(_ operation: Operation, _ contexts: [KeyContext], keys: [Key], hint: String, help: String) {
+        self.operation = operation
+        self.contexts = contexts
+        self.keys = keys
+        self.hint = hint
+        self.help = help
+    }
+}
+
+/// The one key table: ``AppState`` dispatches through it, ``HelpPage`` and ``KeyHints``
+/// are generated from it. An operation may have one entry per context where its keys
+/// differ (Ctrl-C quits everywhere, `q` only in the list).
+public enum KeyBindings {
+    /// Every binding, in help-screen order.
+    public static let table: [Binding] = [
+        // The list (and, in a replay, the replay's own keys among them).
+        Binding(.editFilter, [.list], keys: [.char("/")], hint: "filter",
+                help: "Edit the filter; the list re-filters as you type. Enter keeps it, Esc restores the previous one, Ctrl-U clears the line."),
+        Binding(.clearFilter, [.list], keys: [.char("\\")], hint: "clear", help: "Clear the filter (sources hidden with 1-3 stay hidden)."),
+        Binding(.down, [.list, .detail], keys: [.char("j"), .down], hint: "down", help: "Select the next (older) headline."),
+        Binding(.up, [.list, .detail], keys: [.char("k"), .up], hint: "up", help: "Select the previous (newer) headline."),
+        Binding(.pageDown, [.list], keys: [.pageDown, .ctrl("f")], hint: "page down", help: "One page down (older)."),
+        Binding(.pageUp, [.list], keys: [.pageUp, .ctrl("b")], hint: "page up", help: "One page up (newer)."),
+        Binding(.newest, [.list], keys: [.char("G"), .end], hint: "live",
+                help: "Jump to the newest headline and follow the live feed (also resumes after a pause). Once you move the selection or open a headline, new arrivals leave it where it is, until G."),
+        Binding(.oldest, [.list], keys: [.char("g"), .home], hint: "oldest", help: "Jump to the oldest headline in history."),
+        Binding(.open, [.list], keys: [.enter], hint: "open", help: "Show the selected headline in full: title, source, outlet, time, id, URL."),
+        Binding(.pause, [.list], keys: [.char(" ")], hint: "pause",
+                help: "Pause the list: headlines keep arriving into history but the list stands still. Again to resume. In a replay: pause the replay itself."),
+        Binding(.replayStep, [.replay], keys: [.char(".")], hint: "step", help: "While the replay is paused: play the next headline."),
+        Binding(.replayFaster, [.replay], keys: [.char("+"), .char("=")], hint: "faster", help: "Replay twice as fast."),
+        Binding(.replaySlower, [.replay], keys: [.char("-")], hint: "slower", help: "Replay half as fast."),
+        Binding(.replayForward, [.replay], keys: [.char("]")], hint: "+1m", help: "Jump one minute of the recording forward."),
+        Binding(.replayBack, [.replay], keys: [.char("[")], hint: "-1m", help: "Jump one minute of the recording back."),
+        Binding(.toggleSource1, [.list], keys: [.char("1")], hint: "tech", help: "Show or hide the first source (tech)."),
+        Binding(.toggleSource2, [.list], keys: [.char("2")], hint: "sports", help: "Show or hide the second source (sports)."),
+        Binding(.toggleSource3, [.list], keys: [.char("3")], hint: "world", help: "Show or hide the third source (world)."),
+        Binding(.toggleTime, [.list], keys: [.char("t")], hint: "time", help: "Switch between relative (4s, 2m) and clock times."),
+        Binding(.help, [.list, .detail], keys: [.char("?")], hint: "help",
+                help: "Show this help: j/k, ↓/↑, PgDn/PgUp and Space scroll it, any other key closes it."),
+        Binding(.quit, [.list], keys: [.char("q"), .ctrl("c")], hint: "quit", help: "Quit (q closes a detail or help view first; Ctrl-C always quits)."),
+
+        // The detail view (j/k and ? above hold there too).
+        Binding(.detailClose, [.detail], keys: [.escape, .char("q"), .enter], hint: "close", help: "Close the headline, back to the list."),
+
+        // The filter editor: any key not bound here that is a character is typed.
+        Binding(.editorKeep, [.filterEditor], keys: [.enter], hint: "keep", help: "Keep the filter and stop editing."),
+        Binding(.editorCancel, [.filterEditor], keys: [.escape], hint: "cancel", help: "Restore the filter from before editing."),
+        Binding(.editorClearLine, [.filterEditor], keys: [.ctrl("u")], hint: "clear", help: "Clear the line."),
+        Binding(.editorDeleteWord, [.filterEditor], keys: [.ctrl("w")], hint: "delete word", help: "Delete the word before the cursor."),
+        Binding(.editorDeleteBack, [.filterEditor], keys: [.backspace], hint: "delete",
+                help: "Delete the character before the cursor; on an empty line, stop editing."),
+        Binding(.editorDeleteForward, [.filterEditor], keys: [.delete], hint: "delete forward", help: "Delete the character under the cursor."),
+        Binding(.editorLeft, [.filterEditor], keys: [.left], hint: "left", help: "Move the cursor left."),
+        Binding(.editorRight, [.filterEditor], keys: [.right], hint: "right", help: "Move the cursor right."),
+        Binding(.editorStart, [.filterEditor], keys: [.home, .ctrl("a")], hint: "start", help: "Move the cursor to the start of the line."),
+        Binding(.editorEnd, [.filterEditor], keys: [.end, .ctrl("e")], hint: "end", help: "Move the cursor to the end of the line."),
+        Binding(.editorSpace, [.filterEditor], keys: [.tab], hint: "space", help: "Type a space."),
+
+        // The help screen: any key not bound here closes it.
+        Binding(.helpScrollDown, [.help], keys: [.char("j"), .down], hint: "down", help: "Scroll one line down."),
+        Binding(.helpScrollUp, [.help], keys: [.char("k"), .up], hint: "up", help: "Scroll one line up."),
+        Binding(.helpPageDown, [.help], keys: [.pageDown, .ctrl("f"), .char(" ")], hint: "page down", help: "Scroll one page down."),
+        Binding(.helpPageUp, [.help], keys: [.pageUp, .ctrl("b")], hint: "page up", help: "Scroll one page up."),
+        Binding(.helpClose, [.help], keys: [.escape, .char("q")], hint: "close", help: "Close the help (so does any key that does not scroll)."),
+
+        // Ctrl-C quits from anywhere.
+        Binding(.quit, [.detail, .filterEditor, .help], keys: [.ctrl("c")], hint: "quit", help: "Quit."),
+    ]
+
+    private static let byKey: [KeyContext: [Key: Operation]] = {
+        var map: [KeyContext: [Key: Operation]] = [:]
+        for binding in table {
+            for context in binding.contexts {
+                for key in binding.keys { map[context, default: [:]][key] = binding.operation }
+            }
+        }
+        return map
+    }()
+
+    /// The operation `key` performs in the first of `contexts` that binds it.
+    public static func operation(for key: Key, in contexts: [KeyContext]) -> Operation? {
+        for context in contexts {
+            if let operation = byKey[context]?[key] { return operation }
+        }
+        return nil
+    }
+
+    /// The entry of `operation` (in `context`, when given).
+    public static func binding(_ operation: Operation, in context: KeyContext? = nil) -> Binding {
+        table.first { $0.operation == operation && (context.map($0.contexts.contains) ?? true) }!
+    }
+
+    /// "j/↓" for the help screen.
+    public static func keyList(_ binding: Binding) -> String {
+        binding.keys.map(\.description).joined(separator: "/")
+    }
+}

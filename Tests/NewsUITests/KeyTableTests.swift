@@ -1,0 +1,128 @@
+import NewsCore
+import NewsUI
+import Testing
+
+/// The one key table: consistent in itself, and the help and hints generated from it.
+@Suite("Key table")
+struct KeyTableTests {
+    /// The contexts whose keys hold at the same time (a replay's keys hold in the list).
+    static let activeTogether: [[KeyContext]] = [[.list, .replay], [.detail], [.help], [.filterEditor]]
+
+    @Test("no key is bound twice in one context, nor in contexts that hold together")
+    func noKeyTwice() {
+        for contexts in Self.activeTogether {
+            var seen: [Key: Operation] = [:]
+            for binding in KeyBindings.table where !Set(binding.contexts).isDisjoint(with: contexts) {
+                for key in binding.keys {
+                    #expect(seen[key] == nil, "\(key) is bound to \(seen[key].map(\.rawValue) ?? "") and \(binding.operation.rawValue) in \(contexts)")
+                    seen[key] = binding.operation
+                }
+            }
+        }
+    }
+
+    @Test("every operation has a binding, at most one per context, with keys, a hint and help text")
+    func everyOperationBound() {
+        for operation in Operation.allCases {
+            let entries = KeyBindings.table.filter { $0.operation == operation }
+            #expect(!entries.isEmpty, "\(operation.rawValue) has no binding")
+            let contexts = entries.flatMap(\.contexts)
+            #expect(Set(contexts).count == contexts.count, "\(operation.rawValue) is in a context twice")
+        }
+        for binding in KeyBindings.table {
+            #expect(!binding.keys.isEmpty && !binding.contexts.isEmpty, "\(binding.operation.rawValue)")
+            #expect(!binding.hint.isEmpty && binding.help.hasSuffix("."), "\(binding.operation.rawValue)")
+        }
+    }
+
+    @Test("operation names are stable identifiers: the context's own ones are prefixed with it")
+    func operationNames() {
+        #expect(Operation(rawValue: "quit") == .quit)
+        #expect(Operation(rawValue: "help.scrollDown") == .helpScrollDown)
+        #expect(Operation(rawValue: "editor.keep") == .editorKeep)
+        #expect(Operation(rawValue: "detail.close") == .detailClose)
+        for binding in KeyBindings.table where binding.contexts.count == 1 {
+            let context = binding.contexts[0]
+            if let dot = binding.operation.rawValue.firstIndex(of: ".") {
+                #expect(binding.operation.rawValue[..<dot] == context.rawValue, "\(binding.operation.rawValue)")
+            }
+        }
+    }
+
+    @Test("the filter editor binds no printable character, so every one can be typed")
+    func editorTypesCharacters() {
+        for binding in KeyBindings.table where binding.contexts.contains(.filterEditor) {
+            for key in binding.keys {
+                if case .char = key { Issue.record("\(key) is bound in the editor") }
+            }
+        }
+    }
+
+    @Test("every binding is on the help screen, in its context's section", arguments: [false, true])
+    func everyBindingOnHelp(replay: Bool) {
+        let lines = HelpPage.lines(columns: 100, replay: replay)
+        let headings: [KeyContext: String] = [
+            .list: "Keys", .replay: "Keys", .detail: "In a headline (Enter)",
+            .filterEditor: "Editing the filter (/)", .help: "In this help (?)",
+        ]
+        for binding in KeyBindings.table {
+            for context in binding.contexts {
+                guard replay || context != .replay else { continue }
+                let start = lines.firstIndex { $0.heading && $0.text == headings[context] }
+                #expect(start != nil, "\(context)")
+                guard let start else { continue }
+                let section = lines[(start + 1)...].prefix { !$0.heading }
+                // The keys, then the help text beside them (or under them, when too wide).
+                let row = section.firstIndex { $0.key == KeyBindings.keyList(binding) }
+                #expect(row != nil, "\(binding.operation.rawValue) in \(context)")
+                guard let row else { continue }
+                let text = section[row].text.isEmpty && row + 1 < section.endIndex ? section[row + 1].text : section[row].text
+                #expect(!text.isEmpty && binding.help.hasPrefix(text), "\(binding.operation.rawValue) in \(context)")
+            }
+        }
+        // The replay's keys only in a replay.
+        #expect(lines.contains { $0.text.hasPrefix("Jump one minute") } == replay)
+    }
+
+    @Test("the help screen as drawn shows every section")
+    func helpSections() {
+        var state = makeState(count: 3, columns: 100, rows: 300, replay: true)
+        state.apply(.key(.char("?")))
+        let text = state.screen.joined(separator: "\n")
+        for heading in ["Keys", "In a headline (Enter)", "Editing the filter (/)", "In this help (?)", "Filters (/, or --filter)"] {
+            #expect(text.contains(" " + heading), "\(heading)")
+        }
+    }
+
+    @Test("the hints are generated from the table")
+    func hints() {
+        #expect(KeyHints.line(KeyHints.detail) == "Esc close  j/k next/previous  ? help")
+        #expect(KeyHints.line(KeyHints.filterEditor) == "Enter keep  Esc cancel")
+        #expect(KeyHints.line(KeyHints.help) == "j/k scroll  PgDn/PgUp page  Esc close")
+        #expect(KeyHints.replay(paused: false).map(\.text) == ["Space pause", ". step", "+/- speed", "[ ] ±1m", "? help", "q quit"])
+        #expect(KeyHints.replay(paused: true)[0].text == "Space resume")
+    }
+
+    @Test("the replay's progress line shows its keys")
+    func replayProgressHints() {
+        var state = makeState(count: 3, columns: 120, rows: 10, replay: true)
+        state.apply(.replayStatus(ReplayStatus(position: 1000, duration: 60_000, speed: 2, paused: true)))
+        let status = state.screen.last!
+        #expect(status.contains("Space resume  . step  +/- speed  [ ] ±1m  ? help  q quit"), "\(status)")
+    }
+
+    @Test("the keys that hold follow the mode: list (and replay), detail, help, editor")
+    func keyContexts() {
+        var state = makeState(count: 5, replay: true)
+        #expect(state.keyContexts == [.replay, .list])
+        state.apply(.key(.enter))
+        #expect(state.keyContexts == [.detail])
+        state.apply(.key(.char("?")))
+        #expect(state.keyContexts == [.help])
+        state.apply(.key(.escape), .key(.escape), .key(.char("/")))
+        #expect(state.mode == .list && state.keyContexts == [.filterEditor])
+        // Ctrl-C quits from every context; q types itself in the editor.
+        #expect(state.apply(.key(.char("q"))).isEmpty && state.editor?.text == "q")
+        #expect(state.apply(.key(.ctrl("c"))) == [.quit])
+    }
+}

@@ -1,0 +1,41 @@
+import NewsCore
+@testable import NewsUI
+import Testing
+
+/// The list's column table: where each column goes at each width.
+@Suite("List columns")
+struct ListColumnsTests {
+    static func cells(_ state: AppState, _ width: Int, columns: [ListColumn] = ListColumns.table) -> [String: Range<Int>] {
+        Dictionary(uniqueKeysWithValues: ListColumns.layout(state, screenWidth: width, columns: columns).map { ($0.column.name, $0.cells) })
+    }
+
+    @Test("age, source and title, one space apart; the title takes the rest of the row")
+    func widths() {
+        var state = makeState(count: 3)
+        #expect(Self.cells(state, 80) == ["age": 0..<4, "source": 5..<11, "title": 12..<80])  // "sports" is 6 wide
+        #expect(Self.cells(state, 59) == ["age": 0..<4, "source": 5..<8, "title": 9..<59])
+        #expect(Self.cells(state, 29) == ["age": 0..<3, "source": 4..<5, "title": 6..<29])
+        state.apply(.key(.char("t")))
+        #expect(Self.cells(state, 80)["age"] == 0..<8)
+    }
+
+    @Test("the source column fits the longest source name, up to 10")
+    func fitWithMaximum() {
+        let long = AppState(history: History(capacity: 10), config: AppConfig(sources: ["a", "technology-and-science"], feedStart: t0),
+                            columns: 80, rows: 24, now: t0)
+        #expect(Self.cells(long, 80)["source"] == 5..<15)
+        let short = AppState(history: History(capacity: 10), config: AppConfig(sources: ["a", "bb"], feedStart: t0),
+                             columns: 80, rows: 24, now: t0)
+        #expect(Self.cells(short, 80)["source"] == 5..<7)
+    }
+
+    @Test("a new column is one entry: the flexible title makes room for it")
+    func newColumn() {
+        let mark = ListColumn(name: "mark", width: { _, _ in .fixed(1) }, draw: { row, cells, grid in
+            grid.write("*", row: row.y, column: cells.lowerBound, style: row.base)
+        })
+        let state = makeState(count: 3)
+        let table = [ListColumns.age, mark, ListColumns.source, ListColumns.title]
+        #expect(Self.cells(state, 80, columns: table) == ["age": 0..<4, "mark": 5..<6, "source": 7..<13, "title": 14..<80])
+    }
+}
