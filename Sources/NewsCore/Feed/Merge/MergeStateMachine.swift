@@ -93,7 +93,7 @@ struct MergeStateMachine<Continuation> {
     /// The sleeping consumer and what it waits for (at most one: there is one consumer).
     private var consumer: (continuation: Continuation, interest: Interest)?
     /// The consumer has gone: no batch is queued any more.
-    private(set) var isShutDown = false
+    private var isShutDown = false
     /// Batches a lane may hold before its producer waits.
     let capacity: Int
     /// A waiting producer is woken when its lane is down to this many batches (half the
@@ -206,7 +206,7 @@ struct MergeStateMachine<Continuation> {
     // MARK: helpers
 
     /// Whether a consumer waiting for `interest` has something to look at.
-    func hasNews(for interest: Interest) -> Bool {
+    private func hasNews(for interest: Interest) -> Bool {
         switch interest {
         case .lane(let lane): lanes[lane].hasNews
         case .anyLive: lanes.contains { $0.live && $0.hasNews }
