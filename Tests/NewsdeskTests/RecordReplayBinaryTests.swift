@@ -186,7 +186,7 @@ func runSignalled(_ arguments: [String], signal: Int32, stdin: String? = nil, ti
             case .exited(let code): status = code
             case .signaled(let s): status = 128 + s
             }
-            return (status, result.standardOutput ?? "", result.standardError ?? "", sent.withLock { $0 })
+            return (status, result.standardOutput, result.standardError, sent.withLock { $0 })
         }
         group.addTask {
             try await Task.sleep(for: timeout)
