@@ -1,4 +1,5 @@
 import Foundation
+import NewsApp
 import NewsCore
 
 /// Runs a command so that Ctrl-C, SIGTERM and SIGHUP end it cleanly: the work is

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NewsApp
 import NewsCore
 
 /// `newsdesk record --out FILE`: the live merged feed to a recording, without a view.
@@ -178,10 +179,11 @@ struct ReplayCommand: AsyncParsableCommand {
         case nil: break
         }
         if useView(plain: plain) {
-            let (timing, filter, color, history) = (self.timing, self.filter, self.color, self.history)
-            let status = try await runView {
-                try await ReplayView(input: input, header: header, timing: timing, filter: filter, color: color, history: history, from: from)
-                    .run(from: from)
+            let settings = ReplaySettings(
+                speed: timing.speed.factor, loop: timing.loop, strict: timing.strict, idleLimit: timing.idleLimitMilliseconds,
+                staleAfter: timing.staleAfter.milliseconds, filter: filter, historyCapacity: history)
+            let status = try await runView(color: color) {
+                try await ReplaySession(input: input, header: header, settings: settings, from: from).run(on: $0, from: from)
             }
             if status != 0 { throw ExitCode(status) }
             return
