@@ -32,8 +32,10 @@ public struct LiveSettings: Sendable {
 
 /// `newsdesk` on a terminal: the full-screen view of the merged live feed.
 @MainActor
-public struct LiveSession {
-    public var settings: LiveSettings
+public final class LiveSession {
+    public let settings: LiveSettings
+    /// The running loop, for the tests to read the state.
+    private(set) var loopForTests: EventLoop?
 
     public init(_ settings: LiveSettings) { self.settings = settings }
 
@@ -45,6 +47,7 @@ public struct LiveSession {
             config: AppConfig(sources: sources.map(\.name), feedStart: start, color: screen.color, staleAfter: settings.staleAfter),
             columns: screen.columns, rows: screen.rows, now: start), watchSignals: watchSignals)
         loop.applyFilter(settings.filter)
+        loopForTests = loop
 
         let queue = loop.queue, recycler = loop.recycler, recorder = settings.recorder, options = settings.merge
         let generation = loop.feedGeneration

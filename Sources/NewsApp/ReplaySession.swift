@@ -53,6 +53,9 @@ public final class ReplaySession {
         clock = ReplayClock(start: FeedInstant(offset: .milliseconds(from)), speed: settings.speed, holdUntilReady: true)
     }
 
+    /// The running loop, for the tests to read the state.
+    var loopForTests: EventLoop { loop }
+
     private var now: Timestamp { header.started.adding(milliseconds: clock.now.offset.milliseconds) }
 
     /// Runs the view on `screen` until quit; returns the exit status.
