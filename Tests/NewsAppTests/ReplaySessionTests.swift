@@ -31,16 +31,16 @@ import Testing
 
         /// Steps once. A step plays the headline the feed is waiting for; until the feed
         /// has started waiting (a moment after the start) there is none and a step does
-        /// nothing, as on a terminal: then it presses again, as a user would.
+        /// nothing, as on a terminal: then it presses again, as a user would, once the
+        /// press has been handled (two frames on: the turn that takes the key has drawn).
         func step() async throws {
             let before = session.clock.now
             for _ in 0..<100 {
+                let frames = screen.framesDrawn
                 type(".")
-                let deadline = ContinuousClock.now + .milliseconds(50)
-                while ContinuousClock.now < deadline {
-                    if session.clock.now > before { return }
-                    try await Task.sleep(for: .milliseconds(2))
-                }
+                try await eventually("the step handled") { session.clock.now > before || screen.framesDrawn >= frames + 2 }
+                if session.clock.now > before { return }
+                try await Task.sleep(for: .milliseconds(20))
             }
             throw Timeout(what: "a step")
         }
