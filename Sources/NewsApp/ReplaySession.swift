@@ -75,9 +75,7 @@ public final class ReplaySession {
         let indexTask = Task.detached { [spool] in spool == nil ? try? ReplayIndex.build(path: path, idleLimit: idle) : nil }
         let indexWait = Task { @MainActor [weak self] in
             guard let built = await indexTask.value else { return }
-            self?.index = built
-            self?.indexComplete = true
-            self?.postStatus()
+            self?.indexed(built, complete: true)
         }
         let stopIndexing = Protected(false)
         if let spool { followIndex(spool, stop: stopIndexing) }
@@ -134,9 +132,7 @@ public final class ReplaySession {
             try? ReplayIndex.follow(spool: spool, path: path, idleLimit: idle, cancelled: { stop.withLock { $0 } }) { index, complete in
                 Task { @MainActor in
                     guard let self, !stop.withLock({ $0 }) else { return }
-                    self.index = index
-                    self.indexComplete = complete
-                    self.postStatus()
+                    self.indexed(index, complete: complete)
                 }
             }
         }
@@ -144,13 +140,27 @@ public final class ReplaySession {
         thread.start()
     }
 
+    /// A new snapshot of the index arrived (between the loop's turns): the view learns of
+    /// it through the event queue, as of every change from outside the loop, as a tick
+    /// (whose handling brings the view's time and the progress line up to the clock).
+    private func indexed(_ index: ReplayIndex, complete: Bool) {
+        self.index = index
+        indexComplete = complete
+        loop.queue.post(.tick(now: now))
+    }
+
+    /// Brings the view's time and progress line up to the replay clock; called inside the
+    /// loop's turn (after a control, a tick, the end) or before the loop starts.
     private func postStatus() {
         // The view's time follows the replay clock exactly (a pause freezes the ages).
         _ = loop.state.handle(.tick(now: now))
-        let skipped = report.value?.malformed ?? 0
-        _ = loop.state.handle(.replayStatus(ReplayStatus(
+        _ = loop.state.handle(statusEvent())
+    }
+
+    private func statusEvent() -> AppEvent {
+        .replayStatus(ReplayStatus(
             position: clock.now.offset.milliseconds, duration: indexComplete ? index?.duration : nil, speed: clock.speed,
-            paused: clock.isPaused, skipped: skipped, ended: ended)))
+            paused: clock.isPaused, skipped: report.value?.malformed ?? 0, ended: ended))
     }
 
     private func control(_ control: ReplayControl) async {
