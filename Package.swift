@@ -53,12 +53,20 @@ let package = Package(
             name: "NewsTerminal",
             dependencies: ["NewsUI", "CNcursesw"]
         ),
+        // The app runtime: the event loop, the live and replay sessions, the tick, the
+        // clock choice and the plain output. It drives any `Screen` (NewsTerminal's, or
+        // the in-memory one in tests), so all of it is testable without a terminal.
+        .target(
+            name: "NewsApp",
+            dependencies: ["NewsUI", "NewsCore", "CLibc"]
+        ),
         .executableTarget(
             name: "newsdesk",
             dependencies: [
                 "CLibc",
                 "NewsCore",
                 "NewsUI",
+                "NewsApp",
                 "NewsTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -86,6 +94,10 @@ let package = Package(
             name: "NewsUITests",
             dependencies: ["NewsUI", "NewsCore"],
             exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "NewsAppTests",
+            dependencies: ["NewsApp", "NewsUI", "NewsCore"]
         ),
         .testTarget(
             name: "NewsdeskTests",

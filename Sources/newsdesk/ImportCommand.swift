@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NewsApp
 import NewsCore
 
 /// `newsdesk import INPUT --out FILE`: real headline data (CSV or JSON Lines) to a recording.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NewsApp
 import NewsCore
 import NewsTerminal
 
@@ -108,7 +109,12 @@ struct LiveCommand: AsyncParsableCommand {
         let feed = self.feed, output = self.output
         // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
         if useView(plain: output.plain) {
-            let status = try await runView { try await LiveView(feed: feed, output: output, recorder: recorder).run() }
+            let start = feed.resolvedStart()
+            let settings = LiveSettings(
+                sources: try feed.sources(start: start), start: start, clock: ClockChoice(feed.speed),
+                merge: MergeOptions(endOffset: output.endOffset, restart: feed.mergeRestart), historyCapacity: feed.history,
+                filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: recorder)
+            let status = try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
             try recorder?.close()
             if status != 0 { throw ExitCode(status) }
             return
@@ -163,12 +169,14 @@ extension FeedOptions {
     }
 }
 
-/// Runs the interactive view; a terminal that then cannot be used is one clear line,
-/// exit 74 (EX_IOERR).
+/// Runs the interactive view on the terminal (restored on every way out); a terminal that
+/// then cannot be used is one clear line, exit 74 (EX_IOERR).
 @MainActor
-func runView(_ body: () async throws -> Int32) async throws -> Int32 {
+func runView(color: ColorChoice, _ body: (Terminal) async throws -> Int32) async throws -> Int32 {
     do {
-        return try await body()
+        let terminal = try Terminal(colorWanted: color != .never && ColorChoice.noColorUnset)
+        defer { terminal.restore() }
+        return try await body(terminal)
     } catch let error as Terminal.StartError {
         warn("\(error)")
         throw ExitCode(74)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NewsApp
 import NewsCore
 
 /// `--speed`: a positive factor, or `max` for no waiting at all.
@@ -29,6 +30,24 @@ enum Speed: ExpressibleByArgument, Equatable, CustomStringConvertible {
     }
 
     static var defaultValueDescription: String { "1" }
+
+    /// The factor, `.infinity` for max (as the replay clock takes it).
+    var factor: Double {
+        switch self {
+        case .max: return .infinity
+        case .factor(let f): return f
+        }
+    }
+}
+
+extension ClockChoice {
+    /// The clock for a live feed at `speed`.
+    init(_ speed: Speed) {
+        switch speed {
+        case .max: self = .virtual
+        case .factor(let f): self = .scaled(f)
+        }
+    }
 }
 
 /// A length of time on the command line: `90s`, `12m`, `1h5m`, `500ms`, or a plain number

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NewsApp
 import NewsCore
 
 /// `newsdesk record --out FILE`: the live merged feed to a recording, without a view.
@@ -51,20 +52,7 @@ struct RecordCommand: AsyncParsableCommand {
             let start = feed.resolvedStart()
             let sources = try feed.sources(start: start)
             guard limit > 0 else { return }
-            try await withFeed(sources, clock: ClockChoice(feed.speed), options: options) { cursor in
-                loop: while let event = try await cursor.next() {
-                    switch event {
-                    case .headlines(var batch):
-                        if recorder.eventsWritten + batch.count > limit { batch.removeLast(recorder.eventsWritten + batch.count - limit) }
-                        try recorder.write(batch)
-                        progress.show("recording \(out): \(CountText.counted(recorder.eventsWritten, "headline", "headlines")), \(DurationText.format(cursor.elapsed)) of feed")
-                        if recorder.eventsWritten >= limit { break loop }
-                    case .sourceFailed(let source, let error): warn("source '\(source)' failed: \(error)")
-                    case .sourceRestarting(let source, let error, let delay): warnRestarting(source, error, delay)
-                    case .sourceFinished: break
-                    }
-                }
-            }
+            try await recordFeed(sources, clock: ClockChoice(feed.speed), options: options, into: recorder, limit: limit, progress: progress)
         }
         progress.finish()
         // The reader of `--out -` has gone (`| head`): the recording ends there, quietly.
@@ -178,10 +166,11 @@ struct ReplayCommand: AsyncParsableCommand {
         case nil: break
         }
         if useView(plain: plain) {
-            let (timing, filter, color, history) = (self.timing, self.filter, self.color, self.history)
-            let status = try await runView {
-                try await ReplayView(input: input, header: header, timing: timing, filter: filter, color: color, history: history, from: from)
-                    .run(from: from)
+            let settings = ReplaySettings(
+                speed: timing.speed.factor, loop: timing.loop, strict: timing.strict, idleLimit: timing.idleLimitMilliseconds,
+                staleAfter: timing.staleAfter.milliseconds, filter: filter, historyCapacity: history)
+            let status = try await runView(color: color) {
+                try await ReplaySession(input: input, header: header, settings: settings, from: from).run(on: $0, from: from)
             }
             if status != 0 { throw ExitCode(status) }
             return
@@ -209,15 +198,7 @@ struct ReplayCommand: AsyncParsableCommand {
             warn("\(fileError)")
             throw ExitCode(66)
         }
-        if let final = report.value {
-            // Each malformed line (the first 100), as import reports them, then the count.
-            for problem in final.firstProblems { warn("\(problem)") }
-            if final.malformed > final.firstProblems.count { warn("... and \(final.malformed - final.firstProblems.count) more") }
-            if final.malformed > 0 {
-                warn("\(input.name): skipped \(CountText.counted(final.malformed, "malformed line", "malformed lines"))")
-            }
-            if let truncated = final.truncatedLastLine { warn("warning: \(truncated)") }
-        }
+        if let final = report.value { warnProblems(final, in: input.name) }
         if status != 0 { throw ExitCode(status) }
     }
 }

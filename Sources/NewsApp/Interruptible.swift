@@ -4,9 +4,9 @@ import NewsCore
 /// Runs a command so that Ctrl-C, SIGTERM and SIGHUP end it cleanly: the work is
 /// cancelled (every source task stops, buffered output is flushed) instead of the
 /// process dying mid-write. A closed pipe (`| head -5`) also ends it quietly.
-enum Interruptible {
+public enum Interruptible {
     /// Returns the exit status: 0, 130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP, 1 on error.
-    static func run(onError: ((any Error) -> Void)? = nil, _ work: @escaping @Sendable () async throws -> Void) async -> Int32 {
+    public static func run(onError: ((any Error) -> Void)? = nil, _ work: @escaping @Sendable () async throws -> Void) async -> Int32 {
         signal(SIGPIPE, SIG_IGN)  // a closed pipe becomes EPIPE from write(), handled by OutputWriter
         let task = Task { try await work() }
         let received = SignalBox()
@@ -40,6 +40,7 @@ enum Interruptible {
     }
 }
 
+/// The first signal received, shared with the signal handlers.
 final class SignalBox: @unchecked Sendable {
     private let lock = NSLock()
     private var signal: Int32?

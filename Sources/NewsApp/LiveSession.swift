@@ -1,0 +1,78 @@
+import NewsCore
+import NewsUI
+
+/// What a live view runs: the sources and their merge, and how the view starts.
+public struct LiveSettings: Sendable {
+    public var sources: [any HeadlineSource]
+    /// Feed time at offset 0.
+    public var start: Timestamp
+    /// `.virtual` or `.scaled` (a live feed has no replay clock).
+    public var clock: ClockChoice
+    public var merge: MergeOptions
+    public var historyCapacity: Int
+    /// A filter to start with, as if typed (`--filter`).
+    public var filter: String?
+    /// Milliseconds of silence after which a source shows as stale.
+    public var staleAfter: Int64
+    /// Every merged headline is written here, whatever the view shows.
+    public var recorder: RecordingWriter?
+
+    public init(sources: [any HeadlineSource], start: Timestamp, clock: ClockChoice, merge: MergeOptions, historyCapacity: Int,
+                filter: String?, staleAfter: Int64, recorder: RecordingWriter?) {
+        self.sources = sources
+        self.start = start
+        self.clock = clock
+        self.merge = merge
+        self.historyCapacity = historyCapacity
+        self.filter = filter
+        self.staleAfter = staleAfter
+        self.recorder = recorder
+    }
+}
+
+/// `newsdesk` on a terminal: the full-screen view of the merged live feed.
+@MainActor
+public final class LiveSession {
+    public let settings: LiveSettings
+    /// The running loop, for the tests to read the state.
+    private(set) var loopForTests: EventLoop?
+
+    public init(_ settings: LiveSettings) { self.settings = settings }
+
+    /// Runs the view on `screen` until quit; returns the exit status.
+    public func run(on screen: any Screen, watchSignals: Bool = true) async throws -> Int32 {
+        let settings = self.settings, start = settings.start, sources = settings.sources
+        let loop = EventLoop(screen: screen, state: AppState(
+            history: History(capacity: settings.historyCapacity),
+            config: AppConfig(sources: sources.map(\.name), feedStart: start, color: screen.color, staleAfter: settings.staleAfter),
+            columns: screen.columns, rows: screen.rows, now: start), watchSignals: watchSignals)
+        loop.applyFilter(settings.filter)
+        loopForTests = loop
+
+        let queue = loop.queue, recycler = loop.recycler, recorder = settings.recorder, options = settings.merge
+        let generation = loop.feedGeneration
+        let feed = FeedClock(settings.clock, start: start)
+        let names = sources.map(\.name)
+        let feedTask = Task.detached {
+            try await feed.run(sources, options: options) { cursor in
+                recycler.set(cursor.recycler)
+                defer { recycler.set(nil) }
+                try await pumpFeed(cursor, start: start, queue: queue, recorder: recorder, generation: generation)
+                // The merge ends at --duration without a word from the sources: each has
+                // finished, so that the header says the feed ended (repeats are ignored).
+                for name in names { queue.post(.sourceFinished(source: name), generation: generation) }
+            }
+        }
+        let tickTask = Task.detached {
+            while !Task.isCancelled { queue.post(.tick(now: try await feed.tick())) }
+        }
+        defer {
+            feedTask.cancel()
+            tickTask.cancel()
+        }
+        let status = await loop.run()
+        feedTask.cancel()
+        _ = await feedTask.result  // the recorder has written everything before it closes
+        return status
+    }
+}

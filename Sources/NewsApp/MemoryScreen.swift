@@ -1,0 +1,56 @@
+import NewsUI
+
+/// A screen in memory, for running the app without a terminal (ratatui's `TestBackend`):
+/// it keeps the last frame drawn, and keys and resizes are fed in by hand.
+@MainActor
+public final class MemoryScreen: Screen {
+    public private(set) var columns: Int
+    public private(set) var rows: Int
+    public let color: Bool
+    /// The last frame drawn, and how many have been.
+    public private(set) var frame: CellGrid?
+    public private(set) var framesDrawn = 0
+    /// Whether ``restore()`` has been called.
+    public private(set) var restored = false
+    private var onKeys: (@MainActor ([Key]) -> Void)?
+    private var onHangup: (@MainActor () -> Void)?
+    private var onResize: (@MainActor (Int, Int) -> Void)?
+
+    public init(columns: Int = 80, rows: Int = 24, color: Bool = false) {
+        self.columns = columns
+        self.rows = rows
+        self.color = color
+    }
+
+    public func draw(_ grid: CellGrid) {
+        frame = grid
+        framesDrawn += 1
+    }
+
+    public func startInput(onKeys: @escaping @MainActor ([Key]) -> Void, onHangup: @escaping @MainActor () -> Void) {
+        self.onKeys = onKeys
+        self.onHangup = onHangup
+    }
+
+    public func startResizeWatch(_ onResize: @escaping @MainActor (Int, Int) -> Void) {
+        self.onResize = onResize
+    }
+
+    public func restore() { restored = true }
+
+    /// Whether the app has started reading input (keys sent before are lost, as on a terminal).
+    public var listening: Bool { onKeys != nil }
+
+    /// Types `keys`, as a terminal delivers them.
+    public func type(_ keys: [Key]) { onKeys?(keys) }
+
+    /// The terminal went away.
+    public func hangUp() { onHangup?() }
+
+    /// The window became `columns` x `rows`.
+    public func resize(columns: Int, rows: Int) {
+        self.columns = columns
+        self.rows = rows
+        onResize?(columns, rows)
+    }
+}

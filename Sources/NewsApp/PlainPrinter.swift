@@ -1,0 +1,65 @@
+import Foundation
+import NewsCore
+
+/// A source failed and `--strict` asked to stop: exit 65 with the problem.
+public struct StrictStop: Error, CustomStringConvertible {
+    public var problem: LineProblem
+    public var description: String { problem.description }
+}
+
+/// Prints the merged feed as lines (`--plain`), recording it too if asked.
+public struct PlainPrinter: Sendable {
+    public var query: Query
+    public var limit: Int
+    public var color: Bool
+    public var recorder: RecordingWriter?
+    public var strict = false
+    /// `--line-buffered`: every line written as soon as it is formatted.
+    public var lineBuffered = false
+
+    public init(query: Query, limit: Int, color: Bool, recorder: RecordingWriter?, strict: Bool = false, lineBuffered: Bool = false) {
+        self.query = query
+        self.limit = limit
+        self.color = color
+        self.recorder = recorder
+        self.strict = strict
+        self.lineBuffered = lineBuffered
+    }
+
+    public func run(_ sources: [any HeadlineSource], clock: ClockChoice, options: MergeOptions) async throws {
+        if limit == 0 { return }
+        let writer = OutputWriter(fd: STDOUT_FILENO, mode: .choose(lineBuffered: lineBuffered, paced: clock.paced, fd: STDOUT_FILENO))
+        var formatter = PlainFormatter(color: color)
+        // Lines are not kept: each headline is matched on its own, no history needed.
+        var matcher = HeadlineMatcher(query)
+        var printed = 0
+        // Whatever ends the run (count, duration, Ctrl-C, a closed pipe), print what is buffered.
+        defer { try? writer.flush() }
+        try await withFeed(sources, clock: clock, options: options) { cursor in
+            events: while let event = try await cursor.next() {
+                switch event {
+                case .headlines(let batch):
+                    try recorder?.write(batch)
+                    for i in batch.indices where matcher.matches(batch[i].headline) {
+                        formatter.append(batch[i].headline, to: &writer.buffer)
+                        try writer.lineEnded()
+                        printed += 1
+                        if printed == limit { break events }
+                    }
+                    cursor.recycle(batch)
+                    try writer.batchEnded()
+                case .sourceFailed(let source, let error):
+                    try writer.flush()
+                    if strict, let problem = error as? LineProblem { throw StrictStop(problem: problem) }
+                    if let fileError = error as? FileError { throw fileError }
+                    warn("source '\(source)' failed: \(error)")
+                case .sourceRestarting(let source, let error, let delay):
+                    try writer.flush()
+                    warnRestarting(source, error, delay)
+                case .sourceFinished:
+                    break
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import Foundation
+import NewsCore
+
+/// A line on stderr, prefixed with the program's name.
+public func warn(_ message: String) {
+    FileHandle.standardError.write(Data("newsdesk: \(message)\n".utf8))
+}
+
+/// The warning for a source that failed and is being retried (`--plain`, `record`).
+public func warnRestarting(_ source: String, _ error: any Error, _ delay: Duration) {
+    warn("source '\(source)' failed: \(error); retrying in \(DurationText.format(delay.milliseconds))")
+}

@@ -1,0 +1,21 @@
+/// Where the app's frames go and its keys come from: the ncurses terminal in the
+/// program, an in-memory screen in tests (as ratatui's `Backend` and `TestBackend`).
+///
+/// It lives here, beside ``CellGrid``, so that NewsTerminal can implement it without
+/// depending on the app runtime that drives it.
+@MainActor
+public protocol Screen: AnyObject {
+    /// The size in cells, as of the last resize.
+    var columns: Int { get }
+    var rows: Int { get }
+    /// Whether colours are in use.
+    var color: Bool { get }
+    /// Shows `grid` (an implementation may send only what changed).
+    func draw(_ grid: CellGrid)
+    /// Starts calling `onKeys` whenever keys arrive, and `onHangup` if the input goes away.
+    func startInput(onKeys: @escaping @MainActor ([Key]) -> Void, onHangup: @escaping @MainActor () -> Void)
+    /// Starts calling `onResize` with the new size whenever it changes.
+    func startResizeWatch(_ onResize: @escaping @MainActor (Int, Int) -> Void)
+    /// Gives the screen back as it was; safe to call twice.
+    func restore()
+}
