@@ -146,8 +146,6 @@ public struct AppState {
     public private(set) var stats: SourceStats
     /// A transient message for the status line, and until when it shows.
     public private(set) var message: (text: String, until: Timestamp)?
-    /// Sources that failed, with the error.
-    public private(set) var failures: [(source: String, message: String)] = []
     /// Sources that are failing now (being retried, or given up), with the error: shown in
     /// the header until the source produces again.
     public private(set) var failing: [String: String] = [:]
@@ -263,11 +261,9 @@ public struct AppState {
         case .key(let key):
             return press(key)
         case .sourceRestarting(let source, let text, let retryIn):
-            failures.append((source, text))
             failing[source] = text
             show("\(source) failed: \(text); retrying in \(DurationText.format(retryIn))")
         case .sourceFailed(let source, let text):
-            failures.append((source, text))
             failing[source] = text
             show("\(source) failed: \(text)")
         case .sourceFinished(let source):
