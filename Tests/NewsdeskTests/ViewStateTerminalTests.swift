@@ -50,10 +50,13 @@ struct ViewStateTerminalTests {
     }
 
     func durationEnded(_ tmux: Tmux) async throws {
-        _ = try await tmux.launch("--seed 1 --speed 20 --duration 10 --stale-after 2")
+        // Ten seconds of feed at --speed 5 last 2 s: long enough that a loaded machine's
+        // slow start cannot end the feed before every source has sent (at --speed 20 the
+        // whole feed was half a second, and world's first batch once missed it).
+        _ = try await tmux.launch("--seed 1 --speed 5 --duration 10 --stale-after 2")
         let ended = try await tmux.waitFor("feed ended in the header") { $0.first?.contains("feed ended") == true }
-        // Well past --stale-after (2 s of feed time is 0.1 s here).
-        try await Task.sleep(for: .milliseconds(500))
+        // Well past --stale-after (2 s of feed time is 0.4 s here).
+        try await Task.sleep(for: .milliseconds(1000))
         let later = try await tmux.screen()
         #expect(!later[0].contains("stale"), "\(later[0])")
         #expect(later[0].contains("feed ended"))
