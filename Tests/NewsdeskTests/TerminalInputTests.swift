@@ -46,9 +46,7 @@ struct TerminalInputTests {
     func unknownEscapeSequences() async throws {
         let dir = scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("ten-minutes.jsonl").path
-        let recorded = try await run(newsdeskBinary, ["record", "--out", file, "--seed", "4", "--speed", "max", "--duration", "600"])
-        #expect(recorded.status == 0)
+        let file = try await seededRecording(seconds: 600, in: dir)
         try await withTmux(columns: 100, rows: 24) { tmux in
             // xterm's Home is ESC O H: tmux's ESC [ 1 ~ is unknown to ncurses there.
             try await tmux.type("S=$(stty -g); clear; TERM=xterm-256color \(newsdeskBinary) replay \(file) --from 5m")

@@ -66,6 +66,15 @@ struct Tmux {
     func kill() async { _ = try? await tmux("kill-server") }
 }
 
+/// A recording of seed 4 at `--speed max`, `seconds` of feed long, in `dir`: what the view
+/// tests replay. Returns its path.
+func seededRecording(seconds: Int, in dir: URL, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+    let file = dir.appendingPathComponent("seed4-\(seconds)s.jsonl").path
+    let recorded = try await run(newsdeskBinary, ["record", "--out", file, "--seed", "4", "--speed", "max", "--duration", "\(seconds)"])
+    #expect(recorded.status == 0, sourceLocation: sourceLocation)
+    return file
+}
+
 /// Runs `body` with a fresh tmux server and always kills it afterwards.
 func withTmux(columns: Int, rows: Int, _ body: (Tmux) async throws -> Void) async throws {
     let tmux = Tmux()
@@ -187,9 +196,7 @@ struct TerminalTests {
     func replayView() async throws {
         let dir = scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("ten-minutes.jsonl").path
-        let recorded = try await run(newsdeskBinary, ["record", "--out", file, "--seed", "4", "--speed", "max", "--duration", "600"])
-        #expect(recorded.status == 0)
+        let file = try await seededRecording(seconds: 600, in: dir)
         try await withTmux(columns: 100, rows: 24) { tmux in
             try await tmux.type("S=$(stty -g); clear; \(newsdeskBinary) replay \(file) --speed 5")
             try await tmux.keys("Enter")

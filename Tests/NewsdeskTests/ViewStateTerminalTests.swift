@@ -69,9 +69,7 @@ struct ViewStateTerminalTests {
     func replayEnded() async throws {
         let dir = scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("twenty-seconds.jsonl").path
-        let recorded = try await run(newsdeskBinary, ["record", "--out", file, "--seed", "4", "--speed", "max", "--duration", "20"])
-        #expect(recorded.status == 0)
+        let file = try await seededRecording(seconds: 20, in: dir)
         try await withTmux(columns: 120, rows: 20) { tmux in
             try await tmux.type("S=$(stty -g); clear; \(newsdeskBinary) replay \(file) --speed 40")
             try await tmux.keys("Enter")
