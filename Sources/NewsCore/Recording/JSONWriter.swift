@@ -37,17 +37,7 @@ public enum JSONWriter {
             appendInteger(-value, to: &out)
             return
         }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { raw in
-            var v = value
-            var start = raw.count
-            repeat {
-                start -= 1
-                raw[start] = UInt8(0x30 + v % 10)
-                v /= 10
-            } while v > 0
-            out.append(contentsOf: raw[start...])
-        }
+        DecimalDigits.with(UInt64(value)) { out.append(contentsOf: $0) }
     }
 
     @inline(__always)

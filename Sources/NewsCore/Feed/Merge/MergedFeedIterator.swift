@@ -127,11 +127,8 @@ extension MergedFeed {
                     positions[lane] = 0
                     down[lane] = false
                     stalled[lane] = false
-                case .ended(let error):
-                    close(lane: lane, error: error)
-                    return .stop(flush())
-                case .failed(let error, let delay):
-                    restarting(lane: lane, error: error, delay: delay)
+                case .ended, .failed:
+                    laneStopped(lane, fetched)
                     return .stop(flush())
                 case .empty:
                     return .stop(nil)
@@ -158,15 +155,13 @@ extension MergedFeed {
         /// 3. Live lanes: whatever has arrived is due now, stamped with the clock's time.
         private mutating func takeLiveBatches() -> Part {
             for lane in heads.indices where open[lane] && feed.timings[lane] == .live {
-                switch feed.storage.tryFetch(lane: lane) {
+                let fetched = feed.storage.tryFetch(lane: lane)
+                switch fetched {
                 case .batch(let batch):
                     let now = feed.start.duration(to: feed.clock.now).milliseconds
                     output += batch.map { Arrival(offset: now, headline: $0.headline) }
-                case .ended(let error):
-                    close(lane: lane, error: error)
-                    return .stop(flush())
-                case .failed(let error, let delay):
-                    restarting(lane: lane, error: error, delay: delay)
+                case .ended, .failed:
+                    laneStopped(lane, fetched)
                     return .stop(flush())
                 case .empty:
                     break
@@ -253,6 +248,16 @@ extension MergedFeed {
             output = []
             if jumper != nil { output.reserveCapacity(maxBatch) }
             return event
+        }
+
+        /// A lane's source ended or failed (and is retried): noted, its event goes out after
+        /// what is gathered.
+        private mutating func laneStopped(_ lane: Int, _ fetched: MergeStorage.Fetch) {
+            switch fetched {
+            case .ended(let error): close(lane: lane, error: error)
+            case .failed(let error, let delay): restarting(lane: lane, error: error, delay: delay)
+            case .batch, .empty: break
+            }
         }
 
         private mutating func restarting(lane: Int, error: any Error, delay: Duration) {

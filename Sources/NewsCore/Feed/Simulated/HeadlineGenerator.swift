@@ -86,17 +86,7 @@ public struct HeadlineGenerator: Sendable {
             case .literal(let range):
                 append(UnsafeBufferPointer(rebasing: text[range]))
             case .integer(let range):
-                var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for any Int in decimal
-                withUnsafeMutableBytes(of: &digits) { raw in
-                    var v = random.uniform(range)
-                    var start = raw.count
-                    repeat {
-                        start -= 1
-                        raw[start] = UInt8(0x30 + v % 10)
-                        v /= 10
-                    } while v > 0
-                    append(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[start...]))
-                }
+                DecimalDigits.with(UInt64(random.uniform(range))) { append($0) }
             case .slot(let list, let pick):
                 let span = lists[list]
                 var index = random.index(below: span.count)
