@@ -503,7 +503,7 @@ func benchKeystrokes(_ headlines: [Headline]) {
         history.append(contentsOf: Array(headlines[start..<min(start + 256, headlines.count)]))
     }
     let t0 = headlines.last!.published
-    var state = AppState(history: history, config: AppConfig(feedStart: headlines.first!.published), columns: 120, rows: 40, now: t0)
+    var state = AppState(history: history, config: AppConfig(sources: SimulatedSource.defaultNames, feedStart: headlines.first!.published), columns: 120, rows: 40, now: t0)
     var grid = Renderer.render(state)
     var samples: [Double] = []
     func keys(_ text: String) -> [Key] { text.map { Key.char($0) } }
@@ -540,7 +540,7 @@ func benchKeystrokes(_ headlines: [Headline]) {
 func benchFrame(_ headlines: [Headline]) {
     let history = History(capacity: 100_000)
     history.append(contentsOf: Array(headlines.prefix(100_000)))
-    var state = AppState(history: history, config: AppConfig(feedStart: headlines[0].published), columns: 200, rows: 60,
+    var state = AppState(history: history, config: AppConfig(sources: SimulatedSource.defaultNames, feedStart: headlines[0].published), columns: 200, rows: 60,
                          now: headlines[99_999].published)
     _ = state.handle(.key(.char("/")))
     for c in "goal | shares" { _ = state.handle(.key(.char(c))) }

@@ -16,20 +16,24 @@ public struct PlainPrinter: Sendable {
     public var strict = false
     /// `--line-buffered`: every line written as soon as it is formatted.
     public var lineBuffered = false
+    /// The sources in order, for their colours (nil: the names of the sources run, as live).
+    public var sourceOrder: [String]?
 
-    public init(query: Query, limit: Int, color: Bool, recorder: RecordingWriter?, strict: Bool = false, lineBuffered: Bool = false) {
+    public init(query: Query, limit: Int, color: Bool, recorder: RecordingWriter?, strict: Bool = false, lineBuffered: Bool = false,
+                sourceOrder: [String]? = nil) {
         self.query = query
         self.limit = limit
         self.color = color
         self.recorder = recorder
         self.strict = strict
         self.lineBuffered = lineBuffered
+        self.sourceOrder = sourceOrder
     }
 
     public func run(_ sources: [any HeadlineSource], clock: ClockChoice, options: MergeOptions) async throws {
         if limit == 0 { return }
         let writer = OutputWriter(fd: STDOUT_FILENO, mode: .choose(lineBuffered: lineBuffered, paced: clock.paced, fd: STDOUT_FILENO))
-        var formatter = PlainFormatter(color: color)
+        var formatter = PlainFormatter(color: color, sources: sourceOrder ?? sources.map(\.name))
         // Lines are not kept: each headline is matched on its own, no history needed.
         var matcher = HeadlineMatcher(query)
         var printed = 0

@@ -60,10 +60,11 @@ public final class ReplaySession {
 
     /// Runs the view on `screen` until quit; returns the exit status.
     public func run(on screen: any Screen, from: Int64, watchSignals: Bool = true) async throws -> Int32 {
-        let sources = header.sources.isEmpty ? SimulatedSource.defaultNames : header.sources
+        // The recording's sources in its order; without a list (or for a source not in it),
+        // the order in which they first appear.
         loop = EventLoop(screen: screen, state: AppState(
             history: History(capacity: settings.historyCapacity),
-            config: AppConfig(sources: sources, feedStart: header.started, color: screen.color, replay: true, staleAfter: settings.staleAfter),
+            config: AppConfig(sources: header.sources, feedStart: header.started, color: screen.color, replay: true, staleAfter: settings.staleAfter),
             columns: screen.columns, rows: screen.rows, now: now), watchSignals: watchSignals)
         loop.applyFilter(settings.filter)
         postStatus()

@@ -59,7 +59,9 @@ public enum AppEffect: Equatable, Sendable {
 
 /// Fixed facts about this run.
 public struct AppConfig: Sendable {
-    /// The sources in toggle order (keys 1, 2, 3).
+    /// The session's sources in order (the live sources, a recording's `sources`): the
+    /// order of keys 1-9, the header, the source picker and the colours. A source that
+    /// is not in it but arrives in the feed is added after them, as it first appears.
     public var sources: [String]
     /// When the feed started (feed time), for rates early on.
     public var feedStart: Timestamp
@@ -70,7 +72,7 @@ public struct AppConfig: Sendable {
     /// A source with nothing for this long (feed time, ms) is shown as stale (`--stale-after`).
     public var staleAfter: Int64
 
-    public init(sources: [String] = SimulatedSource.defaultNames, feedStart: Timestamp, color: Bool = true, replay: Bool = false,
+    public init(sources: [String], feedStart: Timestamp, color: Bool = true, replay: Bool = false,
                 staleAfter: Int64 = 30_000) {
         self.sources = sources
         self.feedStart = feedStart
@@ -93,7 +95,7 @@ public struct AppConfig: Sendable {
 /// it, even on the top row, and an opened headline stays in the detail view until the
 /// person moves. New arrivals are counted instead ("17 new above"); `G` follows live again.
 ///
-/// Source visibility (1/2/3) is its own state, apart from the filter: the filter text
+/// Source visibility (keys 1-9, the source picker) is its own state, apart from the filter: the filter text
 /// shown and edited never contains it and `\` clears only the filter; the header shows
 /// which sources are hidden; ``effectiveQuery`` applies both.
 public struct AppState {
@@ -101,6 +103,8 @@ public struct AppState {
         case list
         case detail
         case help
+        /// The source picker (`s`).
+        case sources
     }
 
     public enum TimeMode: Equatable, Sendable { case relative, absolute }
@@ -127,8 +131,14 @@ public struct AppState {
     public private(set) var filterText = ""
     public private(set) var userQuery: Query = .all
     public private(set) var editor: FilterEditor?
-    /// Sources switched off with 1/2/3.
+    /// Every source so far in order: `config.sources`, then the others as they first
+    /// arrived. Never shrinks (a seek keeps it), so positions and colours stay put.
+    public private(set) var sources: SourceOrder
+    /// Sources switched off (keys 1-9, the source picker).
     public private(set) var hiddenSources: Set<String> = []
+    /// The source picker's cursor and its top row (positions in ``sources``).
+    public private(set) var pickerCursor = 0
+    public private(set) var pickerTop = 0
     /// The matches of the filter and the source toggles.
     public private(set) var view: FilteredView
     /// The selected headline (history sequence number); nil when the list is empty.
@@ -178,7 +188,8 @@ public struct AppState {
         self.rows = rows
         self.now = now
         self.view = FilteredView(history: history)
-        self.stats = SourceStats(sources: config.sources, start: config.feedStart)
+        self.sources = SourceOrder(config.sources)
+        self.stats = SourceStats(sources: sources.names, start: config.feedStart)
         selectNewest()
     }
 
@@ -234,11 +245,26 @@ public struct AppState {
     }
 
     /// The query actually applied: the filter, minus the sources switched off.
+    ///
+    /// A query's `source:` matches a prefix, but a toggle hides one source: hiding `bbc`
+    /// must leave `bbc-world` shown. So each hidden source is `source:NAME` except the
+    /// known sources whose names extend it (recomputed when a new source arrives).
     public var effectiveQuery: Query {
-        let off = config.sources.filter { hiddenSources.contains($0) } + hiddenSources.filter { !config.sources.contains($0) }.sorted()
+        let off = sources.names.filter { hiddenSources.contains($0) }
         guard !off.isEmpty else { return userQuery }
         var parts: [QueryNode] = userQuery.matchesEverything ? [] : [userQuery.root]
-        for source in off { parts.append(.not(.source(prefix: CaseFolding.fold(source), text: source))) }
+        let folded = sources.names.map { CaseFolding.fold($0) }
+        for source in off {
+            let prefix = CaseFolding.fold(source)
+            let longer = sources.names.indices.filter { folded[$0].count > prefix.count && folded[$0].starts(with: prefix) }
+            let node = QueryNode.source(prefix: prefix, text: source)
+            if longer.isEmpty {
+                parts.append(.not(node))
+            } else {
+                let others = longer.map { QueryNode.source(prefix: folded[$0], text: sources.names[$0]) }
+                parts.append(.not(.and([node, .not(others.count == 1 ? others[0] : .or(others))])))
+            }
+        }
         let text = ([userQuery.text] + off.map { "-source:\($0)" }).filter { !$0.isEmpty }.joined(separator: " ")
         return Query(root: parts.count == 1 ? parts[0] : .and(parts), text: text)
     }
@@ -258,6 +284,7 @@ public struct AppState {
             rows = max(0, newRows)
             keepSelectionInView()
             scrollHelp(by: 0)
+            scrollPicker()
         case .key(let key):
             return press(key)
         case .sourceRestarting(let source, let text, let retryIn):
@@ -287,21 +314,19 @@ public struct AppState {
     public mutating func reset(history: History, now: Timestamp) {
         self.history = history
         self.now = now
-        view = FilteredView(query: effectiveQuery, history: history)
-        stats = SourceStats(sources: config.sources, start: config.feedStart)
-        // The rates count the last minute before the new position.
-        var seq = history.firstSeq
+        stats = SourceStats(sources: sources.names, start: config.feedStart)
+        // The totals count the new history; the rates the last minute before the new position.
         let cutoff = now.milliseconds - 60_000
         var lo = history.firstSeq, hi = history.nextSeq
         while lo < hi {
             let mid = (lo + hi) / 2
             if history.published(mid).milliseconds <= cutoff { lo = mid + 1 } else { hi = mid }
         }
-        seq = lo
-        while seq < history.nextSeq {
-            stats.record(source: history.source(seq), at: history.published(seq))
-            seq += 1
+        for seq in history.firstSeq..<history.nextSeq {
+            let name = history.source(seq)
+            stats.record(name, position: sources.position(adding: name), at: history.published(seq), recent: seq >= lo)
         }
+        view = FilteredView(query: effectiveQuery, history: history)
         finishedSources = []
         paused = false
         if mode == .detail { mode = .list }
@@ -322,8 +347,14 @@ public struct AppState {
     private mutating func receive(_ batch: [Arrival]) {
         guard !batch.isEmpty else { return }
         history.append(contentsOf: batch)
+        let known = sources.count
         for arrival in batch {
-            stats.record(source: arrival.headline.source, at: config.feedStart.adding(milliseconds: arrival.offset))
+            let name = arrival.headline.source
+            stats.record(name, position: sources.position(adding: name), at: config.feedStart.adding(milliseconds: arrival.offset))
+        }
+        if sources.count != known && !hiddenSources.isEmpty {
+            // A new source may extend a hidden one's name (see effectiveQuery).
+            view.setQuery(effectiveQuery, history: history)
         }
         if !failing.isEmpty {
             for arrival in batch where failing[arrival.headline.source] != nil { failing[arrival.headline.source] = nil }
@@ -345,6 +376,7 @@ public struct AppState {
         switch mode {
         case .help: return [.help]
         case .detail: return [.detail]
+        case .sources: return [.sourcePicker]
         case .list: return config.replay ? [.replay, .list] : [.list]
         }
     }
@@ -356,7 +388,7 @@ public struct AppState {
             switch keyContexts[0] {
             case .filterEditor: if case .char(let c) = key { edit { $0.insert(c) } }
             case .help: mode = helpReturn
-            case .list, .detail, .replay: break
+            case .list, .detail, .replay, .sourcePicker: break
             }
             return []
         }
@@ -401,13 +433,34 @@ public struct AppState {
                 paused = true
                 pauseBoundary = history.nextSeq
             }
-        case .toggleSource1, .toggleSource2, .toggleSource3:
-            let n = operation == .toggleSource1 ? 0 : operation == .toggleSource2 ? 1 : 2
-            guard n < config.sources.count else { return [] }
-            let source = config.sources[n]
-            if hiddenSources.contains(source) { hiddenSources.remove(source) } else { hiddenSources.insert(source) }
+        case .toggleSource1, .toggleSource2, .toggleSource3, .toggleSource4, .toggleSource5,
+             .toggleSource6, .toggleSource7, .toggleSource8, .toggleSource9:
+            if let n = operation.toggledSource { toggleSource(at: n) }
+        case .sourcePicker:
+            mode = .sources
+            pickerCursor = min(pickerCursor, max(0, sources.count - 1))
+            scrollPicker()
+        case .pickerDown: movePicker(by: 1)
+        case .pickerUp: movePicker(by: -1)
+        case .pickerPageDown: movePicker(by: max(1, pickerPageHeight - 1))
+        case .pickerPageUp: movePicker(by: -max(1, pickerPageHeight - 1))
+        case .pickerFirst: movePicker(by: -sources.count)
+        case .pickerLast: movePicker(by: sources.count)
+        case .pickerToggle: toggleSource(at: pickerCursor)
+        case .pickerShowAll:
+            if !hiddenSources.isEmpty {
+                hiddenSources = []
+                applyQuery()
+                show("every source shown")
+            }
+        case .pickerOnly:
+            guard pickerCursor < sources.count else { break }
+            let only = sources.names[pickerCursor]
+            hiddenSources = Set(sources.names.filter { $0 != only })
             applyQuery()
-            show(hiddenSources.contains(source) ? "\(source) hidden" : "\(source) shown")
+            show("only \(only) shown")
+        case .pickerClose:
+            mode = .list
         case .toggleTime:
             timeMode = timeMode == .relative ? .absolute : .relative
         case .help:
@@ -457,7 +510,7 @@ public struct AppState {
     /// not one of this run's is reported on the status line as "no source 'foo'").
     private mutating func setFilter(_ text: String) {
         filterText = text
-        userQuery = Query(lenient: text, sources: config.sources)
+        userQuery = Query(lenient: text, sources: sources.names)
         applyQuery()
     }
 
@@ -541,6 +594,34 @@ public struct AppState {
         }
         if topSeq == nil || index(of: topSeq!) == nil { topSeq = selected }
         keepSelectionInView()
+    }
+
+    // MARK: sources
+
+    /// Shows or hides the source at `position` in ``sources`` (nothing if there is none).
+    private mutating func toggleSource(at position: Int) {
+        guard position < sources.count else { return }
+        let source = sources.names[position]
+        if hiddenSources.remove(source) == nil { hiddenSources.insert(source) }
+        applyQuery()
+        show(hiddenSources.contains(source) ? "\(source) hidden" : "\(source) shown")
+    }
+
+    /// Rows of the source picker between its top and bottom bars.
+    public var pickerPageHeight: Int { max(1, rows - 2) }
+
+    private mutating func movePicker(by delta: Int) {
+        pickerCursor = max(0, min(sources.count - 1, pickerCursor + delta))
+        scrollPicker()
+    }
+
+    /// Keeps the picker's cursor on its page, and the page full where it can be (after a
+    /// move or a resize).
+    private mutating func scrollPicker() {
+        let height = pickerPageHeight
+        if pickerCursor < pickerTop { pickerTop = pickerCursor }
+        if pickerCursor >= pickerTop + height { pickerTop = pickerCursor - height + 1 }
+        pickerTop = max(0, min(pickerTop, sources.count - height))
     }
 
     // MARK: help

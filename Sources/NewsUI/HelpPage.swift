@@ -20,7 +20,7 @@ public enum HelpPage {
         ("a AND b", "Both, as a space does."),
         ("NOT b", "Without b, as -b does: bank NOT rates."),
         ("( )", "Group: (goal final) | (late winner)."),
-        ("source:tech", "Only the sources whose name starts so (src:sp too); -source:world leaves one out. The keys 1-3 hide sources apart from the filter."),
+        ("source:tech", "Only the sources whose name starts so (src:sp too); -source:world leaves one out. The keys 1-9 and the source list (s) hide sources apart from the filter."),
         ("", "AND, OR and NOT are operators only in capitals. Matching ignores case, in any script: ZÜRICH finds Zürich."),
     ]
 
@@ -34,8 +34,17 @@ public enum HelpPage {
             ("Keys", replay ? [.list, .replay] : [.list], nil),
             ("In a headline (Enter)", [.detail], nil),
             ("Editing the filter (/)", [.filterEditor], "Any other key types itself at the cursor."),
+            ("In the source list (s)", [.sourcePicker], nil),
             ("In this help (?)", [.help], nil),
         ]
+    }
+
+    /// The keys of a binding ("j/↓"), or of a group of bindings ("1-9").
+    public static func keyList(_ bindings: ArraySlice<Binding>) -> String {
+        guard bindings.count > 1, let first = bindings.first?.keys.first, let last = bindings.last?.keys.first else {
+            return bindings.first.map(KeyBindings.keyList) ?? ""
+        }
+        return first.description + "-" + last.description
     }
 
     public static func lines(columns: Int, replay: Bool) -> [Line] {
@@ -57,8 +66,16 @@ public enum HelpPage {
         for section in sections(replay: replay) {
             if !lines.isEmpty { lines.append(Line(text: "")) }
             lines.append(Line(text: section.heading, heading: true))
-            for binding in KeyBindings.table where !Set(binding.contexts).isDisjoint(with: section.contexts) {
-                add(KeyBindings.keyList(binding), binding.help)
+            let bindings = KeyBindings.table.filter { !Set($0.contexts).isDisjoint(with: section.contexts) }
+            var i = 0
+            while i < bindings.count {
+                // A group (1-9) is one entry: its first and last keys, the first one's help.
+                var end = i + 1
+                if let group = bindings[i].helpGroup {
+                    while end < bindings.count && bindings[end].helpGroup == group { end += 1 }
+                }
+                add(keyList(bindings[i..<end]), bindings[i].help)
+                i = end
             }
             if let note = section.note { add("", note) }
         }

@@ -37,6 +37,17 @@ public enum KeyHints {
         KeyHint(.helpClose, in: .help),
     ]
 
+    /// The source picker's bottom bar, most needed first (where they do not all fit, the
+    /// last go first).
+    public static let sourcePicker = [
+        KeyHint(.pickerToggle, in: .sourcePicker),
+        KeyHint(.pickerClose, in: .sourcePicker),
+        KeyHint(.pickerShowAll, in: .sourcePicker),
+        KeyHint(.pickerOnly, in: .sourcePicker),
+        KeyHint(.pickerDown, .pickerUp, in: .sourcePicker, name: "move"),
+        KeyHint(.help, in: .sourcePicker),
+    ]
+
     public static let filterEditor = [
         KeyHint(.editorKeep, in: .filterEditor),
         KeyHint(.editorCancel, in: .filterEditor),

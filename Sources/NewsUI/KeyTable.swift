@@ -11,6 +11,8 @@ public enum KeyContext: String, CaseIterable, Sendable {
     case filterEditor = "editor"
     /// Replays only; active together with ``list``.
     case replay
+    /// The source picker (`s`): every source, its colour, count and whether it is shown.
+    case sourcePicker = "sources"
 }
 
 /// What a key does. The raw values are stable identifiers, meant to outlive a rename of
@@ -22,7 +24,11 @@ public enum Operation: String, CaseIterable, Sendable {
     case down, up, pageDown, pageUp, newest, oldest
     case open
     case pause
-    case toggleSource1, toggleSource2, toggleSource3
+    /// Show or hide the first to ninth source (in the session's order: the header's).
+    case toggleSource1, toggleSource2, toggleSource3, toggleSource4, toggleSource5
+    case toggleSource6, toggleSource7, toggleSource8, toggleSource9
+    /// Open the source picker.
+    case sourcePicker
     case toggleTime, help, quit
     // Replays only.
     case replayStep, replayFaster, replaySlower, replayForward, replayBack
@@ -39,6 +45,34 @@ public enum Operation: String, CaseIterable, Sendable {
     case editorLeft = "editor.left", editorRight = "editor.right"
     case editorStart = "editor.start", editorEnd = "editor.end"
     case editorSpace = "editor.space"
+    // The source picker.
+    case pickerDown = "sources.down", pickerUp = "sources.up"
+    case pickerPageDown = "sources.pageDown", pickerPageUp = "sources.pageUp"
+    case pickerFirst = "sources.first", pickerLast = "sources.last"
+    case pickerToggle = "sources.toggle", pickerShowAll = "sources.showAll"
+    case pickerOnly = "sources.only", pickerClose = "sources.close"
+
+    /// The source a `toggleSourceN` operation toggles (0 for the first), nil for any other.
+    public var toggledSource: Int? {
+        switch self {
+        case .toggleSource1: return 0
+        case .toggleSource2: return 1
+        case .toggleSource3: return 2
+        case .toggleSource4: return 3
+        case .toggleSource5: return 4
+        case .toggleSource6: return 5
+        case .toggleSource7: return 6
+        case .toggleSource8: return 7
+        case .toggleSource9: return 8
+        default: return nil
+        }
+    }
+
+    /// The operations that toggle the first nine sources, in order.
+    public static let sourceToggles: [Operation] = [
+        .toggleSource1, .toggleSource2, .toggleSource3, .toggleSource4, .toggleSource5,
+        .toggleSource6, .toggleSource7, .toggleSource8, .toggleSource9,
+    ]
 }
 
 /// One entry of the key table: an operation, where it holds, its keys and what the help
@@ -50,13 +84,17 @@ public struct Binding: Sendable {
     /// Short name for the status line ("filter", "pause").
     public var hint: String
     public var help: String
+    /// Consecutive bindings of one group show as one entry on the help screen (`1-9`,
+    /// with the first one's help), where nine lines would say the same nine times.
+    public var helpGroup: String?
 
-    public init(_ operation: Operation, _ contexts: [KeyContext], keys: [Key], hint: String, help: String) {
+    public init(_ operation: Operation, _ contexts: [KeyContext], keys: [Key], hint: String, help: String, helpGroup: String? = nil) {
         self.operation = operation
         self.contexts = contexts
         self.keys = keys
         self.hint = hint
         self.help = help
+        self.helpGroup = helpGroup
     }
 }
 
@@ -69,7 +107,7 @@ public enum KeyBindings {
         // The list (and, in a replay, the replay's own keys among them).
         Binding(.editFilter, [.list], keys: [.char("/")], hint: "filter",
                 help: "Edit the filter; the list re-filters as you type. Enter keeps it, Esc restores the previous one, Ctrl-U clears the line."),
-        Binding(.clearFilter, [.list], keys: [.char("\\")], hint: "clear", help: "Clear the filter (sources hidden with 1-3 stay hidden)."),
+        Binding(.clearFilter, [.list], keys: [.char("\\")], hint: "clear", help: "Clear the filter (hidden sources stay hidden)."),
         Binding(.down, [.list, .detail], keys: [.char("j"), .down], hint: "down", help: "Select the next (older) headline."),
         Binding(.up, [.list, .detail], keys: [.char("k"), .up], hint: "up", help: "Select the previous (newer) headline."),
         Binding(.pageDown, [.list], keys: [.pageDown, .ctrl("f")], hint: "page down", help: "One page down (older)."),
@@ -85,11 +123,28 @@ public enum KeyBindings {
         Binding(.replaySlower, [.replay], keys: [.char("-")], hint: "slower", help: "Replay half as fast."),
         Binding(.replayForward, [.replay], keys: [.char("]")], hint: "+1m", help: "Jump one minute of the recording forward."),
         Binding(.replayBack, [.replay], keys: [.char("[")], hint: "-1m", help: "Jump one minute of the recording back."),
-        Binding(.toggleSource1, [.list], keys: [.char("1")], hint: "tech", help: "Show or hide the first source (tech)."),
-        Binding(.toggleSource2, [.list], keys: [.char("2")], hint: "sports", help: "Show or hide the second source (sports)."),
-        Binding(.toggleSource3, [.list], keys: [.char("3")], hint: "world", help: "Show or hide the third source (world)."),
+        Binding(.toggleSource1, [.list, .sourcePicker], keys: [.char("1")], hint: "source 1",
+                help: "Show or hide the first nine sources, one key each, in the header's order (apart from the filter; the header says which are off). s lists them all.", helpGroup: "toggleSource"),
+        Binding(.toggleSource2, [.list, .sourcePicker], keys: [.char("2")], hint: "source 2",
+                help: "Show or hide the second source (apart from the filter).", helpGroup: "toggleSource"),
+        Binding(.toggleSource3, [.list, .sourcePicker], keys: [.char("3")], hint: "source 3",
+                help: "Show or hide the third source (apart from the filter).", helpGroup: "toggleSource"),
+        Binding(.toggleSource4, [.list, .sourcePicker], keys: [.char("4")], hint: "source 4",
+                help: "Show or hide the fourth source (apart from the filter).", helpGroup: "toggleSource"),
+        Binding(.toggleSource5, [.list, .sourcePicker], keys: [.char("5")], hint: "source 5",
+                help: "Show or hide the fifth source (apart from the filter).", helpGroup: "toggleSource"),
+        Binding(.toggleSource6, [.list, .sourcePicker], keys: [.char("6")], hint: "source 6",
+                help: "Show or hide the sixth source (apart from the filter).", helpGroup: "toggleSource"),
+        Binding(.toggleSource7, [.list, .sourcePicker], keys: [.char("7")], hint: "source 7",
+                help: "Show or hide the seventh source (apart from the filter).", helpGroup: "toggleSource"),
+        Binding(.toggleSource8, [.list, .sourcePicker], keys: [.char("8")], hint: "source 8",
+                help: "Show or hide the eighth source (apart from the filter).", helpGroup: "toggleSource"),
+        Binding(.toggleSource9, [.list, .sourcePicker], keys: [.char("9")], hint: "source 9",
+                help: "Show or hide the ninth source (apart from the filter).", helpGroup: "toggleSource"),
+        Binding(.sourcePicker, [.list], keys: [.char("s")], hint: "sources",
+                help: "List every source with its colour, its count of headlines and whether it is shown, to show or hide any of them."),
         Binding(.toggleTime, [.list], keys: [.char("t")], hint: "time", help: "Switch between relative (4s, 2m) and clock times."),
-        Binding(.help, [.list, .detail], keys: [.char("?")], hint: "help",
+        Binding(.help, [.list, .detail, .sourcePicker], keys: [.char("?")], hint: "help",
                 help: "Show this help: j/k, ↓/↑, PgDn/PgUp and Space scroll it, any other key closes it."),
         Binding(.quit, [.list], keys: [.char("q"), .ctrl("c")], hint: "quit", help: "Quit (q closes a detail or help view first; Ctrl-C always quits)."),
 
@@ -117,8 +172,21 @@ public enum KeyBindings {
         Binding(.helpPageUp, [.help], keys: [.pageUp, .ctrl("b")], hint: "page up", help: "Scroll one page up."),
         Binding(.helpClose, [.help], keys: [.escape, .char("q")], hint: "close", help: "Close the help (so does any key that does not scroll)."),
 
+        // The source picker (s): 1-9 and ? above hold there too.
+        Binding(.pickerDown, [.sourcePicker], keys: [.char("j"), .down], hint: "down", help: "Move to the next source."),
+        Binding(.pickerUp, [.sourcePicker], keys: [.char("k"), .up], hint: "up", help: "Move to the previous source."),
+        Binding(.pickerPageDown, [.sourcePicker], keys: [.pageDown, .ctrl("f")], hint: "page down", help: "One page down."),
+        Binding(.pickerPageUp, [.sourcePicker], keys: [.pageUp, .ctrl("b")], hint: "page up", help: "One page up."),
+        Binding(.pickerFirst, [.sourcePicker], keys: [.char("g"), .home], hint: "first", help: "Move to the first source."),
+        Binding(.pickerLast, [.sourcePicker], keys: [.char("G"), .end], hint: "last", help: "Move to the last source."),
+        Binding(.pickerToggle, [.sourcePicker], keys: [.char(" ")], hint: "show/hide", help: "Show or hide the source under the cursor."),
+        Binding(.pickerShowAll, [.sourcePicker], keys: [.char("a")], hint: "all", help: "Show every source."),
+        Binding(.pickerOnly, [.sourcePicker], keys: [.char("o")], hint: "only",
+                help: "Show only the source under the cursor (every other one is hidden; a source that appears later is shown)."),
+        Binding(.pickerClose, [.sourcePicker], keys: [.escape, .enter, .char("q"), .char("s")], hint: "close", help: "Close the list, back to the headlines."),
+
         // Ctrl-C quits from anywhere.
-        Binding(.quit, [.detail, .filterEditor, .help], keys: [.ctrl("c")], hint: "quit", help: "Quit."),
+        Binding(.quit, [.detail, .filterEditor, .help, .sourcePicker], keys: [.ctrl("c")], hint: "quit", help: "Quit."),
     ]
 
     private static let byKey: [KeyContext: [Key: Operation]] = {

@@ -60,7 +60,7 @@ enum ListColumns {
         name: "source",
         width: { state, screenWidth in
             screenWidth >= 60
-                ? .fit(content: state.config.sources.map { $0.count }.max() ?? 6, max: 10)
+                ? .fit(content: state.sources.names.map { $0.count }.max() ?? 6, max: 10)
                 : .fixed(screenWidth >= 30 ? 3 : 1)
         },
         draw: { row, columns, grid in

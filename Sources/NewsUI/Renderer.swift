@@ -2,30 +2,42 @@ import NewsCore
 
 /// The styles of the screen, in colour or (monochrome terminals, `NO_COLOR`) with
 /// attributes only.
+///
+/// A source's colour comes from ``SourcePalette`` by its place in the session's source
+/// order (``AppState/sources``), as in `--plain` output.
 public struct Theme: Sendable {
     public let color: Bool
+    /// The session's sources in order, for their colours.
+    public let sources: SourceOrder
 
-    public init(color: Bool) { self.color = color }
+    public init(color: Bool, sources: SourceOrder = SourceOrder()) {
+        self.color = color
+        self.sources = sources
+    }
 
-    public static func sourceColor(_ source: String) -> Color {
-        switch source {
-        case "tech": return .cyan
-        case "sports": return .green
-        case "world": return .yellow
-        default: return .magenta
+    /// The screen colour of a palette hue.
+    public static func color(_ hue: SourceColor.Hue) -> Color {
+        switch hue {
+        case .red: return .red
+        case .green: return .green
+        case .yellow: return .yellow
+        case .magenta: return .magenta
+        case .cyan: return .cyan
         }
     }
 
-    /// A source's tag in the list.
+    /// A source's tag in the list (and its name in the detail view and the source picker).
     public func source(_ name: String) -> Style {
-        color ? Style(foreground: Theme.sourceColor(name)) : Style(bold: true)
+        guard color else { return Style(bold: true) }
+        let palette = sources.color(of: name)
+        return Style(foreground: Theme.color(palette.hue), bold: palette.bold)
     }
 
     /// Header and status bars.
     public var bar: Style { color ? Style(foreground: .white, background: .blue) : Style(reverse: true) }
     public var barTitle: Style { color ? Style(foreground: .white, background: .blue, bold: true) : Style(bold: true, reverse: true) }
     public func barSource(_ name: String) -> Style {
-        color ? Style(foreground: Theme.sourceColor(name), background: .blue, bold: true) : Style(bold: true, reverse: true)
+        color ? Style(foreground: Theme.color(sources.color(of: name).hue), background: .blue, bold: true) : Style(bold: true, reverse: true)
     }
     public var barDim: Style { color ? Style(foreground: .black, background: .blue) : Style(reverse: true, dim: true) }
     public var barAlert: Style { color ? Style(foreground: .yellow, background: .blue, bold: true) : Style(bold: true, reverse: true) }
@@ -60,7 +72,7 @@ public enum Renderer {
             grid.write("terminal too small", row: 0, column: 0)
             return
         }
-        let theme = Theme(color: state.config.color)
+        let theme = Theme(color: state.config.color, sources: state.sources)
         switch state.mode {
         case .list:
             header(state, theme, &grid)
@@ -70,6 +82,8 @@ public enum Renderer {
             detail(state, theme, &grid)
         case .help:
             help(state, theme, &grid)
+        case .sources:
+            sourcePicker(state, theme, &grid)
         }
     }
 
@@ -97,58 +111,90 @@ public enum Renderer {
         }
         let shown = grouped(state.visibleCount), total = grouped(state.history.count)
         let countsLong = "\(shown) of \(total) shown", countsShort = "\(shown)/\(total)"
-        // The filter as typed: the sources hidden with 1/2/3 show as sources, not as query text.
+        // The filter as typed: hidden sources show as sources, not as query text.
         let filterText = state.filterText.isEmpty ? "" : "/\(state.filterText)"
 
-        struct SourceLabel { var name: String; var long: String; var short: String; var hidden: Bool; var alert = false }
-        let sources: [SourceLabel] = state.stats.entries.map { entry in
-            let hidden = state.hiddenSources.contains(entry.name)
-            if hidden { return SourceLabel(name: entry.name, long: "\(entry.name) off", short: "\(entry.name.prefix(1)) off", hidden: true) }
+        enum Problem { case failed, stale }
+        struct SourceLabel { var name: String; var long: String; var short: String; var hidden: Bool; var problem: Problem? = nil }
+        let names = state.sources.names
+        let sources: [SourceLabel] = names.indices.map { i in
+            let name = names[i]
+            let entry = i < state.stats.entries.count ? state.stats.entries[i] : SourceStats.Entry(name: name)
+            let initial = String(name.prefix(1))
+            if state.hiddenSources.contains(name) { return SourceLabel(name: name, long: "\(name) off", short: "\(initial) off", hidden: true) }
             let rate = state.stats.rate(entry, now: state.now)
             let age = entry.last.map { RelativeTime.format(from: $0, to: state.now) } ?? "-"
-            if state.finishedSources.contains(entry.name) && !state.feedEnded {
-                return SourceLabel(name: entry.name, long: "\(entry.name) ended", short: "\(entry.name.prefix(1)) ended", hidden: false)
+            if state.finishedSources.contains(name) && !state.feedEnded {
+                return SourceLabel(name: name, long: "\(name) ended", short: "\(initial) ended", hidden: false)
             }
-            if let error = state.failing[entry.name] {
+            if let error = state.failing[name] {
                 let text = TerminalSafe.sanitize(String(error.prefix(40)))
-                return SourceLabel(name: entry.name, long: "\(entry.name) failed: \(text)", short: "\(entry.name.prefix(1)) failed", hidden: false, alert: true)
+                return SourceLabel(name: name, long: "\(name) failed: \(text)", short: "\(initial) failed", hidden: false, problem: .failed)
             }
             if state.isStale(entry) {
-                return SourceLabel(name: entry.name, long: "\(entry.name) stale \(age)", short: "\(entry.name.prefix(1)) stale", hidden: false, alert: true)
+                return SourceLabel(name: name, long: "\(name) stale \(age)", short: "\(initial) stale", hidden: false, problem: .stale)
             }
-            return SourceLabel(name: entry.name, long: "\(entry.name) \(rate)/m \(age)", short: "\(entry.name.prefix(1)) \(rate)/m \(age)", hidden: false)
+            return SourceLabel(name: name, long: "\(name) \(rate)/m \(age)", short: "\(initial) \(rate)/m \(age)", hidden: false)
         }
 
-        // The sources as labels: every one (long or short), or only the hidden ones in one
-        // short label ("s w off"), so that what narrows the list shows as long as it can.
-        enum SourcesShown { case long, short, hiddenOnly, none }
-        let hiddenInitials = sources.filter(\.hidden).map { String($0.name.prefix(1)) }
-        let hiddenLabel = hiddenInitials.isEmpty ? [] : [SourceLabel(
-            name: "", long: hiddenInitials.joined(separator: " ") + " off", short: hiddenInitials.joined(separator: " ") + " off", hidden: true)]
-        func labels(_ shown: SourcesShown) -> [SourceLabel] {
-            switch shown {
-            case .long, .short: return sources
-            case .hiddenOnly: return hiddenLabel
-            case .none: return []
-            }
+        // The sources as labels: every one (long or short); or the first ones that fit and
+        // "+41 more, 3 off" for the rest; or only the hidden ones in one label ("s w off",
+        // "12 off"): what narrows the list shows as long as it can.
+        enum SourcesShown: Equatable { case all(long: Bool), first(long: Bool), hiddenOnly, none }
+        let hiddenCount = sources.count { $0.hidden }
+        let hiddenText = hiddenCount > 3 ? "\(hiddenCount) off" : sources.filter(\.hidden).map { String($0.name.prefix(1)) }.joined(separator: " ") + " off"
+        let hiddenLabel = hiddenCount == 0 ? [] : [SourceLabel(name: "", long: hiddenText, short: hiddenText, hidden: true)]
+        /// "+41 more, 3 off, 1 failed" for the sources from `first` on.
+        func moreLabel(from first: Int) -> SourceLabel {
+            let rest = sources[first...]
+            var parts = ["+\(rest.count) more"]
+            let off = rest.count { $0.hidden }, failed = rest.count { $0.problem == .failed }, stale = rest.count { $0.problem == .stale }
+            if off > 0 { parts.append("\(off) off") }
+            if failed > 0 { parts.append("\(failed) failed") }
+            if stale > 0 { parts.append("\(stale) stale") }
+            let text = parts.joined(separator: ", ")
+            return SourceLabel(name: "", long: text, short: text, hidden: false, problem: failed + stale > 0 ? .failed : nil)
         }
-        func sourcesWidth(_ shown: SourcesShown) -> Int {
-            labels(shown).reduce(0) { $0 + TextWidth.columns(shown == .long ? $1.long : $1.short) + 2 }
+        func labelWidth(_ label: SourceLabel, long: Bool) -> Int { TextWidth.columns(long ? label.long : label.short) + 2 }
+        /// The labels of a layout that fit in `room` columns, if it can fit at all.
+        func labels(_ shown: SourcesShown, room: Int) -> [SourceLabel]? {
+            let chosen: [SourceLabel]
+            switch shown {
+            case .all(let long):
+                guard sources.reduce(0, { $0 + labelWidth($1, long: long) }) <= room else { return nil }
+                return sources
+            case .first(let long):
+                // As many as fit with the "+N more" label after them (at least one).
+                var used = 0, count = 0
+                while count < sources.count - 1 {
+                    let next = used + labelWidth(sources[count], long: long)
+                    if next + labelWidth(moreLabel(from: count + 1), long: long) > room { break }
+                    used = next
+                    count += 1
+                }
+                guard count > 0 else { return nil }
+                chosen = Array(sources[..<count]) + [moreLabel(from: count)]
+            case .hiddenOnly:
+                chosen = hiddenLabel
+            case .none:
+                chosen = []
+            }
+            return chosen.reduce(0, { $0 + labelWidth($1, long: true) }) <= room ? chosen : nil
         }
         // Try layouts from richest to barest until one fits.
         let alertWidth = alert.map { TextWidth.columns($0) + 2 } ?? 0
         let available = width - x
         let layouts: [(counts: String, sources: SourcesShown, filter: Bool)] = [
-            (countsLong, .long, true), (countsShort, .long, true), (countsShort, .short, true),
-            (countsShort, .short, false), (countsShort, .hiddenOnly, true), (countsShort, .hiddenOnly, false),
-            (countsShort, .none, true), (countsShort, .none, false),
+            (countsLong, .all(long: true), true), (countsShort, .all(long: true), true), (countsShort, .all(long: false), true),
+            (countsShort, .all(long: false), false), (countsShort, .first(long: true), true), (countsShort, .first(long: false), true),
+            (countsShort, .hiddenOnly, true), (countsShort, .hiddenOnly, false), (countsShort, .none, true), (countsShort, .none, false),
         ]
-        var chosen = (counts: countsShort, sources: SourcesShown.none, filter: false)
+        var chosen: (counts: String, sources: SourcesShown, filter: Bool, labels: [SourceLabel]) = (countsShort, .none, false, [])
         for layout in layouts {
-            let need = TextWidth.columns(layout.counts) + 2 + alertWidth + sourcesWidth(layout.sources)
+            let need = TextWidth.columns(layout.counts) + 2 + alertWidth
                 + (layout.filter && !filterText.isEmpty ? min(TextWidth.columns(filterText), 24) + 2 : 0)
-            if need <= available {
-                chosen = layout
+            if let fitting = labels(layout.sources, room: available - need) {
+                chosen = (layout.counts, layout.sources, layout.filter, fitting)
                 break
             }
         }
@@ -157,9 +203,10 @@ public enum Renderer {
             x = writeClipped(filterText, row: 0, column: x + 1, limit: limit, style: theme.barTitle, into: &grid) + 1
         }
         x = grid.write(" " + chosen.counts + " ", row: 0, column: x, style: theme.bar)
-        for label in labels(chosen.sources) {
-            let style = label.hidden ? theme.barDim : label.alert ? theme.barAlert : theme.barSource(label.name)
-            x = grid.write(" " + (chosen.sources == .long ? label.long : label.short) + " ", row: 0, column: x, style: style)
+        let long = chosen.sources == .all(long: true) || chosen.sources == .first(long: true)
+        for label in chosen.labels {
+            let style = label.hidden ? theme.barDim : label.problem != nil ? theme.barAlert : label.name.isEmpty ? theme.bar : theme.barSource(label.name)
+            x = grid.write(" " + (long ? label.long : label.short) + " ", row: 0, column: x, style: style)
         }
         if let alert {
             let start = max(x, width - TextWidth.columns(alert) - 1)
@@ -253,7 +300,7 @@ public enum Renderer {
         if !state.following && !state.paused { hints.append((hint(.newest), 6)) }
         hints.append(state.paused ? (hint(.pause, "resume"), 0) : (hint(.pause), 3))
         hints.append((hint(.open), 4))
-        hints.append(("1-\(min(3, state.config.sources.count)) sources", 7))
+        if !state.sources.names.isEmpty { hints.append((hint(.sourcePicker), 7)) }
         hints.append((hint(.toggleTime), 8))
         hints.append((hint(.help), 1))
         hints.append((hint(.quit), 2))

@@ -12,6 +12,7 @@ public struct SourceStats: Sendable {
         var recent: Deque<Int64> = []
     }
 
+    /// By position in the session's ``SourceOrder`` (``AppState/sources``).
     public private(set) var entries: [Entry]
     /// When the feed started: before a minute has passed, rates are scaled from what was seen.
     public let start: Timestamp
@@ -23,17 +24,18 @@ public struct SourceStats: Sendable {
         self.start = start
     }
 
+    /// Counts a headline of the source at `position` (the next position adds the source);
+    /// `recent: false` counts it in the total only (older than the rate's minute).
+    public mutating func record(_ name: String, position: Int, at time: Timestamp, recent: Bool = true) {
+        while entries.count <= position { entries.append(Entry(name: entries.count == position ? name : "")) }
+        entries[position].total += 1
+        entries[position].last = max(entries[position].last ?? time, time)
+        if recent && entries[position].recent.count < Self.maxRecent { entries[position].recent.append(time.milliseconds) }
+    }
+
+    /// Counts a headline of `source`, found by name (a new one goes last).
     public mutating func record(source: String, at time: Timestamp) {
-        let index: Int
-        if let i = entries.firstIndex(where: { $0.name == source }) {
-            index = i
-        } else {
-            entries.append(Entry(name: source))
-            index = entries.count - 1
-        }
-        entries[index].total += 1
-        entries[index].last = max(entries[index].last ?? time, time)
-        if entries[index].recent.count < Self.maxRecent { entries[index].recent.append(time.milliseconds) }
+        record(source, position: entries.firstIndex { $0.name == source } ?? entries.count, at: time)
     }
 
     /// Forgets arrivals older than a minute before `now`.

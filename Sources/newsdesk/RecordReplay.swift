@@ -179,7 +179,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let source = ReplaySource(path: input.name, spool: input.spool, name: "replay", idleLimit: timing.idleLimitMilliseconds, from: from,
                                   loop: timing.loop, strict: timing.strict, report: { r in report.set(r) })
         let printer = PlainPrinter(query: queryFor(filter), limit: count ?? .max, color: color.enabled(for: STDOUT_FILENO),
-                                   recorder: nil, strict: timing.strict, lineBuffered: lineBuffered)
+                                   recorder: nil, strict: timing.strict, lineBuffered: lineBuffered, sourceOrder: header.sources)
         // Time starts once the first events are read, so they are not late.
         let clock: ClockChoice
         switch timing.speed {

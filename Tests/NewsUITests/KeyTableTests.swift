@@ -6,7 +6,7 @@ import Testing
 @Suite("Key table")
 struct KeyTableTests {
     /// The contexts whose keys hold at the same time (a replay's keys hold in the list).
-    static let activeTogether: [[KeyContext]] = [[.list, .replay], [.detail], [.help], [.filterEditor]]
+    static let activeTogether: [[KeyContext]] = [[.list, .replay], [.detail], [.help], [.filterEditor], [.sourcePicker]]
 
     @Test("no key is bound twice in one context, nor in contexts that hold together")
     func noKeyTwice() {
@@ -63,7 +63,7 @@ struct KeyTableTests {
         let lines = HelpPage.lines(columns: 100, replay: replay)
         let headings: [KeyContext: String] = [
             .list: "Keys", .replay: "Keys", .detail: "In a headline (Enter)",
-            .filterEditor: "Editing the filter (/)", .help: "In this help (?)",
+            .filterEditor: "Editing the filter (/)", .help: "In this help (?)", .sourcePicker: "In the source list (s)",
         ]
         for binding in KeyBindings.table {
             for context in binding.contexts {
@@ -72,12 +72,16 @@ struct KeyTableTests {
                 #expect(start != nil, "\(context)")
                 guard let start else { continue }
                 let section = lines[(start + 1)...].prefix { !$0.heading }
+                // A group (1-9) is one entry: its first and last keys, the first one's help.
+                let group = KeyBindings.table.filter { $0.helpGroup != nil && $0.helpGroup == binding.helpGroup && $0.contexts.contains(context) }
+                let key = group.count > 1 ? "\(group.first!.keys[0])-\(group.last!.keys[0])" : KeyBindings.keyList(binding)
+                let help = group.first?.help ?? binding.help
                 // The keys, then the help text beside them (or under them, when too wide).
-                let row = section.firstIndex { $0.key == KeyBindings.keyList(binding) }
+                let row = section.firstIndex { $0.key == key }
                 #expect(row != nil, "\(binding.operation.rawValue) in \(context)")
                 guard let row else { continue }
                 let text = section[row].text.isEmpty && row + 1 < section.endIndex ? section[row + 1].text : section[row].text
-                #expect(!text.isEmpty && binding.help.hasPrefix(text), "\(binding.operation.rawValue) in \(context)")
+                #expect(!text.isEmpty && help.hasPrefix(text), "\(binding.operation.rawValue) in \(context)")
             }
         }
         // The replay's keys only in a replay.
@@ -89,8 +93,27 @@ struct KeyTableTests {
         var state = makeState(count: 3, columns: 100, rows: 300, replay: true)
         state.apply(.key(.char("?")))
         let text = state.screen.joined(separator: "\n")
-        for heading in ["Keys", "In a headline (Enter)", "Editing the filter (/)", "In this help (?)", "Filters (/, or --filter)"] {
+        for heading in ["Keys", "In a headline (Enter)", "Editing the filter (/)", "In the source list (s)", "In this help (?)", "Filters (/, or --filter)"] {
             #expect(text.contains(" " + heading), "\(heading)")
+        }
+    }
+
+    @Test("keys 1-9 are one entry of the help (1-9), in the list's section and the source list's")
+    func sourceTogglesGrouped() {
+        let lines = HelpPage.lines(columns: 100, replay: false)
+        #expect(lines.filter { $0.key == "1-9" }.count == 2)
+        #expect(!lines.contains { ["1", "2", "9"].contains($0.key) })
+        #expect(Operation.sourceToggles.map(\.rawValue) == (1...9).map { "toggleSource\($0)" })
+        #expect(Operation.sourceToggles.map(\.toggledSource) == Array(0..<9))
+        for (n, operation) in Operation.sourceToggles.enumerated() {
+            #expect(KeyBindings.operation(for: .char(Character(String(n + 1))), in: [.list]) == operation)
+            #expect(KeyBindings.operation(for: .char(Character(String(n + 1))), in: [.sourcePicker]) == operation)
+        }
+        // No help text names a simulated source: the sources are whatever the session has.
+        for binding in KeyBindings.table {
+            for name in ["tech", "sports", "world"] {
+                #expect(!binding.help.contains(name) && !binding.hint.contains(name), "\(binding.operation.rawValue)")
+            }
         }
     }
 
@@ -101,6 +124,7 @@ struct KeyTableTests {
         #expect(KeyHints.line(KeyHints.help) == "j/k scroll  PgDn/PgUp page  Esc close")
         #expect(KeyHints.replay(paused: false).map(\.text) == ["Space pause", ". step", "+/- speed", "[ ] ±1m", "? help", "q quit"])
         #expect(KeyHints.replay(paused: true)[0].text == "Space resume")
+        #expect(KeyHints.line(KeyHints.sourcePicker) == "Space show/hide  Esc close  a all  o only  j/k move  ? help")
     }
 
     @Test("the replay's progress line shows its keys")
@@ -119,7 +143,10 @@ struct KeyTableTests {
         #expect(state.keyContexts == [.detail])
         state.apply(.key(.char("?")))
         #expect(state.keyContexts == [.help])
-        state.apply(.key(.escape), .key(.escape), .key(.char("/")))
+        state.apply(.key(.escape), .key(.escape), .key(.char("s")))
+        #expect(state.mode == .sources && state.keyContexts == [.sourcePicker])
+        #expect(state.apply(.key(.char(" "))).isEmpty, "Space toggles a source in the picker, it does not pause the replay")
+        state.apply(.key(.escape), .key(.char("/")))
         #expect(state.mode == .list && state.keyContexts == [.filterEditor])
         // Ctrl-C quits from every context; q types itself in the editor.
         #expect(state.apply(.key(.char("q"))).isEmpty && state.editor?.text == "q")

@@ -3,24 +3,26 @@
 ///
 /// Titles pass through ``TerminalSafe`` first: no control character or escape sequence
 /// from the data reaches the output. With `color` set, the source name is coloured
-/// (only ever set when stdout is a terminal and `NO_COLOR` is not).
+/// (only ever set when stdout is a terminal and `NO_COLOR` is not), in the colour the
+/// interactive view gives it: ``SourcePalette`` by the source's place in `sources`.
 public struct PlainFormatter: Sendable {
     public var color: Bool
+    /// The session's sources in order; a source not in it is added as it first appears.
+    public private(set) var sources: SourceOrder
     private var clock = LocalClockFormatter()
     private var labels: [(source: String, bytes: [UInt8])] = []
 
-    public init(color: Bool = false) {
+    /// `sources`: the session's sources in order (a recording's `sources` list, the live
+    /// sources), which gives each its colour, as in the view.
+    public init(color: Bool = false, sources: [String] = []) {
         self.color = color
+        self.sources = SourceOrder(sources)
     }
 
-    /// ANSI colour of a source's name: the same colour the interactive view uses.
-    public static func ansiColor(for source: String) -> String {
-        switch source {
-        case "tech": return "\u{1B}[36m"  // cyan
-        case "sports": return "\u{1B}[32m"  // green
-        case "world": return "\u{1B}[33m"  // yellow
-        default: return "\u{1B}[35m"  // magenta
-        }
+    /// ANSI colour of a source's name: the same colour the interactive view gives it
+    /// (a source not yet known takes the next place).
+    public mutating func ansiColor(for source: String) -> String {
+        SourcePalette.color(at: sources.position(adding: source)).ansi
     }
 
     /// Appends one line (with its newline) for `headline` to `out`.
@@ -53,7 +55,7 @@ public struct PlainFormatter: Sendable {
         // A handful of sources: a linear search beats hashing the name.
         for entry in labels where entry.source == source { return entry.bytes }
         let name = TerminalSafe.sanitize(sourceDisplayName(source))
-        let text = color ? "\(Self.ansiColor(for: source))\(name)\u{1B}[0m: " : "\(name): "
+        let text = color ? "\(ansiColor(for: source))\(name)\u{1B}[0m: " : "\(name): "
         let bytes = Array(text.utf8)
         if labels.count < 64 { labels.append((source, bytes)) }
         return bytes
