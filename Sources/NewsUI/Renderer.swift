@@ -92,7 +92,8 @@ public enum Renderer {
     static func header(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
         grid.fill(row: 0, style: theme.bar)
         let width = grid.columns
-        var x = grid.write(" newsdesk ", row: 0, column: 0, style: theme.barTitle)
+        let title = " newsdesk "
+        var x = 0
 
         // Right-hand side first: what most needs seeing.
         var alert: String?
@@ -183,21 +184,24 @@ public enum Renderer {
         }
         // Try layouts from richest to barest until one fits.
         let alertWidth = alert.map { TextWidth.columns($0) + 2 } ?? 0
-        let available = width - x
-        let layouts: [(counts: String, sources: SourcesShown, filter: Bool)] = [
-            (countsLong, .all(long: true), true), (countsShort, .all(long: true), true), (countsShort, .all(long: false), true),
-            (countsShort, .all(long: false), false), (countsShort, .first(long: true), true), (countsShort, .first(long: false), true),
-            (countsShort, .hiddenOnly, true), (countsShort, .hiddenOnly, false), (countsShort, .none, true), (countsShort, .none, false),
+        // The last resort for hidden sources (a very narrow screen) is the app's name.
+        let layouts: [(counts: String, sources: SourcesShown, filter: Bool, title: Bool)] = [
+            (countsLong, .all(long: true), true, true), (countsShort, .all(long: true), true, true),
+            (countsShort, .all(long: false), true, true), (countsShort, .all(long: false), false, true),
+            (countsShort, .first(long: true), true, true), (countsShort, .first(long: false), true, true),
+            (countsShort, .hiddenOnly, true, true), (countsShort, .hiddenOnly, false, true), (countsShort, .hiddenOnly, false, false),
+            (countsShort, .none, true, true), (countsShort, .none, false, true),
         ]
-        var chosen: (counts: String, sources: SourcesShown, filter: Bool, labels: [SourceLabel]) = (countsShort, .none, false, [])
-        for layout in layouts {
-            let need = TextWidth.columns(layout.counts) + 2 + alertWidth
+        var chosen: (counts: String, sources: SourcesShown, filter: Bool, title: Bool, labels: [SourceLabel]) = (countsShort, .none, false, true, [])
+        for layout in layouts where layout.sources != .hiddenOnly || hiddenCount > 0 {
+            let need = (layout.title ? TextWidth.columns(title) : 0) + TextWidth.columns(layout.counts) + 2 + alertWidth
                 + (layout.filter && !filterText.isEmpty ? min(TextWidth.columns(filterText), 24) + 2 : 0)
-            if let fitting = labels(layout.sources, room: available - need) {
-                chosen = (layout.counts, layout.sources, layout.filter, fitting)
+            if let fitting = labels(layout.sources, room: width - need) {
+                chosen = (layout.counts, layout.sources, layout.filter, layout.title, fitting)
                 break
             }
         }
+        if chosen.title { x = grid.write(title, row: 0, column: 0, style: theme.barTitle) }
         if chosen.filter && !filterText.isEmpty {
             let limit = x + min(TextWidth.columns(filterText), 24) + 1
             x = writeClipped(filterText, row: 0, column: x + 1, limit: limit, style: theme.barTitle, into: &grid) + 1

@@ -51,8 +51,10 @@ extension Renderer {
             nameStyle.dim = hidden
             writeClipped(name, row: row, column: nameStart, limit: nameEnd, style: nameStyle, into: &grid)
             if stateWidth > 0 {
-                let text = sourceState(state, position: position)
-                writeClipped(text, row: row, column: nameEnd + 1, limit: nameEnd + 1 + stateWidth, style: hidden ? base.dimmed : base, into: &grid)
+                let (text, problem) = sourceState(state, position: position)
+                var style = hidden ? base.dimmed : base
+                style.bold = problem
+                writeClipped(text, row: row, column: nameEnd + 1, limit: nameEnd + 1 + stateWidth, style: style, into: &grid)
             }
             let count = position < counts.count ? counts[position] : "0"
             grid.write(count, row: row, column: width - 1 - TextWidth.columns(count), style: base)
@@ -60,16 +62,17 @@ extension Renderer {
     }
 
     /// How a source is doing, for its picker row: "hidden", "failed", "stale 45s",
-    /// "ended", or its rate and the age of its last headline ("31/m 2s").
-    static func sourceState(_ state: AppState, position: Int) -> String {
+    /// "ended", or its rate and the age of its last headline ("31/m 2s"); and whether
+    /// that is a problem (failed, stale: shown in bold).
+    static func sourceState(_ state: AppState, position: Int) -> (text: String, problem: Bool) {
         let name = state.sources.names[position]
         let entry = position < state.stats.entries.count ? state.stats.entries[position] : SourceStats.Entry(name: name)
         let age = entry.last.map { RelativeTime.format(from: $0, to: state.now) } ?? "-"
-        if state.hiddenSources.contains(name) { return "hidden" }
-        if state.failing[name] != nil { return "failed" }
-        if state.finishedSources.contains(name) && !state.feedEnded { return "ended" }
-        if state.isStale(entry) { return "stale \(age)" }
-        return "\(state.stats.rate(entry, now: state.now))/m \(age)"
+        if state.hiddenSources.contains(name) { return ("hidden", false) }
+        if state.failing[name] != nil { return ("failed", true) }
+        if state.finishedSources.contains(name) && !state.feedEnded { return ("ended", false) }
+        if state.isStale(entry) { return ("stale \(age)", true) }
+        return ("\(state.stats.rate(entry, now: state.now))/m \(age)", false)
     }
 }
 
