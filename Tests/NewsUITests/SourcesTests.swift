@@ -308,3 +308,15 @@ struct SourcesScreenTests {
         try GoldenTests().check("sources-20x5-mono", small)
     }
 }
+
+@Suite("SourceOrder")
+struct SourceOrderTests {
+    @Test("positions by first appearance, repeats keep their place, the same past eight names as below")
+    func positions() {
+        var order = SourceOrder(["b", "a", "b"])
+        #expect(order.names == ["b", "a"])
+        for n in 0..<20 { #expect(order.position(adding: "s\(n)") == n + 2) }
+        #expect(order.position(adding: "a") == 1 && order.position(of: "s19") == 21 && order.position(of: "nope") == nil)
+        #expect(order.count == 22 && order.names[21] == "s19")
+    }
+}

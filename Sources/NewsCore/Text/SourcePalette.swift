@@ -53,12 +53,19 @@ public struct SourceOrder: Sendable, Equatable {
 
     public var count: Int { names.count }
 
-    /// The position of `name`, if it is one of the sources.
-    public func position(of name: String) -> Int? { positions[name] }
+    /// The position of `name`, if it is one of the sources. The view asks once per
+    /// headline: for a handful of sources, comparing names beats hashing one.
+    public func position(of name: String) -> Int? {
+        if names.count <= 8 {
+            for i in names.indices where names[i] == name { return i }
+            return nil
+        }
+        return positions[name]
+    }
 
     /// The position of `name`, appending it at the end if it is new.
     public mutating func position(adding name: String) -> Int {
-        if let known = positions[name] { return known }
+        if let known = position(of: name) { return known }
         names.append(name)
         positions[name] = names.count - 1
         return names.count - 1
@@ -67,7 +74,7 @@ public struct SourceOrder: Sendable, Equatable {
     /// The colour of `name`: by its position, or, for a name not in the list, by a hash of
     /// the name that is the same on every run (Swift's `hashValue` is seeded per process).
     public func color(of name: String) -> SourceColor {
-        if let position = positions[name] { return SourcePalette.color(at: position) }
+        if let position = position(of: name) { return SourcePalette.color(at: position) }
         var hash: UInt32 = 2_166_136_261  // FNV-1a
         for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
         return SourcePalette.color(at: Int(hash % UInt32(SourcePalette.colors.count)))
