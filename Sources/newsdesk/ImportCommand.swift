@@ -95,9 +95,19 @@ struct ImportCommand: AsyncParsableCommand {
         if let renameSource, Self.parseRenames(renameSource) == nil {
             throw ValidationError("--rename-source takes pairs like sport=sports,sci_tech=tech")
         }
-        for spec in [title, time, source, id, url, summary].compactMap({ $0 }) {
+        for spec in [title, time, source, id].compactMap({ $0 }) + HeadlineField.allCases.compactMap(option(for:)) {
             if spec.isEmpty { throw ValidationError("a field name cannot be empty") }
             if let n = Int(spec), n < 1 { throw ValidationError("column numbers start at 1, not \(n)") }
+        }
+    }
+
+    /// The option that names or numbers an optional field (no option: only a column with one
+    /// of its ``HeadlineField/importNames`` is read).
+    func option(for field: HeadlineField) -> String? {
+        switch field {
+        case .outlet: nil
+        case .summary: summary
+        case .url: url
         }
     }
 
@@ -118,8 +128,9 @@ struct ImportCommand: AsyncParsableCommand {
         options.time = time.map(FieldSpec.init)
         options.source = source.map(FieldSpec.init)
         options.id = id.map(FieldSpec.init)
-        options.url = url.map(FieldSpec.init)
-        options.summary = summary.map(FieldSpec.init)
+        for field in HeadlineField.allCases {
+            if let spec = option(for: field) { options.fields[field] = FieldSpec(spec) }
+        }
         options.header = !noHeader
         options.timeFormat = timeFormat.map(TimeFormat.init) ?? .automatic
         options.rename = renameSource.flatMap(Self.parseRenames) ?? [:]
