@@ -54,6 +54,18 @@ public enum HeadlineField: Int, CaseIterable, Sendable, Hashable, CustomStringCo
 
     public var description: String { key.description }
 
+    /// Calls `body` with each field in declaration order without building an array (the
+    /// synthesized `allCases` is an array literal, built per call unless the optimizer
+    /// outlines it): for the per-headline paths, the recording writer and reader.
+    @inline(__always)
+    public static func forEach(_ body: (HeadlineField) -> Void) {
+        var raw = 0
+        while let field = HeadlineField(rawValue: raw) {
+            body(field)
+            raw += 1
+        }
+    }
+
     /// A row of the detail view, to place a field after.
     public enum DetailRow: Hashable, Sendable {
         case source, published, id

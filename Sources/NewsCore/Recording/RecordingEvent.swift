@@ -13,8 +13,8 @@ public enum RecordingEvent {
         JSONWriter.appendRaw(",\"published\":\"", to: &out)
         ISOTime.append(h.published, to: &out)
         out.append(0x22)
-        for field in HeadlineField.allCases {
-            guard let value = h[field] else { continue }
+        HeadlineField.forEach { field in
+            guard let value = h[field] else { return }
             JSONWriter.appendRaw(",\"", to: &out)
             JSONWriter.appendRaw(field.key, to: &out)
             JSONWriter.appendRaw("\":", to: &out)
@@ -96,11 +96,15 @@ public enum RecordingEvent {
 }
 
 extension HeadlineField {
-    /// The field whose recording key `key` is, if any: compared byte by byte in place,
-    /// as the reader's fixed keys are.
+    /// The field whose recording key `key` is, if any: compared byte by byte in place, as
+    /// the reader's fixed keys are, walking the raw values (no array, see ``forEach(_:)``).
     @inline(__always)
     static func recorded(_ key: JSONScanner.Key, in scanner: JSONScanner) -> HeadlineField? {
-        for field in allCases where scanner.keyIs(key, field.key) { return field }
+        var raw = 0
+        while let field = HeadlineField(rawValue: raw) {
+            if scanner.keyIs(key, field.key) { return field }
+            raw += 1
+        }
         return nil
     }
 }
