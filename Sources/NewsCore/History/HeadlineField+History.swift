@@ -17,7 +17,8 @@ extension HeadlineField {
         }
     }
 
-    /// The interned fields, in declaration order; a field's place here is its column.
+    /// The interned fields, in declaration order; a field's place here is its column (and
+    /// the order in which `History` counts them when it appends).
     static let interned: [HeadlineField] = allCases.filter { $0.historyStorage == .interned }
     static let sparse: [HeadlineField] = allCases.filter { $0.historyStorage == .sparse }
 }

@@ -137,19 +137,19 @@ public final class History {
                 extras = Extras()
                 extras!.source = h.pointee.source
             }
-            for (k, field) in HeadlineField.interned.enumerated() {
-                guard let value = h.pointee[field] else {
-                    interned.append(Interner.none)
-                    continue
-                }
-                if let n = fieldNames[k].number(for: value) { interned.append(n) } else {
+            // By raw value, not through an array (see HeadlineField.forEach): this runs per headline.
+            var k = 0  // the interned field's column: they are counted in declaration order
+            HeadlineField.forEach { field in
+                let value = h.pointee[field]
+                switch field.historyStorage {
+                case .interned:
+                    defer { k += 1 }
+                    guard let value else { return interned.append(Interner.none) }
+                    if let n = fieldNames[k].number(for: value) { return interned.append(n) }
                     interned.append(Interner.overflow)
-                    if extras == nil { extras = Extras() }
-                    extras!.fields[field.rawValue] = value
+                case .sparse:
+                    guard value != nil else { return }
                 }
-            }
-            for field in HeadlineField.sparse {
-                guard let value = h.pointee[field] else { continue }
                 if extras == nil { extras = Extras() }
                 extras!.fields[field.rawValue] = value
             }
