@@ -385,14 +385,14 @@ public enum Renderer {
         let published = headline.published
         let localDay = LocalDate.format(published)
         let age = RelativeTime.format(from: published, to: state.now)
-        let fields: [(String, String, Style)] = [
-            ("Source", sourceDisplayName(headline.source), theme.source(headline.source)),
-            ("Outlet", headline.outlet ?? "—", .plain),
-            ("Published", "\(localDay) \(clock.format(published)) (\(age == "now" ? "just now" : age + " ago"))", .plain),
-            ("ID", headline.id, .plain),
-            ("URL", headline.url ?? "—", .plain),
-            ("Summary", headline.summary ?? "—", .plain),
-        ]
+        // The fixed rows, each followed by the optional fields listed after it (HeadlineField).
+        func listed(after row: HeadlineField.DetailRow) -> [(String, String, Style)] {
+            HeadlineField.listed(after: row).map { ($0.label, headline[$0] ?? "—", .plain) }
+        }
+        let fields: [(String, String, Style)] =
+            [("Source", sourceDisplayName(headline.source), theme.source(headline.source))] + listed(after: .source)
+            + [("Published", "\(localDay) \(clock.format(published)) (\(age == "now" ? "just now" : age + " ago"))", .plain)]
+            + listed(after: .published) + [("ID", headline.id, .plain)] + listed(after: .id)
         let labelWidth = 11
         for (label, value, style) in fields {
             guard row <= bottom else { break }

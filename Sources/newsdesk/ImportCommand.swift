@@ -92,23 +92,23 @@ struct ImportCommand: AsyncParsableCommand {
             throw ValidationError("--interval '\(interval)' is over a day; events are spaced at most a day apart")
         }
         if interval != nil && time != nil { throw ValidationError("use --time or --interval, not both") }
-        if let renameSource, Self.parseRenames(renameSource) == nil {
+        if let renameSource, ImportRun.parseRenames(renameSource) == nil {
             throw ValidationError("--rename-source takes pairs like sport=sports,sci_tech=tech")
         }
-        for spec in [title, time, source, id, url, summary].compactMap({ $0 }) {
+        for spec in [title, time, source, id].compactMap({ $0 }) + HeadlineField.allCases.compactMap(option(for:)) {
             if spec.isEmpty { throw ValidationError("a field name cannot be empty") }
             if let n = Int(spec), n < 1 { throw ValidationError("column numbers start at 1, not \(n)") }
         }
     }
 
-    static func parseRenames(_ text: String) -> [String: String]? {
-        var map: [String: String] = [:]
-        for pair in text.split(separator: ",") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-            map[parts[0]] = parts[1]
+    /// The option that names or numbers an optional field (no option: only a column with one
+    /// of its ``HeadlineField/importNames`` is read).
+    func option(for field: HeadlineField) -> String? {
+        switch field {
+        case .outlet: nil
+        case .summary: summary
+        case .url: url
         }
-        return map.isEmpty ? nil : map
     }
 
     func run() async throws {
@@ -118,70 +118,17 @@ struct ImportCommand: AsyncParsableCommand {
         options.time = time.map(FieldSpec.init)
         options.source = source.map(FieldSpec.init)
         options.id = id.map(FieldSpec.init)
-        options.url = url.map(FieldSpec.init)
-        options.summary = summary.map(FieldSpec.init)
+        for field in HeadlineField.allCases {
+            if let spec = option(for: field) { options.fields[field] = FieldSpec(spec) }
+        }
         options.header = !noHeader
         options.timeFormat = timeFormat.map(TimeFormat.init) ?? .automatic
-        options.rename = renameSource.flatMap(Self.parseRenames) ?? [:]
+        options.rename = renameSource.flatMap(ImportRun.parseRenames) ?? [:]
         options.only = only.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
         options.interval = interval.flatMap(DurationText.parse)
         options.strict = strict
         options.overwrite = force
 
-        let progress = ProgressLine()
-        let started = Date()
-        let input = self.input, importOptions = options
-        // Run as cancellable work: a signal stops the importer, which removes its temporary
-        // files, and the exit status says which signal (130, 143, 129).
-        let result = Protected<Result<ImportSummary, ImportError>?>(nil)
-        let status = await Interruptible.run {
-            let importer = Importer(options: importOptions) { rows, fraction in
-                let rate = Double(rows) / max(0.001, Date().timeIntervalSince(started))
-                progress.show("importing \(input): \(CountText.counted(rows, "row", "rows")), \(Int(fraction * 100))%, \(Int(rate).formatted()) rows/s")
-            }
-            do throws(ImportError) {
-                let summary = try importer.run()
-                result.withLock { $0 = .success(summary) }
-            } catch .interrupted {
-                throw CancellationError()
-            } catch {
-                result.withLock { $0 = .failure(error) }
-            }
-        }
-        if status != 0 {
-            progress.finish()
-            throw ExitCode(status)
-        }
-        let summary: ImportSummary
-        switch result.withLock({ $0 }) {
-        case .success(let done)?: summary = done
-        case .failure(let error)?:
-            progress.finish()
-            warn("\(error)")
-            switch error {
-            case .usage: throw ExitCode(64)
-            case .input: throw ExitCode(66)
-            case .malformed: throw ExitCode(65)
-            case .output: throw ExitCode(73)
-            case .interrupted: throw ExitCode(130)
-            }
-        case nil: throw ExitCode(130)
-        }
-        progress.finish()
-        for problem in summary.problems.prefix(20) { warn("\(problem)") }
-        if summary.problems.count > 20 { warn("... and \(summary.skipped - 20) more") }
-        if summary.imported == 0 {
-            // An empty recording would only block the retry ("already exists"): none is written.
-            var line = "nothing imported from \(input); \(out) was not written"
-            if summary.skipped > 0 { line += " (\(CountText.counted(summary.skipped, "malformed row", "malformed rows")))" }
-            if summary.filteredOut > 0 { line += " (\(summary.filteredOut.formatted()) left out by --only)" }
-            warn(line)
-            throw ExitCode(65)
-        }
-        var line = "imported \(CountText.counted(summary.imported, "headline", "headlines")) into \(out)"
-        if summary.imported > 0 { line += ", spanning \(DurationText.format(summary.duration))" }
-        if summary.skipped > 0 { line += "; skipped \(CountText.counted(summary.skipped, "malformed row", "malformed rows"))" }
-        if summary.filteredOut > 0 { line += "; left out \(summary.filteredOut.formatted()) by --only" }
-        warn(line)
+        try await withExitCode { try await ImportRun.run(options) }
     }
 }

@@ -41,37 +41,11 @@ struct Newsdesk: AsyncParsableCommand {
         await main(nil)
     }
 
-    /// Why `word`, in a command's place, is not one, with the nearest command if it looks
-    /// like a typo (`repaly`), or `replay` if it names a file; nil for a command or an option.
+    /// Why `word`, in a command's place, is not one (see ``CommandSuggestion``).
     static func unknownCommand(_ word: String) -> ValidationError? {
-        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
-        guard !word.hasPrefix("-"), !(names + ["help"]).contains(word) else { return nil }
-        let nearest = names.map { (name: $0, distance: editDistance(word.lowercased(), $0)) }.min { $0.distance < $1.distance }
-        var message = "unknown command '\(word)'"
-        if let nearest, nearest.distance <= 2 {
-            message += "; did you mean '\(nearest.name)'?"
-        } else if FileManager.default.fileExists(atPath: word) {
-            message += "; to play a recording: newsdesk replay \(word)"
-        }
-        return ValidationError(message + " (commands: \(names.joined(separator: ", ")))")
+        CommandSuggestion.unknownCommand(word, commands: configuration.subcommands.compactMap { $0.configuration.commandName })
+            .map(ValidationError.init)
     }
-}
-
-/// Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`: `repaly`
-/// is one swap from `replay`.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-    for i in 0...a.count { d[i][0] = i }
-    for j in 0...b.count { d[0][j] = j }
-    for i in 1...a.count {
-        for j in 1...b.count {
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
-        }
-    }
-    return d[a.count][b.count]
 }
 
 /// `newsdesk` / `newsdesk live`: the merged live feed, in the view or as lines.
@@ -104,70 +78,39 @@ struct LiveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let recorder = try openRecorder(recording, feed: feed)
-        defer { try? recorder?.close() }
-        let feed = self.feed, output = self.output
-        // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
-        if useView(plain: output.plain) {
+        try await withExitCode { () async throws -> Void in
+            let feed = self.feed, output = self.output, recording = self.recording
+            let recorder = try recording.record.map { try Recorders.open(path: $0, force: recording.force, header: feed.recordingHeader) }
+            defer { try? recorder?.close() }
             let start = feed.resolvedStart()
-            let settings = LiveSettings(
-                sources: try feed.sources(start: start), start: start, clock: ClockChoice(feed.speed),
-                merge: MergeOptions(endOffset: output.endOffset, restart: feed.mergeRestart), historyCapacity: feed.history,
-                filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: recorder)
-            let status = try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
+            let merge = MergeOptions(endOffset: output.duration?.milliseconds, restart: SimulatedFeed.restart)
+            // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
+            let status: Int32
+            if useView(plain: output.plain) {
+                let settings = LiveSettings(
+                    sources: try feed.sources(start: start), start: start, clock: ClockChoice(feed.speed), merge: merge,
+                    historyCapacity: feed.history, filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: recorder)
+                status = try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
+            } else {
+                status = await Interruptible.run {
+                    try await PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
+                                           recorder: recorder, lineBuffered: output.lineBuffered)
+                        .run(try feed.sources(start: start), clock: ClockChoice(feed.speed), options: merge)
+                }
+            }
             try recorder?.close()
-            if status != 0 { throw ExitCode(status) }
-            return
+            try CommandExit.check(status)
         }
-        let status = await Interruptible.run {
-            let start = feed.resolvedStart()
-            let sources = try feed.sources(start: start)
-            try await PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
-                                   recorder: recorder, lineBuffered: output.lineBuffered)
-                .run(sources, clock: ClockChoice(feed.speed), options: MergeOptions(endOffset: output.endOffset, restart: feed.mergeRestart))
-        }
-        try recorder?.close()
-        if status != 0 { throw ExitCode(status) }
     }
 }
 
-extension OutputOptions {
-    var endOffset: Int64? { duration?.milliseconds }
+/// Runs `body`, turning the ``CommandExit`` that NewsApp's runs end with into ArgumentParser's `ExitCode`.
+func withExitCode(_ body: () async throws -> Void) async throws {
+    do { try await body() } catch let status as CommandExit { throw ExitCode(status.code) }
 }
 
-/// Opens the `--record` file (exit 73, EX_CANTCREAT, if it cannot be created).
-func openRecorder(_ options: RecordOptions, feed: FeedOptions) throws -> RecordingWriter? {
-    guard let path = options.record else { return nil }
-    return try openRecorder(path: path, force: options.force, feed: feed)
-}
-
-func openRecorder(path: String, force: Bool, feed: FeedOptions) throws -> RecordingWriter {
-    do {
-        return try RecordingWriter(path: path, header: feed.recordingHeader, overwrite: force)
-    } catch {
-        warn("\(error)")
-        throw ExitCode(73)
-    }
-}
-
-/// Whether to open the interactive view: not with `--plain` or in a pipe, and not where
-/// the terminal cannot show it (`TERM=dumb`, no TERM, no terminal to read keys from):
-/// there lines are printed as in a pipe, and one line on stderr says why.
-func useView(plain: Bool) -> Bool {
-    guard !plain && isatty(STDOUT_FILENO) == 1 else { return false }
-    if let reason = Terminal.unavailableReason() {
-        warn("\(reason); printing lines instead of the view")
-        return false
-    }
-    return true
-}
-
-extension FeedOptions {
-    /// A recording's first line: where this feed came from.
-    var recordingHeader: RecordingHeader {
-        RecordingHeader(started: resolvedStart(), seed: resolvedSeed(), sources: SimulatedSource.defaultNames)
-    }
-}
+/// Whether to open the interactive view (see ``OutputChoice/useView``).
+func useView(plain: Bool) -> Bool { OutputChoice.useView(plain: plain, unavailableReason: Terminal.unavailableReason) }
 
 /// Runs the interactive view on the terminal (restored on every way out); a terminal that
 /// then cannot be used is one clear line, exit 74 (EX_IOERR).
@@ -179,6 +122,6 @@ func runView(color: ColorChoice, _ body: (Terminal) async throws -> Int32) async
         return try await body(terminal)
     } catch let error as Terminal.StartError {
         warn("\(error)")
-        throw ExitCode(74)
+        throw CommandExit(74)
     }
 }

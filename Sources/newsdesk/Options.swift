@@ -3,51 +3,9 @@ import Foundation
 import NewsApp
 import NewsCore
 
-/// `--speed`: a positive factor, or `max` for no waiting at all.
-enum Speed: ExpressibleByArgument, Equatable, CustomStringConvertible {
-    case factor(Double)
-    case max
-
-    /// Any finite number parses, so that `validate()` can say that 0 or less is not a speed
-    /// (a nil here would only get a generic "invalid value").
-    init?(argument: String) {
-        if argument.lowercased() == "max" { self = .max; return }
-        guard let value = Double(argument), value.isFinite else { return nil }
-        self = .factor(value)
-    }
-
-    func validate() throws {
-        if case .factor(let f) = self, !(f > 0) {
-            throw ValidationError("--speed must be above 0, not \(self) (a factor like 10 or 0.5, or max)")
-        }
-    }
-
-    var description: String {
-        switch self {
-        case .max: return "max"
-        case .factor(let f): return f == f.rounded() ? String(Int(f)) : String(f)
-        }
-    }
-
-    static var defaultValueDescription: String { "1" }
-
-    /// The factor, `.infinity` for max (as the replay clock takes it).
-    var factor: Double {
-        switch self {
-        case .max: return .infinity
-        case .factor(let f): return f
-        }
-    }
-}
-
-extension ClockChoice {
-    /// The clock for a live feed at `speed`.
-    init(_ speed: Speed) {
-        switch speed {
-        case .max: self = .virtual
-        case .factor(let f): self = .scaled(f)
-        }
-    }
+extension Speed: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    func validate() throws { if let problem { throw ValidationError(problem) } }
 }
 
 /// A length of time on the command line: `90s`, `12m`, `1h5m`, `500ms`, or a plain number
@@ -104,16 +62,7 @@ struct FeedOptions: ParsableArguments {
     func validate() throws {
         try speed.validate()
         if history < 1 { throw ValidationError("--history must be at least 1, not \(history)") }
-        if let fault {
-            do {
-                let faults = try parseFaults(fault)
-                if let unknown = faults.keys.first(where: { !SimulatedSource.defaultNames.contains($0) }) {
-                    throw ValidationError("--fault: there is no source '\(unknown)' (sources: \(SimulatedSource.defaultNames.joined(separator: ", ")))")
-                }
-            } catch let error as SourceFault {
-                throw ValidationError("--fault: \(error)")
-            }
-        }
+        if let problem = fault.flatMap(SimulatedFeed.faultProblem) { throw ValidationError(problem) }
         if let startTime, ISOTime.parse(startTime) == nil {
             throw ValidationError("--start-time '\(startTime)' is not an ISO 8601 time like 2026-01-01T09:00:00Z or a date like 2026-01-01")
         }
@@ -121,24 +70,11 @@ struct FeedOptions: ParsableArguments {
 
     /// The simulated sources for this run, with any `--fault` put in.
     func sources(start: Timestamp) throws -> [any HeadlineSource] {
-        let vocabulary = try Vocabulary.bundled()
-        let faults = fault.flatMap { try? parseFaults($0) } ?? [:]
-        return try SimulatedSource.defaultNames.map { name -> any HeadlineSource in
-            guard let kind = faults[name] else {
-                return try SimulatedSource(name: name, vocabulary: vocabulary, seed: resolvedSeed(), start: start)
-            }
-            let base = try SimulatedSource(name: name, vocabulary: vocabulary, seed: resolvedSeed(), start: start,
-                                           batchSize: kind == .flood ? 256 : 1)
-            return FaultySource(base: base, kind: kind)
-        }
+        try SimulatedFeed.sources(seed: resolvedSeed(), start: start, fault: fault)
     }
 
-    /// Failed sources are retried: after 1 s, 2 s, 4 s... up to a minute.
-    var mergeRestart: RestartPolicy { RestartPolicy() }
-
     /// The seed to use: the one given, or one drawn once per run (recorded in a recording's header).
-    func resolvedSeed() -> UInt64 { seed ?? fixedSeed }
-    var fixedSeed: UInt64 { FeedOptions.runSeed }
+    func resolvedSeed() -> UInt64 { seed ?? FeedOptions.runSeed }
     private static let runSeed = UInt64.random(in: 0...UInt64(UInt32.max))
 
     /// The start time: the one given, or the time of this run (the same all through it).
@@ -147,6 +83,11 @@ struct FeedOptions: ParsableArguments {
         return FeedOptions.runStart
     }
     private static let runStart = Timestamp(seconds: Date().timeIntervalSince1970)
+
+    /// A recording's first line: where this feed came from.
+    var recordingHeader: RecordingHeader {
+        RecordingHeader(started: resolvedStart(), seed: resolvedSeed(), sources: SimulatedSource.defaultNames)
+    }
 }
 
 /// What to print and when to stop.
@@ -185,31 +126,10 @@ struct OutputOptions: ParsableArguments {
         try validateFilter(filter, sources: SimulatedSource.defaultNames)
     }
 
-    var query: Query { queryFor(filter) }
+    var query: Query { Filters.query(filter) }
 }
 
-enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
-    case auto, always, never
-
-    /// NO_COLOR is not set (or empty): see https://no-color.org.
-    static var noColorUnset: Bool {
-        let value = ProcessInfo.processInfo.environment["NO_COLOR"] ?? ""
-        return value.isEmpty
-    }
-
-    /// Whether to colour output written to `fd`.
-    func enabled(for fd: Int32) -> Bool {
-        switch self {
-        case .always: return true
-        case .never: return false
-        case .auto:
-            let env = ProcessInfo.processInfo.environment
-            if let noColor = env["NO_COLOR"], !noColor.isEmpty { return false }
-            if env["TERM"] == "dumb" { return false }
-            return isatty(fd) == 1
-        }
-    }
-}
+extension ColorChoice: ExpressibleByArgument {}
 
 /// `--record FILE` while watching (or printing) the live feed.
 struct RecordOptions: ParsableArguments {
@@ -253,8 +173,6 @@ struct ReplayTimingOptions: ParsableArguments {
         valueName: "time"))
     var staleAfter = DurationArgument(argument: "30s")!
 
-    var idleLimitMilliseconds: Int64? { idleLimit?.milliseconds }
-
     func validate() throws {
         try speed.validate()
         try idleLimit?.validate("--idle-limit")
@@ -262,37 +180,14 @@ struct ReplayTimingOptions: ParsableArguments {
         if let from, from.hasPrefix("-") {
             throw ValidationError("--from must be 0 or more, not \(from)")
         }
-        if let from, ReplayTimingOptions.parseFrom(from) == nil {
+        if let from, ReplayStart.parse(from) == nil {
             throw ValidationError("--from '\(from)' is not a time like 90s, 12m, 1h5m or a percentage like 25%")
         }
     }
 
-    enum Start: Equatable { case offset(Int64), percent(Double) }
-
-    static func parseFrom(_ text: String) -> Start? {
-        if text.hasSuffix("%") {
-            guard let p = Double(text.dropLast()), p >= 0, p <= 100 else { return nil }
-            return .percent(p)
-        }
-        return DurationText.parse(text).map { .offset($0) }
-    }
 }
 
-/// An invalid `--filter` is a usage error (exit 64) with a caret under the problem; so is
-/// a `source:` that names none of `sources`, where they are known ahead (the list is given).
+/// An invalid `--filter` is a usage error (exit 64) with a caret under the problem (see ``Filters/problem``).
 func validateFilter(_ filter: String?, sources: [String] = []) throws {
-    guard let filter else { return }
-    let query: Query
-    do {
-        query = try Query.parse(filter)
-    } catch {
-        throw ValidationError("invalid --filter: \(error.message)\n\(error.pointing(into: filter))")
-    }
-    if let unknown = query.unknownSources(among: sources).first {
-        throw ValidationError("invalid --filter: \(unknown.message) (sources: \(sources.joined(separator: ", ")))\n\(unknown.pointing(into: filter))")
-    }
-}
-
-func queryFor(_ filter: String?) -> Query {
-    filter.map { (try? Query.parse($0)) ?? Query(lenient: $0) } ?? .all
+    if let problem = Filters.problem(filter, sources: sources) { throw ValidationError(problem) }
 }

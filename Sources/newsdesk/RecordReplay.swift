@@ -40,49 +40,17 @@ struct RecordCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let recorder = try out == "-" ? openStandardOutputRecorder() : openRecorder(path: out, force: force, feed: feed)
-        let out = recorder.path
-        let feed = self.feed, limit = count ?? .max
-        let options = MergeOptions(endOffset: duration?.milliseconds, restart: feed.mergeRestart)
-        // Progress goes to stderr; when the recording itself goes to the same terminal
-        // (`--out -` on a tty), a progress line would be mixed into it.
-        let progress = ProgressLine(enabled: !(self.out == "-" && isatty(STDOUT_FILENO) == 1))
-        var failure: (any Error)?
-        let status = await Interruptible.run(onError: { failure = $0 }) {
-            let start = feed.resolvedStart()
-            let sources = try feed.sources(start: start)
-            guard limit > 0 else { return }
-            try await recordFeed(sources, clock: ClockChoice(feed.speed), options: options, into: recorder, limit: limit, progress: progress)
-        }
-        progress.finish()
-        // The reader of `--out -` has gone (`| head`): the recording ends there, quietly.
-        if recorder.readerGone { return }
-        if let failure {
-            try? recorder.close()
-            warn("\(failure)")
-            throw ExitCode(failure is FileError ? 74 : 1)
-        }
-        do { try recorder.close() } catch {
-            warn("\(error)")
-            throw ExitCode(74)
-        }
-        if isatty(STDERR_FILENO) == 1 { warn("recorded \(CountText.counted(recorder.eventsWritten, "headline", "headlines")) to \(out)") }
-        if status != 0 { throw ExitCode(status) }
-    }
-
-    /// `--out -`: the recording on (a duplicate of) standard output. A reader that goes
-    /// away is EPIPE from write(), not a SIGPIPE that kills before the header is written.
-    private func openStandardOutputRecorder() throws -> RecordingWriter {
-        signal(SIGPIPE, SIG_IGN)
-        do {
-            return try RecordingWriter(fileDescriptor: dup(STDOUT_FILENO), name: "standard output", header: feed.recordingHeader)
-        } catch {
-            warn("\(error)")
-            throw ExitCode(74)
+        try await withExitCode {
+            let header = feed.recordingHeader
+            let recorder = try out == "-" ? Recorders.openStandardOutput(header: header) : Recorders.open(path: out, force: force, header: header)
+            let feed = self.feed
+            let run = RecordRun(limit: count ?? .max, clock: ClockChoice(feed.speed),
+                                options: MergeOptions(endOffset: duration?.milliseconds, restart: SimulatedFeed.restart),
+                                showProgress: !(out == "-" && isatty(STDOUT_FILENO) == 1))
+            try await run.run(into: recorder) { try feed.sources(start: feed.resolvedStart()) }
         }
     }
 }
-
 
 /// `newsdesk replay FILE`: a recording played into the view, or as lines.
 struct ReplayCommand: AsyncParsableCommand {
@@ -133,72 +101,24 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Open it once here: a missing or empty file is exit 66, a bad header exit 65. A
-        // stream (a pipe, a FIFO, "-") is read once, into a spool that every reader follows.
-        if file == "-" && isatty(STDIN_FILENO) == 1 {
-            warn("'replay -' reads the recording from standard input, which is a terminal: pipe or redirect one in")
-            throw ExitCode(64)
-        }
-        let header: RecordingHeader
-        let input: ReplayInput
-        do {
-            input = try ReplayInput.open(file)
-            header = try RecordingReader(path: input.name, follow: input.spool).header
-        } catch let error as FileError {
-            warn("\(error)")
-            throw ExitCode(66)
-        } catch {
-            warn("\(error)")
-            throw ExitCode(65)
-        }
-        // The header names the recording's sources: a source: that names none is exit 64.
-        try validateFilter(filter, sources: header.sources)
-        var from: Int64 = 0
-        switch timing.from.flatMap(ReplayTimingOptions.parseFrom) {
-        case .offset(let ms): from = ms
-        case .percent(let p):
-            guard input.spool == nil else {
-                warn("--from \(timing.from!) needs the recording's duration, unknown for a stream until it ends: give a time like --from 90s")
-                throw ExitCode(64)
-            }
-            let duration = (try? ReplayIndex.build(path: file, idleLimit: timing.idleLimitMilliseconds).duration) ?? 0
-            from = Int64((Double(duration) * p / 100).rounded())
-        case nil: break
-        }
-        if useView(plain: plain) {
+        try await withExitCode {
+            let (input, header) = try ReplayRun.open(file)
+            // The header names the recording's sources: a source: that names none is exit 64.
+            try validateFilter(filter, sources: header.sources)
+            let idleLimit = timing.idleLimit?.milliseconds
+            let from = try ReplayRun.startOffset(timing.from, input: input, file: file, idleLimit: idleLimit)
             let settings = ReplaySettings(
-                speed: timing.speed.factor, loop: timing.loop, strict: timing.strict, idleLimit: timing.idleLimitMilliseconds,
+                speed: timing.speed.factor, loop: timing.loop, strict: timing.strict, idleLimit: idleLimit,
                 staleAfter: timing.staleAfter.milliseconds, filter: filter, historyCapacity: history)
-            let status = try await runView(color: color) {
-                try await ReplaySession(input: input, header: header, settings: settings, from: from).run(on: $0, from: from)
+            if useView(plain: plain) {
+                try CommandExit.check(try await runView(color: color) {
+                    try await ReplaySession(input: input, header: header, settings: settings, from: from).run(on: $0, from: from)
+                })
+            } else {
+                try await ReplayRun.plain(input, from: from, settings: settings, query: Filters.query(filter), limit: count ?? .max,
+                                          color: color.enabled(for: STDOUT_FILENO), lineBuffered: lineBuffered,
+                                          sourceOrder: header.sources)
             }
-            if status != 0 { throw ExitCode(status) }
-            return
         }
-        let report = ReportBox()
-        let source = ReplaySource(path: input.name, spool: input.spool, name: "replay", idleLimit: timing.idleLimitMilliseconds, from: from,
-                                  loop: timing.loop, strict: timing.strict, report: { r in report.set(r) })
-        let printer = PlainPrinter(query: queryFor(filter), limit: count ?? .max, color: color.enabled(for: STDOUT_FILENO),
-                                   recorder: nil, strict: timing.strict, lineBuffered: lineBuffered, sourceOrder: header.sources)
-        // Time starts once the first events are read, so they are not late.
-        let clock: ClockChoice
-        switch timing.speed {
-        case .max: clock = .virtual
-        case .factor(let f): clock = .replay(ReplayClock(speed: f, holdUntilReady: true))
-        }
-        var failure: (any Error)?
-        let status = await Interruptible.run(onError: { failure = $0 }) {
-            try await printer.run([source], clock: clock, options: MergeOptions())
-        }
-        if let stop = failure as? StrictStop {
-            warn("\(stop)")
-            throw ExitCode(65)
-        }
-        if let fileError = failure as? FileError {
-            warn("\(fileError)")
-            throw ExitCode(66)
-        }
-        if let final = report.value { warnProblems(final, in: input.name) }
-        if status != 0 { throw ExitCode(status) }
     }
 }

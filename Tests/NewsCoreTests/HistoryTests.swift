@@ -84,6 +84,22 @@ struct HistoryTests {
         #expect(history.sourceNames == ["imported", "tech"])
     }
 
+    @Test("every optional field is kept past a full interner (more than 65,535 distinct values), and after eviction")
+    func fieldsPastAFullInterner() {
+        let n = 70_000
+        let history = History(capacity: n, chunkSize: 4096)
+        let all = (0..<n).map { i in
+            var h = Headline(id: "\(i)", source: "s\(i)", title: "t", published: .init(milliseconds: Int64(i)))
+            for field in HeadlineField.allCases where (i + field.rawValue) % 3 != 0 { h[field] = "\(field) \(i)" }
+            return h
+        }
+        history.append(contentsOf: all)
+        for i in [0, 1, 2, 65_533, 65_534, 65_535, 65_536, 69_999] { #expect(history.headline(i) == all[i], "\(i)") }
+        history.append(all[7])
+        #expect(history.headline(n) == all[7])
+        #expect(history.headline(69_999) == all[69_999])
+    }
+
     @Test("a match never spans two titles")
     func noMatchAcrossTitles() {
         let history = History(capacity: 10)

@@ -113,7 +113,7 @@ struct ImportTests {
             $0.time = .column(2)
             $0.source = .column(3)
             $0.title = .column(4)
-            $0.url = .column(5)
+            $0.fields[.url] = .column(5)
             $0.rename = ["sport": "sports", "sci_tech": "tech"]
             $0.only = ["tech", "sports"]
         }
@@ -133,7 +133,7 @@ struct ImportTests {
             $0.title = .name("headline")
             $0.source = .name("category")
             $0.time = .name("date")
-            $0.url = .name("link")
+            $0.fields[.url] = .name("link")
             $0.timeFormat = .epoch
         }
         #expect(events.map(\.headline.title) == ["Storm", "Rates cut"])

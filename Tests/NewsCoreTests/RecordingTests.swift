@@ -39,15 +39,16 @@ struct RecordingTests {
         let text = Gen.element(of: Self.tricky).compactMap { $0 }.array(of: 0...8).map { $0.joined() }
         let optionalText = Gen.element(of: [nil, "Kernel Post", "https://example.org/a?b=c&d=\"e\"", "Résumé \u{1B}", ""])
         let offsets = Gen.int(in: -5_000...5_000_000_000).array(of: 1...20)
-        await propertyCheck(count: 100, input: text.array(of: 20), offsets, optionalText.array(of: 3), Gen.int(in: -62_000_000_000_000...250_000_000_000_000)) {
+        await propertyCheck(count: 100, input: text.array(of: 20), offsets, optionalText.array(of: HeadlineField.allCases.count), Gen.int(in: -62_000_000_000_000...250_000_000_000_000)) {
             titles, offsets, extras, published in
             let path = temporaryPath()
             defer { removeTemporary(path) }
             let arrivals = offsets.enumerated().map { i, offset in
-                Arrival(offset: Int64(offset), headline: Headline(
+                var headline = Headline(
                     id: "id-\(i)" + titles[i], source: titles[(i + 1) % 20].isEmpty ? "src" : titles[(i + 1) % 20],
-                    title: titles[i], published: Timestamp(milliseconds: Int64(published) + Int64(i)),
-                    outlet: extras[0] ?? nil, summary: extras[1] ?? nil, url: extras[2] ?? nil))
+                    title: titles[i], published: Timestamp(milliseconds: Int64(published) + Int64(i)))
+                for field in HeadlineField.allCases { headline[field] = extras[field.rawValue] ?? nil }
+                return Arrival(offset: Int64(offset), headline: headline)
             }
             do {
                 let writer = try RecordingWriter(path: path, header: RecordingHeader(started: Timestamp(milliseconds: 0), seed: 9, sources: ["a", "b\u{1B}"]))

@@ -16,8 +16,9 @@ import Darwin
 /// with the same byte offsets (see ``CaseFolding``) that a query searches with
 /// ``ByteSearch`` (a SIMD substring search; `memmem` only for a one-byte term), one pass
 /// per term over the whole chunk instead of one call per headline. Sources
-/// and outlets are interned to 16-bit numbers; summaries and URLs, rare in simulated
-/// feeds, sit in a side table. Together that is about 2 bytes per title byte plus 32
+/// and the optional fields that repeat (outlets) are interned to 16-bit numbers; the
+/// others (summaries and URLs, rare in simulated feeds) sit in a side table: each
+/// ``HeadlineField`` says which (`HeadlineField+History.swift`). Together that is about 2 bytes per title byte plus 32
 /// per headline, instead of ~150 for a struct of Strings. Chunks are filtered on all
 /// cores in parallel, and a whole chunk is freed once all of it has been evicted.
 ///
@@ -34,7 +35,8 @@ public final class History {
 
     var chunks: Deque<Chunk> = []
     var sources = Interner()
-    var outlets = Interner()
+    /// One interner per interned field (``HeadlineField/interned``).
+    var fieldNames = [Interner](repeating: Interner(), count: HeadlineField.interned.count)
     private var averageTitleBytes = 64.0
     /// The columns of the last evicted chunk, emptied, kept to fill the next chunk:
     /// reusing their memory saves the kernel zeroing fresh pages for every chunk.
@@ -76,7 +78,8 @@ public final class History {
         var ends: [UInt32] = []
         var published: [Int64] = []
         var source: [UInt16] = []
-        var outlet: [UInt16] = []
+        /// The interned fields' numbers, ``HeadlineField/interned``.count per headline.
+        var interned: [UInt16] = []
         var ids: [String] = []
         var extras: [Int: Extras] = [:]
 
@@ -88,7 +91,7 @@ public final class History {
             ends.reserveCapacity(capacity)
             published.reserveCapacity(capacity)
             source.reserveCapacity(capacity)
-            outlet.reserveCapacity(capacity)
+            interned.reserveCapacity(capacity * HeadlineField.interned.count)
             ids.reserveCapacity(capacity)
         }
 
@@ -107,7 +110,7 @@ public final class History {
             ends.removeAll(keepingCapacity: true)
             published.removeAll(keepingCapacity: true)
             source.removeAll(keepingCapacity: true)
-            outlet.removeAll(keepingCapacity: true)
+            interned.removeAll(keepingCapacity: true)
             ids.removeAll(keepingCapacity: true)
             extras.removeAll()
         }
@@ -115,7 +118,7 @@ public final class History {
         /// Adds the headline at `h`. It is read in place through the pointer: passing
         /// it by value made Swift copy it (and count references to its strings) first.
         @inline(__always)
-        mutating func add(_ h: UnsafePointer<Headline>, sources: inout Interner, outlets: inout Interner) {
+        mutating func add(_ h: UnsafePointer<Headline>, sources: inout Interner, fieldNames: inout [Interner]) {
             let appended: Void? = h.pointee.title.utf8.withContiguousStorageIfAvailable { bytes in
                 appendTitle(bytes)
             }
@@ -128,31 +131,38 @@ public final class History {
             ends.append(UInt32(title.count))
             published.append(h.pointee.published.milliseconds)
             ids.append(h.pointee.id)
-            var extras = Extras(summary: h.pointee.summary, url: h.pointee.url)
+            var extras: Extras?
             if let s = sources.number(for: h.pointee.source) { source.append(s) } else {
                 source.append(Interner.overflow)
-                extras.source = h.pointee.source
+                extras = Extras()
+                extras!.source = h.pointee.source
             }
-            if let name = h.pointee.outlet {
-                if let o = outlets.number(for: name) { outlet.append(o) } else {
-                    outlet.append(Interner.overflow)
-                    extras.outlet = name
+            // By raw value, not through an array (see HeadlineField.forEach): this runs per headline.
+            var k = 0  // the interned field's column: they are counted in declaration order
+            HeadlineField.forEach { field in
+                let value = h.pointee[field]
+                switch field.historyStorage {
+                case .interned:
+                    defer { k += 1 }
+                    guard let value else { return interned.append(Interner.none) }
+                    if let n = fieldNames[k].number(for: value) { return interned.append(n) }
+                    interned.append(Interner.overflow)
+                case .sparse:
+                    guard value != nil else { return }
                 }
-            } else {
-                outlet.append(Interner.none)
+                if extras == nil { extras = Extras() }
+                extras!.fields[field.rawValue] = value
             }
-            if extras.summary != nil || extras.url != nil || extras.source != nil || extras.outlet != nil {
-                self.extras[ends.count - 1] = extras
-            }
+            if let extras { self.extras[ends.count - 1] = extras }
         }
     }
 
+    /// What a headline has beyond the columns: its sparse fields, and a source or
+    /// interned field's value when that interner is full (more than 65,535 distinct names).
     struct Extras {
-        var summary: String?
-        var url: String?
-        /// Set only when the interner is full (more than 65,535 distinct names).
         var source: String?
-        var outlet: String?
+        /// By ``HeadlineField/rawValue``.
+        var fields = [String?](repeating: nil, count: HeadlineField.allCases.count)
     }
 
     // MARK: adding
@@ -165,7 +175,7 @@ public final class History {
         headlines.withUnsafeBufferPointer { batch in
             guard let base = batch.baseAddress else { return }
             fill(batch.count) { columns, range in
-                for i in range { columns.add(base + i, sources: &sources, outlets: &outlets) }
+                for i in range { columns.add(base + i, sources: &sources, fieldNames: &fieldNames) }
             }
         }
     }
@@ -178,7 +188,7 @@ public final class History {
             fill(batch.count) { columns, range in
                 for i in range {
                     let headline = (UnsafeRawPointer(base + i) + field).assumingMemoryBound(to: Headline.self)
-                    columns.add(headline, sources: &sources, outlets: &outlets)
+                    columns.add(headline, sources: &sources, fieldNames: &fieldNames)
                 }
             }
         }
@@ -278,13 +288,16 @@ public final class History {
     public func headline(_ seq: Int) -> Headline {
         let (c, i) = locate(seq)
         let extras = c.columns.extras[i]
-        let outletNumber = c.columns.outlet[i]
-        let outlet: String? =
-            outletNumber == Interner.none ? nil
-            : outletNumber == Interner.overflow ? extras?.outlet : outlets.names[Int(outletNumber)]
-        return Headline(
-            id: c.columns.ids[i], source: source(seq), title: title(seq), published: Timestamp(milliseconds: c.columns.published[i]),
-            outlet: outlet, summary: extras?.summary, url: extras?.url)
+        var headline = Headline(
+            id: c.columns.ids[i], source: source(seq), title: title(seq), published: Timestamp(milliseconds: c.columns.published[i]))
+        let stride = HeadlineField.interned.count
+        for (k, field) in HeadlineField.interned.enumerated() {
+            let n = c.columns.interned[i * stride + k]
+            if n == Interner.none { continue }
+            headline[field] = n == Interner.overflow ? extras?.fields[field.rawValue] : fieldNames[k].names[Int(n)]
+        }
+        for field in HeadlineField.sparse { headline[field] = extras?.fields[field.rawValue] }
+        return headline
     }
 
     /// The sequence number of the newest headline with this id, if the history holds it.

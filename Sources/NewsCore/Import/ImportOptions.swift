@@ -7,8 +7,9 @@ public struct ImportOptions: Sendable {
     public var time: FieldSpec?
     public var source: FieldSpec?
     public var id: FieldSpec?
-    public var url: FieldSpec?
-    public var summary: FieldSpec?
+    /// The optional fields named or numbered on the command line; the others are taken
+    /// from a column named like one of their ``HeadlineField/importNames``, if any.
+    public var fields: [HeadlineField: FieldSpec] = [:]
     public var header = true
     public var timeFormat: TimeFormat = .automatic
     public var rename: [String: String] = [:]
@@ -24,5 +25,12 @@ public struct ImportOptions: Sendable {
         self.input = input
         self.output = output
         self.format = format
+    }
+}
+
+extension ImportOptions {
+    /// Every field given, fixed ones first: checked against the header before any row is read.
+    var givenSpecs: [FieldSpec] {
+        [title, time, source, id].compactMap { $0 } + HeadlineField.allCases.compactMap { fields[$0] }
     }
 }

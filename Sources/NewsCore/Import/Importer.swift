@@ -23,8 +23,6 @@ public struct Importer {
     static let timeNames = ["time", "published", "published_at", "publishedat", "date", "datetime", "timestamp", "pubdate", "created_at"]
     static let sourceNames = ["source", "category", "section", "feed", "topic"]
     static let idNames = ["id", "guid", "uuid"]
-    static let urlNames = ["url", "link"]
-    static let summaryNames = ["summary", "description", "short_description", "abstract"]
 
     /// One row mapped to a headline, with its time (or nil) and original position.
     struct Row {
@@ -97,10 +95,10 @@ public struct Importer {
                 return v
             }
             time = max(time, -62_135_596_800_000)  // year 1 at the earliest
-            let headline = Headline(
+            var headline = Headline(
                 id: optional(options.id, Importer.idNames) ?? "\(source)-\(index + 1)", source: source, title: title,
-                published: Timestamp(milliseconds: time), outlet: nil,
-                summary: optional(options.summary, Importer.summaryNames), url: optional(options.url, Importer.urlNames))
+                published: Timestamp(milliseconds: time))
+            for field in HeadlineField.allCases { headline[field] = optional(options.fields[field], field.importNames) }
             return Row(time: time, index: index, headline: headline)
         }
 
@@ -143,8 +141,7 @@ public struct Importer {
             case nil: throw .input(FileError(path: options.input, reason: "the file has no rows"))
             }
             let width: Int? = if case .fields(let fields, _)? = firstRow { fields.count } else { headerWidth }
-            let specs = [options.title, options.time, options.source, options.id, options.url, options.summary]
-            if let width, let widest = specs.compactMap({ spec -> Int? in if case .column(let c)? = spec { c } else { nil } }).max(),
+            if let width, let widest = options.givenSpecs.compactMap({ spec -> Int? in if case .column(let c) = spec { c } else { nil } }).max(),
                widest > width {
                 throw .usage("column \(widest) is past the end: \(options.input) has \(width) columns (\(options.header ? "in the header" : "in the first row"))")
             }
@@ -155,8 +152,8 @@ public struct Importer {
                 return nil
             }
             // Named fields must exist in the header.
-            for spec in [options.title, options.time, options.source, options.id, options.url, options.summary] {
-                if case .name(let name)? = spec {
+            for spec in options.givenSpecs {
+                if case .name(let name) = spec {
                     guard options.header else { throw .usage("--no-header: name fields by column number, not '\(name)'") }
                     guard columns[name.lowercased()] != nil else {
                         throw .usage("no column '\(name)' in \(options.input) (columns: \(columns.sorted { $0.value < $1.value }.map(\.key).joined(separator: ", ")))")
@@ -185,8 +182,8 @@ public struct Importer {
         case .jsonl:
             let lines: LineReader
             do { lines = try LineReader(path: options.input) } catch { throw .input(error) }
-            for spec in [options.title, options.time, options.source, options.id, options.url, options.summary] {
-                if case .column? = spec { throw .usage("JSON Lines fields are named, not numbered") }
+            for spec in options.givenSpecs {
+                if case .column = spec { throw .usage("JSON Lines fields are named, not numbered") }
             }
             var seenKeys: Set<String> = []
             func resolve(_ spec: FieldSpec?, _ defaults: [String]) -> FieldSpec? {

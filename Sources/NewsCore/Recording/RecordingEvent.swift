@@ -13,17 +13,12 @@ public enum RecordingEvent {
         JSONWriter.appendRaw(",\"published\":\"", to: &out)
         ISOTime.append(h.published, to: &out)
         out.append(0x22)
-        if let outlet = h.outlet {
-            JSONWriter.appendRaw(",\"outlet\":", to: &out)
-            JSONWriter.appendString(outlet, to: &out)
-        }
-        if let summary = h.summary {
-            JSONWriter.appendRaw(",\"summary\":", to: &out)
-            JSONWriter.appendString(summary, to: &out)
-        }
-        if let url = h.url {
-            JSONWriter.appendRaw(",\"url\":", to: &out)
-            JSONWriter.appendString(url, to: &out)
+        HeadlineField.forEach { field in
+            guard let value = h[field] else { return }
+            JSONWriter.appendRaw(",\"", to: &out)
+            JSONWriter.appendRaw(field.key, to: &out)
+            JSONWriter.appendRaw("\":", to: &out)
+            JSONWriter.appendString(value, to: &out)
         }
         JSONWriter.appendRaw("}\n", to: &out)
     }
@@ -33,10 +28,12 @@ public enum RecordingEvent {
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, started: Timestamp, line: Int) throws(JSONError) -> Arrival {
         var scanner = JSONScanner(bytes)
         var offset: Int64?, id: String?, source: String?, title: String?, published: Timestamp?
-        var outlet: String?, summary: String?, url: String?
-        func optionalString(_ s: inout JSONScanner, _ name: String) throws(JSONError) -> String? {
+        // The optional fields go straight into the headline (empty strings allocate nothing);
+        // the rest is filled in at the end.
+        var headline = Headline(id: "", source: "", title: "", published: started)
+        func optionalString(_ s: inout JSONScanner, _ field: HeadlineField) throws(JSONError) -> String? {
             if s.takeNull() { return nil }
-            guard s.peek() == 0x22 else { throw s.fail("'\(name)' must be a string") }
+            guard s.peek() == 0x22 else { throw s.fail("'\(field.key)' must be a string") }
             return try s.string()
         }
         try scanner.object { (s: inout JSONScanner, key) throws(JSONError) in
@@ -75,12 +72,8 @@ public enum RecordingEvent {
                     guard Timestamp.validMilliseconds.contains(ms) else { throw s.fail("'published' is not a time between the years 0 and 9999", at: at) }
                     published = Timestamp(milliseconds: ms)
                 }
-            } else if s.keyIs(key, "outlet") {
-                outlet = try optionalString(&s, "outlet")
-            } else if s.keyIs(key, "summary") {
-                summary = try optionalString(&s, "summary")
-            } else if s.keyIs(key, "url") {
-                url = try optionalString(&s, "url")
+            } else if let field = HeadlineField.recorded(key, in: s) {
+                headline[field] = try optionalString(&s, field)
             } else {
                 try s.skipValue()  // unknown fields are ignored
             }
@@ -94,10 +87,24 @@ public enum RecordingEvent {
         guard !overflow, Timestamp.validMilliseconds.contains(time) else {
             throw JSONError(message: "'offset' is too large: it is past the year 9999", column: 1)
         }
-        let headline = Headline(
-            id: id ?? "line-\(line)", source: source, title: title,
-            published: published ?? started.adding(milliseconds: offset),
-            outlet: outlet, summary: summary, url: url)
+        headline.id = id ?? "line-\(line)"
+        headline.source = source
+        headline.title = title
+        headline.published = published ?? started.adding(milliseconds: offset)
         return Arrival(offset: offset, headline: headline)
+    }
+}
+
+extension HeadlineField {
+    /// The field whose recording key `key` is, if any: compared byte by byte in place, as
+    /// the reader's fixed keys are, walking the raw values (no array, see ``forEach(_:)``).
+    @inline(__always)
+    static func recorded(_ key: JSONScanner.Key, in scanner: JSONScanner) -> HeadlineField? {
+        var raw = 0
+        while let field = HeadlineField(rawValue: raw) {
+            if scanner.keyIs(key, field.key) { return field }
+            raw += 1
+        }
+        return nil
     }
 }
