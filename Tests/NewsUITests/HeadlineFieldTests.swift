@@ -23,7 +23,7 @@ struct HeadlineFieldTests {
         let history = History(capacity: 10)
         history.append(read)
         let held = history.headline(0)
-        var state = AppState(history: history, config: AppConfig(feedStart: t0, color: false, replay: false),
+        var state = AppState(history: history, config: AppConfig(sources: [headline.source], feedStart: t0, color: false, replay: false),
                              columns: 200, rows: 30, now: t0)
         _ = state.handle(.headlines([Arrival(offset: 1000, headline: read)], now: t0.adding(milliseconds: 1000)))
         // The history now holds it twice (the state appends what arrives); the detail view
