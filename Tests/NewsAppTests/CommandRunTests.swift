@@ -114,7 +114,7 @@ struct CommandRunTests {
     func filterProblems() {
         #expect(Filters.problem(nil) == nil)
         #expect(Filters.problem("goal | final -source:tech", sources: ["tech", "sports"]) == nil)
-        #expect(Filters.problem("goal source:") == "invalid --filter: 'source:' needs a source name after it, as in source:tech\n  goal source:\n       ^~~~~~~")
+        #expect(Filters.problem("goal source:") == "invalid --filter: 'source:' needs a source name after it, as in source:NAME\n  goal source:\n       ^~~~~~~")
         #expect(Filters.problem("goal source:opera", sources: ["tech", "sports"])
             == "invalid --filter: no source 'opera' (sources: tech, sports)\n  goal source:opera\n       ^~~~~~~~~~~~")
         #expect(Filters.problem("goal source:opera") == nil)  // no sources known ahead: any may come

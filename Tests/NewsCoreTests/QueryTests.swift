@@ -116,8 +116,8 @@ struct QueryTests {
     }
 
     static let errors: [ErrorCase] = [
-        ErrorCase(query: "source:", message: "'source:' needs a source name after it, as in source:tech", start: 0, length: 7),
-        ErrorCase(query: "goal src:", message: "'src:' needs a source name after it, as in source:tech", start: 5, length: 4),
+        ErrorCase(query: "source:", message: "'source:' needs a source name after it, as in source:NAME", start: 0, length: 7),
+        ErrorCase(query: "goal src:", message: "'src:' needs a source name after it, as in source:NAME", start: 5, length: 4),
         ErrorCase(query: "goal |", message: "'|' needs something to match on its right", start: 5, length: 1),
         ErrorCase(query: "| goal", message: "'|' needs something to match on its left", start: 0, length: 1),
         ErrorCase(query: "goal OR", message: "'OR' needs something to match on its right", start: 5, length: 2),

@@ -17,7 +17,7 @@ public enum SourceTiming: Sendable {
 /// Yielding batches rather than single headlines keeps the cost of each asynchronous
 /// hand-off (a few microseconds) spread over many headlines.
 public protocol HeadlineSource: AsyncSequence, Sendable where Element == [Arrival], Failure == any Error {
-    /// The source's name, as in `Headline.source` (`tech`, `sports`, ...).
+    /// The source's name, as in `Headline.source`.
     var name: String { get }
     var timing: SourceTiming { get }
 }

@@ -1,7 +1,7 @@
 /// One headline, as a source published it.
 ///
 /// `id` is stable and unique within a feed. `source` is the feed it came from:
-/// `tech`, `sports` and `world` for the simulated ones, any name for imported data.
+/// a simulated source, a feed or the source column of imported data (any name).
 /// Titles are kept exactly as received (control characters included); they are made
 /// safe for a terminal only when displayed (see ``TerminalSafe``).
 public struct Headline: Sendable, Hashable, Identifiable {

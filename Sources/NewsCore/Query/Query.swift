@@ -10,8 +10,8 @@
 /// - `AND`, `OR` and `NOT` are operators only in capitals, as in web search: `and`, `or`
 ///   and `not` are words, and so is a quoted `"AND"`.
 /// - `( ... )` groups.
-/// - `source:tech` (or `src:tech`) keeps headlines from sources whose name starts with
-///   `tech`; `-source:sports` drops one source.
+/// - `source:bbc` (or `src:bbc`) keeps headlines from sources whose name starts with
+///   `bbc`; `-source:bbc` drops them.
 ///
 /// Parsing is lenient while typing: an unclosed quote or parenthesis is closed
 /// implicitly and the empty query matches everything. What cannot mean anything (`source:`

@@ -193,7 +193,7 @@ struct QueryParser {
         case .source(let name):
             advance()
             if name.isEmpty {
-                problem("'\(token.length > 4 ? "source:" : "src:")' needs a source name after it, as in source:tech", token)
+                problem("'\(token.length > 4 ? "source:" : "src:")' needs a source name after it, as in source:NAME", token)
                 return nil
             }
             sourceTerms.append(Query.SourceTerm(text: name, start: token.start, length: token.length))
