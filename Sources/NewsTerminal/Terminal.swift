@@ -139,14 +139,23 @@ public final class Terminal {
                     column += 2
                     continue
                 }
-                var count = 0
-                for scalar in cell.character.unicodeScalars where count < 5 {
-                    scalars[count] = wchar_t(bitPattern: scalar.value)
-                    count += 1
+                // One cchar_t: the character and its zero-width marks (at most 4: CCHARW_MAX 5).
+                var count = 1
+                scalars[0] = wchar_t(bitPattern: cell.scalar.value)
+                for mark in cell.marks { scalars[count] = wchar_t(bitPattern: mark.value); count += 1 }
+                if cell.scalar.value >= 0x300, !agreesWithLibc(scalars, count, width: Int(cell.width)) {
+                    // This C library sizes it otherwise than the grid's table (another glibc):
+                    // a replacement of the grid's width keeps ncurses where the grid is.
+                    scalars[0] = 0xFFFD
+                    count = 1
                 }
                 wmove(nd_stdscr(), Int32(change.row), Int32(column))
                 _ = nd_add_cluster(scalars, Int32(count), attributes(cell.style), pair(cell.style))
-                bytesWritten += cell.character.utf8.count  // an estimate: ncurses adds the escapes
+                if scalars[0] == 0xFFFD && cell.width == 2 && cell.scalar.value != 0xFFFD {
+                    scalars[0] = 0x20
+                    _ = nd_add_cluster(scalars, 1, attributes(cell.style), pair(cell.style))
+                }
+                bytesWritten += scalars[0..<count].reduce(0) { $0 + UTF8.width(Unicode.Scalar(UInt32(bitPattern: $1)) ?? " ") }  // an estimate: ncurses adds the escapes
                 column += Int(max(1, cell.width))
             }
         }
@@ -165,6 +174,22 @@ public final class Terminal {
         wnoutrefresh(nd_stdscr())
         doupdate()
         previous = grid
+    }
+
+    /// The running C library's `wcwidth` (ncurses places characters by it), or nil.
+    private static let libcWidth: (@convention(c) (wchar_t) -> Int32)? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "wcwidth") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (wchar_t) -> Int32).self)
+    }()
+
+    /// Whether ncurses, by this C library's `wcwidth`, sees the cell as the grid does: its
+    /// character `width` columns wide, every mark zero. Only for non-ASCII cells (it is a
+    /// call per code point); the grid's table is this glibc's, so it normally agrees.
+    private func agreesWithLibc(_ scalars: [wchar_t], _ count: Int, width: Int) -> Bool {
+        guard let wcwidth = Terminal.libcWidth else { return true }
+        guard wcwidth(scalars[0]) == Int32(width) else { return false }
+        for i in 1..<count where wcwidth(scalars[i]) != 0 { return false }
+        return true
     }
 
     private func attributes(_ style: Style) -> attr_t {
