@@ -216,11 +216,12 @@ public enum Renderer {
             var x = grid.write("/", row: y, column: 0, style: theme.barTitle)
             // Scroll the field so that the cursor stays visible.
             let characters = Array(editor.text)
+            let cursor = min(editor.cursor, characters.count)
             var start = 0
             func widthOf(_ range: Range<Int>) -> Int { characters[range].reduce(0) { $0 + TextWidth.columns($1) } }
-            while start < editor.cursor && widthOf(start..<editor.cursor) >= fieldEnd - x { start += 1 }
+            while start < cursor && widthOf(start..<cursor) >= fieldEnd - x { start += 1 }
             let visible = String(characters[start...])
-            let cursorColumn = x + widthOf(start..<editor.cursor)
+            let cursorColumn = x + widthOf(start..<cursor)
             x = grid.write(visible, row: y, column: x, limit: fieldEnd, style: theme.barTitle)
             // The editor's own keys, where the text leaves room for them.
             let keys = KeyHints.line(KeyHints.filterEditor)
