@@ -1,0 +1,151 @@
+import Foundation
+import NewsCore
+import Testing
+
+/// Titles in many scripts in the view, in tmux: every row shows the text the terminal
+/// shows for the raw title, cut at the edge (issue 15).
+@Suite("Titles in every script, in a real terminal (tmux)", .serialized, .timeLimit(.minutes(3)))
+struct ScriptsTerminalTests {
+    static let titles = [
+        "हिन्दी समाचार: दिल्ली में बारिश से यातायात ठप, स्कूल बंद",  // Devanagari: spacing vowel signs, viramas
+        "தமிழ் செய்தி: சென்னையில் கனமழை தொடர்கிறது",  // Tamil
+        "বাংলা সংবাদ: ঢাকায় নতুন মেট্রো লাইন চালু হলো",  // Bengali
+        "ข่าวไทย: กรุงเทพฯ น้ำท่วมหนักในรอบสิบปี",  // Thai: tone marks above, sara am
+        "أخبار: افتتاح مَعْرِض الكِتَاب في القاهرة",  // Arabic with harakat
+        "חדשות: הכנסת מאשרת את התקציב, שָׁלוֹם",  // Hebrew with niqqud
+        "東京と大阪で記録的な大雪、交通機関に乱れ続く見通し",  // CJK, all wide
+        "서울 증시 급등, 반도체 수출 호조에 외국인 매수",  // Hangul
+        "Zu\u{308}rich cafe\u{301}: n\u{303}a\u{310} o\u{328}\u{303} e\u{332}\u{301} combining marks",  // decomposed Latin
+        "Flags 🇯🇵🇫🇷🇺🇸🇧🇷 at the summit of leaders",  // regional indicator pairs
+        "Skin tones 👍🏽👋🏿🙋🏻 win the vote",  // emoji modifiers
+        "Family 👨‍👩‍👧‍👦 and coder 👩‍💻 join",  // ZWJ sequences
+        "Keycaps 1️⃣2️⃣#️⃣ countdown begins",  // keycaps: digit, VS16, U+20E3
+        "Hearts ❤️ and ❤︎ VS16 VS15, sun ☀️ ☀︎",  // presentation selectors
+        "Mixed हि🇯🇵👍🏽1️⃣❤️東京 end of the line",
+    ]
+
+    /// The title as the view sends it to the terminal: without zero-width joiners (see
+    /// TextWidth: tmux would put a wide character after one into the joiner's cell).
+    static func sent(_ title: String) -> String {
+        var text = title
+        text.unicodeScalars.removeAll { $0.value == 0x200D }
+        return text
+    }
+
+    /// The title cut to `width` columns as the row shows it: whole if it fits, else whole
+    /// cells up to one column less and "…".
+    static func cut(_ text: String, to width: Int) -> String {
+        if TextWidth.columns(text) <= width { return text }
+        let prefix = TextWidth.prefix(of: text[...], fitting: width - 1)
+        return String(text[..<prefix.end]) + "…"
+    }
+
+    static func recording(in dir: URL) throws -> String {
+        let path = dir.appendingPathComponent("scripts.jsonl").path
+        let writer = try RecordingWriter(path: path, header: RecordingHeader(started: Timestamp(milliseconds: 0), sources: ["tech"]))
+        try writer.write(titles.enumerated().map { i, title in
+            Arrival(offset: Int64(i) * 10, headline: Headline(id: "h\(i)", source: "tech", title: title, published: Timestamp(milliseconds: Int64(i) * 10)))
+        })
+        try writer.close()
+        return path
+    }
+
+    @Test("the terminal measures every title as the width model does (each printed raw, its cursor column asked with CSI 6n)")
+    func terminalAgreesWithModel() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Each title as sent, then the family raw (with its joiners), each followed by the
+        // column the cursor is at (the terminal's answer to CSI 6n, not echoed).
+        let probes = Self.titles.map(Self.sent) + ["👨‍👩‍👧‍👦", "👩‍💻"]
+        try probes.joined(separator: "\n").appending("\n").write(to: dir.appendingPathComponent("titles.txt"), atomically: true, encoding: .utf8)
+        let script = dir.appendingPathComponent("measure.sh").path
+        try """
+            stty -echo; while IFS= read -r t <&3; do printf '%s' "$t"; printf '\\033[6n'; IFS='[;' read -rs -d R _ _ col; printf ' @%s\\n' "$col"; done 3< \(dir.path)/titles.txt; stty echo; echo MEASURED
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        try await withTmux(columns: 200, rows: probes.count + 4) { tmux in
+            try await tmux.type("clear; bash \(script)")
+            try await tmux.keys("Enter")
+            let lines = try await tmux.waitFor("every title measured") { $0.contains("MEASURED") }
+            let measured = lines.filter { $0.firstMatch(of: #/ @\d+$/#) != nil }
+            try #require(measured.count == probes.count, "\(lines)")
+            for (probe, line) in zip(probes, measured) {
+                let match = try #require(line.firstMatch(of: #/^(.*) @(\d+)$/#))
+                let shown = String(match.output.1), column = Int(match.output.2)! - 1
+                if probe.unicodeScalars.contains(where: { $0.value == 0x200D }) {
+                    // Why the view does not send joiners: tmux joins what follows into one
+                    // cell, narrower than wcwidth (and so ncurses) counts it.
+                    let wcwidth = probe.unicodeScalars.reduce(0) { $0 + max(0, TextWidth.wcwidth($1.value)) }
+                    #expect(column < wcwidth, "tmux now measures \(probe) as wcwidth does (\(column)): joiners could be sent")
+                    continue
+                }
+                #expect(shown == probe, "the terminal shows the raw title otherwise")
+                #expect(column == TextWidth.columns(probe), "\(probe): the terminal takes \(column) columns, the model \(TextWidth.columns(probe))")
+            }
+        }
+    }
+
+    @Test("every row is the title as the terminal shows it raw, cut at the edge; a filter's highlight changes nothing of it", arguments: [80, 47, 33])
+    func rows(columns: Int) async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try Self.recording(in: dir)
+        let rowsPattern = #/^ *(now|\d+[smhd]) (Tech|Tec) /#
+        try await withTmux(columns: columns, rows: Self.titles.count + 5) { tmux in
+            try await tmux.type("clear; NO_COLOR=1 \(newsdeskBinary) replay \(file) --speed max")
+            try await tmux.keys("Enter")
+            let lines = try await tmux.waitFor("every title listed, the replay at its end") { lines in
+                lines.filter { $0.firstMatch(of: rowsPattern) != nil }.count == Self.titles.count && lines.last?.contains("100%") == true
+            }
+            let rows = lines.filter { $0.firstMatch(of: rowsPattern) != nil }
+            // Newest first: the last title on top.
+            var expectedRows: [String: String] = [:]
+            for (row, title) in zip(rows, Self.titles.reversed()) {
+                let prefix = String(try #require(row.firstMatch(of: rowsPattern)).output.0)
+                let expected = prefix + Self.cut(Self.sent(title), to: columns - prefix.count)
+                #expect(row == expected, "at \(columns) columns")
+                #expect(TextWidth.columns(row) <= columns)
+                expectedRows[title] = expected
+            }
+            // Filtering for हि highlights it in two rows (bold and underlined): same text.
+            try await tmux.type("/हि")
+            try await tmux.keys("Enter")
+            let filtered = try await tmux.waitFor("two rows match") { lines in
+                lines.filter { $0.firstMatch(of: rowsPattern) != nil }.count == 2
+            }
+            let matching = filtered.filter { $0.firstMatch(of: rowsPattern) != nil }
+            #expect(matching == [expectedRows[Self.titles[14]], expectedRows[Self.titles[0]]].compactMap { $0 })
+            try await tmux.keys("q")
+        }
+    }
+
+    @Test("the detail view wraps a Hindi, a Thai and an emoji title at cell boundaries, within the page")
+    func detailWraps() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try Self.recording(in: dir)
+        let columns = 30
+        try await withTmux(columns: columns, rows: 24) { tmux in
+            try await tmux.type("clear; NO_COLOR=1 \(newsdeskBinary) replay \(file) --speed max")
+            try await tmux.keys("Enter")
+            try await tmux.waitFor("the replay at its end") { $0.last?.contains("100%") == true }
+            // The list is newest first: g goes to the oldest (the Hindi title) at the bottom,
+            // k moves up to newer ones, G to the newest.
+            for (moves, index) in [("g", 0), ("k k k", 3), ("G", 14)] {
+                for key in moves.split(separator: " ") { try await tmux.keys(String(key)) }
+                try await tmux.keys("Enter")
+                let lines = try await tmux.waitFor("the detail view") { $0.first?.contains("Headline") == true && $0.contains { $0.contains("Source") } }
+                let titleLines = Array(lines[2..<(lines[2...].firstIndex { $0.isEmpty } ?? 2)])
+                let expected = Self.sent(Self.titles[index])
+                #expect(titleLines.map { $0.dropFirst(2) }.joined(separator: " ") == expected, "\(titleLines)")
+                for line in titleLines {
+                    #expect(line.hasPrefix("  "))
+                    #expect(TextWidth.columns(line) <= columns - 2, "\(line)")
+                }
+                #expect(titleLines.count > 1, "a title this long wraps at \(columns) columns")
+                try await tmux.keys("Escape")
+                try await tmux.waitFor("the list again") { $0.last?.contains("100%") == true }
+            }
+            try await tmux.keys("q")
+        }
+    }
+}
