@@ -37,8 +37,9 @@ public enum TextWidth {
         if v < 0x7F { return v >= 0x20 ? 1 : (v == 0 ? 0 : -1) }
         guard v < 0x11_0000 else { return -1 }
         let high = Int(v >> 8) &* 2
-        let block = WidthTable.stage1.withUTF8Buffer { hex in hexDigit(hex[high]) &<< 4 | hexDigit(hex[high &+ 1]) }
-        return WidthTable.stage2.withUTF8Buffer { widths in Int(widths[block &<< 8 | Int(v & 0xFF)]) &- 0x31 }
+        let hex = WidthTable.stage1.utf8Start
+        let block = hexDigit(hex[high]) &<< 4 | hexDigit(hex[high &+ 1])
+        return Int(WidthTable.stage2.utf8Start[block &<< 8 | Int(v & 0xFF)]) &- 0x31
     }
 
     @inline(__always)
