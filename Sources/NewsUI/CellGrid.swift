@@ -55,9 +55,25 @@ public struct Marks: Hashable, Sendable, Sequence {
         return true
     }
 
-    public func makeIterator() -> some IteratorProtocol<Unicode.Scalar> {
-        var values = [m0, m1, m2, m3].prefix { $0 != 0 }.makeIterator()
-        return AnyIterator { values.next().flatMap { Unicode.Scalar($0) } }
+    public func makeIterator() -> Iterator { Iterator(marks: self) }
+
+    /// The marks in order (no allocation: the terminal goes through them for every cell it draws).
+    public struct Iterator: IteratorProtocol {
+        let marks: Marks
+        var index = 0
+
+        public mutating func next() -> Unicode.Scalar? {
+            let v: UInt32
+            switch index {
+            case 0: v = marks.m0
+            case 1: v = marks.m1
+            case 2: v = marks.m2
+            case 3: v = marks.m3
+            default: return nil
+            }
+            index += 1
+            return v == 0 ? nil : Unicode.Scalar(v)
+        }
     }
 }
 

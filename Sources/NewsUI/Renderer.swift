@@ -385,8 +385,8 @@ public enum Renderer {
 
     /// Word-wraps `text` to lines of at most `width` display columns (words longer than a
     /// line are cut), at cell boundaries as ``CellGrid/write`` lays them out. The lines are
-    /// the text made terminal-safe (a control character is its placeholder, which is never
-    /// cut); a joiner that would end a line is left out (it joins nothing there).
+    /// the text made terminal-safe (a control character is its placeholder, cut like any
+    /// text); a joiner that would end a line is left out (it joins nothing there).
     static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         let safe = TerminalSafe.sanitize(text)
