@@ -81,7 +81,7 @@ struct ScriptsTerminalTests {
         try await withTmux(columns: 200, rows: probes.count + 4) { tmux in
             try await tmux.type("clear; bash \(script)")
             try await tmux.keys("Enter")
-            let lines = try await tmux.waitFor("every title measured") { $0.contains("MEASURED") }
+            let lines = try await tmux.waitSlowly("every title measured") { $0.contains("MEASURED") }
             let measured = lines.filter { $0.firstMatch(of: #/ @\d+$/#) != nil }
             try #require(measured.count == probes.count, "\(lines)")
             for (probe, line) in zip(probes, measured) {
@@ -100,37 +100,43 @@ struct ScriptsTerminalTests {
         }
     }
 
-    @Test("every row is the title as the terminal shows it raw, cut at the edge; a filter's highlight changes nothing of it", arguments: [80, 47, 33])
-    func rows(columns: Int) async throws {
+    @Test("every row is the title as the terminal shows it raw, cut at the edge, at 80, 47 and 33 columns (resized); a filter's highlight changes nothing of it")
+    func rows() async throws {
         let dir = scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = try Self.recording(in: dir)
         let rowsPattern = #/^ *(now|\d+[smhd]) (Tech|Tec) /#
-        try await withTmux(columns: columns, rows: Self.titles.count + 5) { tmux in
+        func listed(_ lines: [String]) -> [String] { lines.filter { $0.firstMatch(of: rowsPattern) != nil } }
+        try await withTmux(columns: 80, rows: Self.titles.count + 5) { tmux in
             try await tmux.type("clear; NO_COLOR=1 \(newsdeskBinary) replay \(file) --speed max")
             try await tmux.keys("Enter")
-            let lines = try await tmux.waitFor("every title listed, the replay at its end") { lines in
-                lines.filter { $0.firstMatch(of: rowsPattern) != nil }.count == Self.titles.count && lines.last?.contains("100%") == true
+            var expectedRows: [Int: [String: String]] = [:]
+            /// The rows the view should show at `columns`: each title cut after its row's age and source.
+            func expected(_ lines: [String], _ columns: Int) -> [String] {
+                zip(listed(lines), Self.titles.reversed()).map { row, title in  // newest first
+                    let prefix = String(row.firstMatch(of: rowsPattern)!.output.0)
+                    return prefix + Self.cut(Self.sent(title), to: columns - prefix.count)
+                }
             }
-            let rows = lines.filter { $0.firstMatch(of: rowsPattern) != nil }
-            // Newest first: the last title on top.
-            var expectedRows: [String: String] = [:]
-            for (row, title) in zip(rows, Self.titles.reversed()) {
-                let prefix = String(try #require(row.firstMatch(of: rowsPattern)).output.0)
-                let expected = prefix + Self.cut(Self.sent(title), to: columns - prefix.count)
-                #expect(row == expected, "at \(columns) columns")
-                #expect(TextWidth.columns(row) <= columns)
-                expectedRows[title] = expected
+            for columns in [80, 47, 33] {
+                if columns != 80 { try await tmux.resize(columns: columns, rows: Self.titles.count + 5) }
+                // Until the view has drawn at this width (right after a resize tmux shows the
+                // old rows clipped), then every row as expected.
+                let lines = try await tmux.waitSlowly("every title listed as expected at \(columns) columns, the replay at its end") { lines in
+                    listed(lines).count == Self.titles.count && lines.last?.contains("100%") == true
+                        && listed(lines) == expected(lines, columns)
+                }
+                #expect(lines.allSatisfy { TextWidth.columns($0) <= columns })
+                for (row, title) in zip(listed(lines), Self.titles.reversed()) { expectedRows[columns, default: [:]][title] = row }
             }
             // Filtering for हि highlights it in two rows (bold and underlined): same text.
             try await tmux.type("/हि")
             try await tmux.keys("Enter")
-            let filtered = try await tmux.waitFor("two rows match") { lines in
-                lines.filter { $0.firstMatch(of: rowsPattern) != nil }.count == 2
-            }
-            let matching = filtered.filter { $0.firstMatch(of: rowsPattern) != nil }
-            #expect(matching == [expectedRows[Self.titles[14]], expectedRows[Self.titles[0]]].compactMap { $0 })
-            #expect(matching.count == 2)
+            let filtered = try await tmux.waitSlowly("two rows match") { listed($0).count == 2 }
+            #expect(listed(filtered) == [Self.titles[14], Self.titles[0]].compactMap { expectedRows[33]?[$0] })
+            try await tmux.resize(columns: 80, rows: Self.titles.count + 5)
+            let wide = try await tmux.waitSlowly("two rows at 80 columns") { listed($0).count == 2 && listed($0)[0].contains("the line") }
+            #expect(listed(wide) == [Self.titles[14], Self.titles[0]].compactMap { expectedRows[80]?[$0] })
             try await tmux.keys("q")
         }
     }
@@ -144,14 +150,14 @@ struct ScriptsTerminalTests {
         try await withTmux(columns: columns, rows: 24) { tmux in
             try await tmux.type("clear; NO_COLOR=1 \(newsdeskBinary) replay \(file) --speed max")
             try await tmux.keys("Enter")
-            try await tmux.waitFor("the replay at its end") { $0.last?.contains("100%") == true }
+            try await tmux.waitSlowly("the replay at its end") { $0.last?.contains("100%") == true }
             // The list is newest first: g goes to the oldest (the Hindi title) at the bottom,
             // k moves up to newer ones; G goes to the newest, then j j down to the Mixed title.
             for (moves, index) in [("g", 0), ("k k k", 3), ("G", Self.titles.count - 3)] {
                 for key in moves.split(separator: " ") { try await tmux.keys(String(key)) }
                 if moves == "G" { try await tmux.keys("j", "j") }
                 try await tmux.keys("Enter")
-                let lines = try await tmux.waitFor("the detail view") { $0.first?.contains("Headline") == true && $0.contains { $0.contains("Source") } }
+                let lines = try await tmux.waitSlowly("the detail view") { $0.first?.contains("Headline") == true && $0.contains { $0.contains("Source") } }
                 let titleLines = Array(lines[2..<(lines[2...].firstIndex { $0.isEmpty } ?? 2)])
                 let expected = Self.sent(Self.titles[index])
                 #expect(titleLines.map { $0.dropFirst(2) }.joined(separator: " ") == expected, "\(titleLines)")
@@ -161,9 +167,27 @@ struct ScriptsTerminalTests {
                 }
                 #expect(titleLines.count > 1, "a title this long wraps at \(columns) columns")
                 try await tmux.keys("Escape")
-                try await tmux.waitFor("the list again") { $0.last?.contains("100%") == true }
+                try await tmux.waitSlowly("the list again") { $0.last?.contains("100%") == true }
             }
             try await tmux.keys("q")
         }
+    }
+}
+
+extension Tmux {
+    /// ``waitFor(_:timeout:sourceLocation:_:)``, polling every 150 ms: each look is a tmux
+    /// process, and this suite runs beside others that need the machine's two cores.
+    @discardableResult
+    func waitSlowly(_ what: String, timeout: Double = 20, sourceLocation: SourceLocation = #_sourceLocation,
+                    _ condition: ([String]) -> Bool) async throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var lines: [String] = []
+        while Date() < deadline {
+            lines = try await screen()
+            if condition(lines) { return lines }
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        Issue.record("timed out waiting for \(what); screen:\n\(lines.joined(separator: "\n"))", sourceLocation: sourceLocation)
+        throw CancellationError()
     }
 }
