@@ -143,15 +143,18 @@ public final class Terminal {
                 var count = 1
                 scalars[0] = wchar_t(bitPattern: cell.scalar.value)
                 for mark in cell.marks { scalars[count] = wchar_t(bitPattern: mark.value); count += 1 }
-                if cell.scalar.value >= 0x300, !agreesWithLibc(scalars, count, width: Int(cell.width)) {
+                var replaced = false
+                if cell.scalar.value >= 0x300 || count > 1, let wcwidth = Terminal.libcWidth,
+                   !cell.agrees(with: { Int(wcwidth(wchar_t(bitPattern: $0))) }) {
                     // This C library sizes it otherwise than the grid's table (another glibc):
-                    // a replacement of the grid's width keeps ncurses where the grid is.
+                    // U+FFFD (and a space for a wide cell) keeps ncurses where the grid is.
                     scalars[0] = 0xFFFD
                     count = 1
+                    replaced = true
                 }
                 wmove(nd_stdscr(), Int32(change.row), Int32(column))
                 _ = nd_add_cluster(scalars, Int32(count), attributes(cell.style), pair(cell.style))
-                if scalars[0] == 0xFFFD && cell.width == 2 && cell.scalar.value != 0xFFFD {
+                if replaced && cell.width == 2 {
                     scalars[0] = 0x20
                     _ = nd_add_cluster(scalars, 1, attributes(cell.style), pair(cell.style))
                 }
@@ -181,16 +184,6 @@ public final class Terminal {
         guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "wcwidth") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (wchar_t) -> Int32).self)
     }()
-
-    /// Whether ncurses, by this C library's `wcwidth`, sees the cell as the grid does: its
-    /// character `width` columns wide, every mark zero. Only for non-ASCII cells (it is a
-    /// call per code point); the grid's table is this glibc's, so it normally agrees.
-    private func agreesWithLibc(_ scalars: [wchar_t], _ count: Int, width: Int) -> Bool {
-        guard let wcwidth = Terminal.libcWidth else { return true }
-        guard wcwidth(scalars[0]) == Int32(width) else { return false }
-        for i in 1..<count where wcwidth(scalars[i]) != 0 { return false }
-        return true
-    }
 
     private func attributes(_ style: Style) -> attr_t {
         var a: attr_t = 0

@@ -109,6 +109,17 @@ public struct Cell: Hashable, Sendable {
         return s
     }
 
+    /// Whether a C library whose `wcwidth` is `wcwidth` sizes this cell as the grid does:
+    /// its character `width` columns wide, every mark zero. ncurses places characters by
+    /// the running C library's; where it disagrees with the grid's table (another glibc),
+    /// the terminal draws a replacement of the grid's width instead.
+    @inline(__always)
+    public func agrees(with wcwidth: (UInt32) -> Int) -> Bool {
+        guard wcwidth(scalar.value) == Int(width) else { return false }
+        for mark in marks where wcwidth(mark.value) != 0 { return false }
+        return true
+    }
+
     /// ``text`` as one character (only the character itself when its marks would not
     /// make one grapheme with it).
     public var character: Character {

@@ -161,6 +161,19 @@ struct ScriptCellsTests {
         #expect(Renderer.wrap("हिन्दी", width: 3) == ["हिन्", "दी"])
     }
 
+    @Test("a cell agrees with a C library that sizes it as the table does, and not with one that does not (another glibc)")
+    func agreement() {
+        var grid = CellGrid(columns: 10, rows: 1)
+        grid.write("東e\u{301}🫨", row: 0, column: 0)
+        let table: (UInt32) -> Int = { TextWidth.wcwidth($0) }
+        #expect([grid[0, 0], grid[0, 2], grid[0, 3]].allSatisfy { $0.agrees(with: table) })
+        #expect(grid[0, 3].scalar == "\u{FFFD}")  // 🫨 is unknown to glibc 2.36
+        // A library where U+6771 is narrow, U+0301 spacing, or U+FFFD wide.
+        #expect(!grid[0, 0].agrees(with: { $0 == 0x6771 ? 1 : table($0) }))
+        #expect(!grid[0, 2].agrees(with: { $0 == 0x301 ? 1 : table($0) }))
+        #expect(!grid[0, 3].agrees(with: { $0 == 0xFFFD ? 2 : table($0) }))
+    }
+
     @Test("typing a vowel sign after its consonant in the filter joins them: the cursor stays in the text (it crashed)")
     func editorJoins() {
         var state = makeState(count: 2, columns: 40, rows: 6)
