@@ -87,7 +87,8 @@ public struct Cell: Hashable, Sendable {
     public var marks: Marks
     public var width: UInt8
     /// How many zero-width code points that followed the character in the text are not
-    /// shown (beyond ``TextWidth/maxMarks``, and joiners): counted, never silently lost.
+    /// shown (beyond ``TextWidth/maxMarks``, and joiners): counted, never silently lost
+    /// (up to 255 a cell; a 400-mark "Zalgo" letter counts 255).
     public var dropped: UInt8
     public var style: Style
 
