@@ -139,14 +139,26 @@ public final class Terminal {
                     column += 2
                     continue
                 }
-                var count = 0
-                for scalar in cell.character.unicodeScalars where count < 5 {
-                    scalars[count] = wchar_t(bitPattern: scalar.value)
-                    count += 1
+                // One cchar_t: the character and its zero-width marks (at most 4: CCHARW_MAX 5).
+                var count = 1
+                scalars[0] = wchar_t(bitPattern: cell.scalar.value)
+                for mark in cell.marks { scalars[count] = wchar_t(bitPattern: mark.value); count += 1 }
+                var replaced = false
+                if cell.scalar.value >= 0x300 || count > 1, let wcwidth = Terminal.libcWidth,
+                   !cell.agrees(with: { Int(wcwidth(wchar_t(bitPattern: $0))) }) {
+                    // This C library sizes it otherwise than the grid's table (another glibc):
+                    // U+FFFD (and a space for a wide cell) keeps ncurses where the grid is.
+                    scalars[0] = 0xFFFD
+                    count = 1
+                    replaced = true
                 }
                 wmove(nd_stdscr(), Int32(change.row), Int32(column))
                 _ = nd_add_cluster(scalars, Int32(count), attributes(cell.style), pair(cell.style))
-                bytesWritten += cell.character.utf8.count  // an estimate: ncurses adds the escapes
+                if replaced && cell.width == 2 {
+                    scalars[0] = 0x20
+                    _ = nd_add_cluster(scalars, 1, attributes(cell.style), pair(cell.style))
+                }
+                bytesWritten += scalars[0..<count].reduce(0) { $0 + UTF8.width(Unicode.Scalar(UInt32(bitPattern: $1)) ?? " ") }  // an estimate: ncurses adds the escapes
                 column += Int(max(1, cell.width))
             }
         }
@@ -166,6 +178,12 @@ public final class Terminal {
         doupdate()
         previous = grid
     }
+
+    /// The running C library's `wcwidth` (ncurses places characters by it), or nil.
+    private static let libcWidth: (@convention(c) (wchar_t) -> Int32)? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "wcwidth") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (wchar_t) -> Int32).self)
+    }()
 
     private func attributes(_ style: Style) -> attr_t {
         var a: attr_t = 0

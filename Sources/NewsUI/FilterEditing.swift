@@ -5,7 +5,9 @@ extension AppState.FilterEditor {
         var characters = Array(text)
         characters.insert(character, at: cursor)
         text = String(characters)
-        cursor += 1
+        // What is typed may join the character before it (a vowel sign its consonant, a
+        // regional indicator another): the cursor goes after what the inserted one became.
+        cursor = String(characters[...cursor]).count
     }
 
     mutating func deleteBackward() {

@@ -244,17 +244,13 @@ public enum Renderer {
         }
     }
 
-    /// Writes `text`, ending with "…" at the limit if it does not fit (a wide character is
-    /// never split). Returns the column after what was written.
+    /// Writes `text`, ending with "…" at the limit if it does not fit (a cell is never
+    /// split: see ``CellGrid/write``). Returns the column after what was written.
     @discardableResult
     static func writeClipped(_ text: String, row: Int, column: Int, limit: Int, style: Style,
                              styleAt: ((Int) -> Style?)? = nil, into grid: inout CellGrid) -> Int {
         guard limit > column else { return column }
-        if TextWidth.columns(text) <= limit - column {
-            return grid.write(text, row: row, column: column, limit: limit, style: style, styleAt: styleAt)
-        }
-        let end = grid.write(text, row: row, column: column, limit: limit - 1, style: style, styleAt: styleAt)
-        return grid.write("…", row: row, column: end, limit: limit, style: style)
+        return grid.write(text, row: row, column: column, limit: limit, style: style, ellipsis: true, styleAt: styleAt)
     }
 
     // MARK: status line
@@ -271,11 +267,12 @@ public enum Renderer {
             var x = grid.write("/", row: y, column: 0, style: theme.barTitle)
             // Scroll the field so that the cursor stays visible.
             let characters = Array(editor.text)
+            let cursor = min(editor.cursor, characters.count)
             var start = 0
             func widthOf(_ range: Range<Int>) -> Int { characters[range].reduce(0) { $0 + TextWidth.columns($1) } }
-            while start < editor.cursor && widthOf(start..<editor.cursor) >= fieldEnd - x { start += 1 }
+            while start < cursor && widthOf(start..<cursor) >= fieldEnd - x { start += 1 }
             let visible = String(characters[start...])
-            let cursorColumn = x + widthOf(start..<editor.cursor)
+            let cursorColumn = x + widthOf(start..<cursor)
             x = grid.write(visible, row: y, column: x, limit: fieldEnd, style: theme.barTitle)
             // The editor's own keys, where the text leaves room for them.
             let keys = KeyHints.line(KeyHints.filterEditor)
@@ -438,36 +435,37 @@ public enum Renderer {
     static func counted(_ n: Int, _ one: String, _ many: String) -> String { CountText.counted(n, one, many) }
 
     /// Word-wraps `text` to lines of at most `width` display columns (words longer than a
-    /// line are cut).
+    /// line are cut), at cell boundaries as ``CellGrid/write`` lays them out. The lines are
+    /// the text made terminal-safe (a control character is its placeholder, cut like any
+    /// text); a joiner that would end a line is left out (it joins nothing there).
     static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
+        let safe = TerminalSafe.sanitize(text)
         var lines: [String] = []
         var line = ""
         var lineWidth = 0
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            var word = String(word)
-            var wordWidth = TextWidth.columns(word)
-            if lineWidth > 0 && lineWidth + 1 + wordWidth > width {
-                lines.append(line)
-                line = ""
-                lineWidth = 0
-            }
-            while wordWidth > width {
-                // Cut a long word at the line's end.
-                var head = "", headWidth = 0
-                for character in word {
-                    let w = TextWidth.columns(character)
-                    if headWidth + w > width - lineWidth - (lineWidth > 0 ? 1 : 0) { break }
-                    head.append(character)
-                    headWidth += w
+        func endLine() {
+            while let last = line.unicodeScalars.last, last.value == 0x200D || last.value == 0x200C { line.unicodeScalars.removeLast() }
+            lines.append(line)
+            line = ""
+            lineWidth = 0
+        }
+        for word in safe.split(separator: " ", omittingEmptySubsequences: true) {
+            var word = word
+            var wordWidth = TextWidth.columns(String(word))
+            if lineWidth > 0 && lineWidth + 1 + wordWidth > width { endLine() }
+            while wordWidth > width - lineWidth - (lineWidth > 0 ? 1 : 0) {
+                // Cut a long word at the line's end, between two cells.
+                let room = width - lineWidth - (lineWidth > 0 ? 1 : 0)
+                let cut = TextWidth.prefix(of: word, fitting: room)
+                if cut.end == word.startIndex {
+                    if lineWidth > 0 { endLine(); continue }
+                    break  // not even one cell fits in a whole line
                 }
-                if head.isEmpty { break }
-                line += (lineWidth > 0 ? " " : "") + head
-                lines.append(line)
-                line = ""
-                lineWidth = 0
-                word = String(word.dropFirst(head.count))
-                wordWidth = TextWidth.columns(word)
+                line += (lineWidth > 0 ? " " : "") + word[..<cut.end]
+                endLine()
+                word = word[cut.end...]
+                wordWidth = TextWidth.columns(String(word))
             }
             if word.isEmpty { continue }
             line += (lineWidth > 0 ? " " : "") + word

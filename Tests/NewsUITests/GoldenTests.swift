@@ -145,6 +145,28 @@ struct GoldenTests {
         try check("help-20x5-replay-mono", tiny)
     }
 
+    @Test("titles in many scripts at 47 columns, monochrome, one matched: cells as ncurses has them, cut at the edge")
+    func scripts() throws {
+        var state = makeState(count: ScriptCellsTests.titles.count, columns: 47, rows: 14, color: false) { ScriptCellsTests.titles[$0] }
+        state.apply(.tick(now: t0.adding(milliseconds: 30_000)))
+        state.apply(.key(.char("/")))
+        state.type("हि")
+        state.apply(.key(.enter))
+        try check("list-47x14-scripts-mono", state)
+        var all = makeState(count: ScriptCellsTests.titles.count, columns: 47, rows: 14, color: false) { ScriptCellsTests.titles[$0] }
+        all.apply(.tick(now: t0.adding(milliseconds: 30_000)))
+        try check("list-47x14-scripts-all-mono", all)
+    }
+
+    @Test("detail view of a Hindi title at 33 columns: wrapped at cell boundaries")
+    func scriptsDetail() throws {
+        var state = makeState(count: 1, columns: 33, rows: 16, color: false) { _ in
+            "हिन्दी समाचार: दिल्ली में बारिश से यातायात ठप, स्कूल बंद 👨‍👩‍👧‍👦🇯🇵"
+        }
+        state.apply(.key(.enter))
+        try check("detail-33x16-hindi-mono", state)
+    }
+
     @Test("a title never splits a wide character and ends with an ellipsis at the last column")
     func truncation() {
         for columns in 20...40 {

@@ -1,71 +1,122 @@
-/// Display width of text in terminal columns, without depending on the C locale.
+/// Display width of text in terminal columns: the one width model of the view, the same
+/// as the C library's (ncurses places every character by `wcwidth`, and so does tmux).
 ///
-/// `Character.count` is not a width: "東京 — 🚀 launch" is 13 characters but 16 columns.
-/// East Asian wide and fullwidth characters and emoji take 2 columns; combining marks,
-/// zero-width joiners and variation selectors take 0; everything else 1. A grapheme
-/// cluster takes the width of its widest scalar (so a ZWJ emoji sequence is 2).
+/// Text is laid out in *cells*, code point by code point, as ncurses and the terminal do it
+/// (not grapheme by grapheme: `हि` is one grapheme but two cells, as `wcwidth` gives the
+/// vowel sign U+093F a column of its own):
+/// - a code point of width 1 or 2 starts a cell of that width;
+/// - one the C library calls unprintable (`wcwidth` -1, such as an unassigned code point)
+///   starts a 1-column cell shown as U+FFFD;
+/// - one of width 0 (combining marks, variation selectors, Hangul vowel and final jamo)
+///   joins the cell before it, up to ``maxMarks`` per cell (a `cchar_t` holds one spacing
+///   and four non-spacing characters); the rest are dropped, and counted by the grid;
+/// - the zero-width joiner U+200D is never shown and counted as dropped: tmux puts a wide
+///   character that follows a joiner into the joiner's cell (`👩‍💻` 2 columns where
+///   `wcwidth`, and so ncurses, say 4), which would shift the rest of the row; without the
+///   joiner, every terminal agrees (`👩💻`, 4 columns);
+/// - a zero-width code point with no cell before it in the text is shown on U+25CC ◌
+///   (Unicode's way to show a mark with no base), a 1-column cell.
+///
+/// The widths are `WidthTable`, generated from glibc's `wcwidth` (scripts/width-table.sh)
+/// and compared with the running C library's over every code point by WidthTableTests.
 public enum TextWidth {
-    /// Columns taken by one character (grapheme cluster). Control characters count as
-    /// their visible placeholder (1 column).
-    public static func columns(_ character: Character) -> Int {
-        var width = 0
-        for scalar in character.unicodeScalars {
-            width = max(width, columns(scalar))
-            if scalar.value == 0xFE0F { width = 2 }  // emoji presentation selector
-        }
-        return width
+    /// Zero-width code points one cell shows with its character (CCHARW_MAX is 5 in ncursesw).
+    public static let maxMarks = 4
+    /// Shown for a code point the C library cannot print.
+    public static let replacement: Unicode.Scalar = "\u{FFFD}"
+    /// The base shown under a zero-width code point that has no cell before it.
+    public static let noBase: Unicode.Scalar = "\u{25CC}"
+    public static let zeroWidthJoiner: UInt32 = 0x200D
+    /// The C library the width table was made from ("glibc 2.36").
+    public static var tableSource: String { WidthTable.source }
+
+    /// The C library's `wcwidth` (glibc, UTF-8 locale) for the code point `v`: -1 (not
+    /// printable), 0, 1 or 2. A table lookup; no locale needed.
+    @inline(__always)
+    public static func wcwidth(_ v: UInt32) -> Int {
+        if v < 0x7F { return v >= 0x20 ? 1 : (v == 0 ? 0 : -1) }
+        guard v < 0x11_0000 else { return -1 }
+        let high = Int(v >> 8) &* 2
+        let hex = WidthTable.stage1.utf8Start
+        let block = hexDigit(hex[high]) &<< 4 | hexDigit(hex[high &+ 1])
+        return Int(WidthTable.stage2.utf8Start[block &<< 8 | Int(v & 0xFF)]) &- 0x31
     }
 
-    /// Columns taken by a whole string.
+    @inline(__always)
+    static func hexDigit(_ c: UInt8) -> Int { Int(c & 0xF) &+ Int(c >> 6) &* 9 }
+
+    /// Columns the code point `v` takes in a cell of its own: 1 or 2 if it starts a cell
+    /// (an unprintable one is shown as U+FFFD, 1 column), 0 if it joins the cell before.
+    @inline(__always)
+    public static func cellWidth(_ v: UInt32) -> Int {
+        // ASCII, Latin-1, Latin Extended: all 1 (the controls among them never get here:
+        // they are shown as placeholders).
+        if v < 0x300 { return 1 }
+        let w = wcwidth(v)
+        return w < 0 ? 1 : w
+    }
+
+    /// Columns taken by one scalar on its own (as ``cellWidth(_:)``).
+    public static func columns(_ scalar: Unicode.Scalar) -> Int { cellWidth(scalar.value) }
+
+    /// Columns taken by one character (grapheme cluster) written on its own.
+    public static func columns(_ character: Character) -> Int { columns(String(character)) }
+
+    /// Columns taken by `text` as the view shows it: made terminal-safe first (a control
+    /// character takes its placeholder's columns), then cell by cell as described above.
     public static func columns(_ text: String) -> Int {
+        if TerminalSafe.needsSanitizing(text) {
+            var total = 0, started = false
+            TerminalSafe.forEachPiece(text) { piece, _, _ in total += columns(piece.unicodeScalars, started: &started) }
+            return total
+        }
+        if text.utf8.withContiguousStorageIfAvailable({ isPrintableASCII($0) }) == true { return text.utf8.count }
+        var started = false
+        return columns(text.unicodeScalars[...], started: &started)
+    }
+
+    /// Columns of scalars already terminal-safe; `started`: whether a cell came before.
+    static func columns(_ scalars: Substring.UnicodeScalarView, started: inout Bool) -> Int {
         var total = 0
-        for character in text { total += columns(character) }
+        for scalar in scalars {
+            let w = cellWidth(scalar.value)
+            if w > 0 {
+                total &+= w
+                started = true
+            } else if !started && scalar.value != zeroWidthJoiner {
+                total &+= 1  // shown on ◌
+                started = true
+            }
+        }
         return total
     }
 
-    /// Columns taken by one scalar on its own.
-    public static func columns(_ scalar: Unicode.Scalar) -> Int {
-        let v = scalar.value
-        if v < 0x300 { return 1 }  // ASCII, Latin-1, Latin Extended: the common case
-        if isZeroWidth(v) { return 0 }
-        if isWide(v) { return 2 }
-        return 1
+    /// Whether every byte is printable ASCII (0x20-0x7E): one column each.
+    @inline(__always)
+    public static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var flags: UInt8 = 0
+        for byte in bytes { flags |= (byte &- 0x20) | (byte &+ 1) }
+        return flags & 0x80 == 0
     }
 
-    static func isZeroWidth(_ v: UInt32) -> Bool {
-        switch v {
-        case 0x0300...0x036F, 0x0483...0x0489, 0x0591...0x05BD, 0x0610...0x061A, 0x064B...0x065F,
-            0x0E31, 0x0E34...0x0E3A, 0x0E47...0x0E4E, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF,
-            0x200B...0x200F, 0x20D0...0x20FF, 0xFE00...0xFE0F, 0xFE20...0xFE2F, 0xE0100...0xE01EF:
-            return true
-        default:
-            if v >= 0x0300 && v < 0x1_0000 {
-                // Other combining marks (Mn, Me) and format characters (Cf).
-                switch Unicode.Scalar(v)?.properties.generalCategory {
-                case .nonspacingMark?, .enclosingMark?, .format?: return true
-                default: return false
-                }
+    /// Where to cut `text` (already terminal-safe) so that it takes at most `width`
+    /// columns without splitting a cell: the index after the last whole cell that fits
+    /// (its zero-width code points included), and the columns taken.
+    public static func prefix(of text: Substring, fitting width: Int) -> (end: String.Index, columns: Int) {
+        let scalars = text.unicodeScalars
+        var taken = 0, started = false
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let v = scalars[index].value
+            var w = cellWidth(v)
+            if w == 0 && !started && v != zeroWidthJoiner { w = 1 }
+            if w > 0 {
+                if taken + w > width { break }
+                taken += w
+                started = true
             }
-            return false
+            index = scalars.index(after: index)
         }
-    }
-
-    static func isWide(_ v: UInt32) -> Bool {
-        switch v {
-        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0, 0x23F3,
-            0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F, 0x2693, 0x26A1, 0x26AA...0x26AB,
-            0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE, 0x26D4, 0x26EA, 0x26F2...0x26F3, 0x26F5, 0x26FA,
-            0x26FD, 0x2705, 0x270A...0x270B, 0x2728, 0x274C, 0x274E, 0x2753...0x2755, 0x2757,
-            0x2795...0x2797, 0x27B0, 0x27BF, 0x2B1B...0x2B1C, 0x2B50, 0x2B55,
-            0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-            0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
-            0xFF00...0xFF60, 0xFFE0...0xFFE6,
-            0x16FE0...0x16FE4, 0x17000...0x18CFF, 0x1B000...0x1B2FF, 0x1F004, 0x1F0CF, 0x1F18E,
-            0x1F191...0x1F19A, 0x1F200...0x1F251, 0x1F300...0x1F64F, 0x1F680...0x1F6FF,
-            0x1F7E0...0x1F7EB, 0x1F90C...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x3FFFD:
-            return true
-        default:
-            return false
-        }
+        return (index, taken)
     }
 }
