@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Where a key is pressed. The same key means different things in different contexts
 /// (`j` moves the selection in the list, scrolls in the help, types a `j` in the filter
 /// editor), so every binding names the contexts it holds in.
@@ -115,7 +117,7 @@ public enum KeyBindings {
         Binding(.newest, [.list], keys: [.char("G"), .end], hint: "live",
                 help: "Jump to the newest headline and follow the live feed (also resumes after a pause). Once you move the selection or open a headline, new arrivals leave it where it is, until G."),
         Binding(.oldest, [.list], keys: [.char("g"), .home], hint: "oldest", help: "Jump to the oldest headline in history."),
-        Binding(.open, [.list], keys: [.enter], hint: "open", help: "Show the selected headline in full: title, source, outlet, time, id, URL."),
+        Binding(.open, [.list], keys: [.enter], hint: "open", help: "Show the selected headline in full: its title, source, time, id and every field it has (" + HeadlineField.allCases.map(\.label).joined(separator: ", ") + ")."),
         Binding(.pause, [.list], keys: [.char(" ")], hint: "pause",
                 help: "Pause the list: headlines keep arriving into history but the list stands still. Again to resume. In a replay: pause the replay itself."),
         Binding(.replayStep, [.replay], keys: [.char(".")], hint: "step", help: "While the replay is paused: play the next headline."),
