@@ -39,12 +39,12 @@ public enum FeedParser {
         let problems = decoded.problems.map { FeedProblem(line: 0, column: 0, message: $0) }
         var doc: FeedDocument
         if format == .jsonFeed {
-            doc = try decoded.utf8.withUnsafeBufferPointer { s throws(FeedError) in
+            doc = try decoded.withUTF8(bytes) { (s) throws(FeedError) -> FeedDocument in
                 try JSONFeedReader.parse(s, fileBase: baseURL, name: name, readTime: readTime, limits: limits, encoding: decoded.encoding)
             }
             if doc.version == nil { doc.version = version }
         } else {
-            doc = try parseXML(decoded, format: format, version: version, baseURL: baseURL, name: name, readTime: readTime, limits: limits)
+            doc = try parseXML(decoded, bytes, format: format, version: version, baseURL: baseURL, name: name, readTime: readTime, limits: limits)
         }
         doc.problems.insert(contentsOf: problems, at: 0)
         return doc
@@ -63,10 +63,10 @@ public enum FeedParser {
         return true
     }()
 
-    static func parseXML(_ decoded: FeedEncoding.Decoded, format: FeedFormat, version: String?, baseURL: String?,
+    static func parseXML(_ decoded: FeedEncoding.Decoded, _ bytes: UnsafeBufferPointer<UInt8>, format: FeedFormat, version: String?, baseURL: String?,
                          name: String?, readTime: Timestamp, limits: FeedLimits) throws(FeedError) -> FeedDocument {
         _ = initialized
-        return try decoded.utf8.withUnsafeBufferPointer { utf8 throws(FeedError) in
+        return try decoded.withUTF8(bytes) { (utf8) throws(FeedError) -> FeedDocument in
             let prepass = XMLPrepass(utf8)
             let reader = XMLFeedReader(fileBase: baseURL, readTime: readTime, limits: limits, format: format, version: version,
                                        encoding: decoded.encoding, lineOffset: prepass.skippedLines, inputSize: utf8.count)

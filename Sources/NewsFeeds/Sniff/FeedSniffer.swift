@@ -37,7 +37,7 @@ public enum FeedSniffer {
     public static func sniff(_ bytes: UnsafeBufferPointer<UInt8>) -> SniffedKind {
         let head = UnsafeBufferPointer(rebasing: bytes[..<min(bytes.count, 64 << 10)])
         let decoded = FeedEncoding.decode(head)
-        return decoded.utf8.withUnsafeBufferPointer { sniffUTF8($0, whole: bytes.count <= head.count ? nil : bytes) }
+        return decoded.withUTF8(head) { (s: UnsafeBufferPointer<UInt8>) -> SniffedKind in sniffUTF8(s, whole: bytes.count <= head.count ? nil : bytes) }
     }
 
     public static func sniff(_ bytes: [UInt8]) -> SniffedKind { bytes.withUnsafeBufferPointer { sniff($0) } }

@@ -41,7 +41,19 @@ public enum FeedText {
         }
         var i = 0
         let n = s.count
+        let table = html ? specialInHTML : specialInText
         while i < n {
+            // A run of bytes that need nothing, copied at once.
+            let run = i
+            table.withUnsafeBufferPointer { table in
+                while i < n && !table[Int(s[i])] { i += 1 }
+            }
+            if i > run {
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: s[run..<i]))
+                if i >= n { break }
+            }
             let b = s[i]
             switch b {
             case 0x20, 0x09, 0x0A, 0x0D, 0x0C, 0x0B:
@@ -62,10 +74,35 @@ public enum FeedText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Bytes that may need work: white space, the lead byte of U+00A0, and (in HTML) `<` and `&`.
+    static let specialInText: [Bool] = (0..<256).map { b in b == 0x20 || (b >= 0x09 && b <= 0x0D) || b == 0xC2 }
+    static let specialInHTML: [Bool] = (0..<256).map { b in b == 0x20 || (b >= 0x09 && b <= 0x0D) || b == 0xC2 || b == 0x3C || b == 0x26 }
+
     static let blockTags: Set<String> = [
         "p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
         "blockquote", "pre", "hr", "section", "article", "header", "footer", "figure", "figcaption", "dd", "dt", "dl", "img",
     ]
+
+    /// True for an element name (any case) that starts a block: it separates words.
+    static func isBlock(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 0: return false
+        case 1: return name[0] | 0x20 == 0x70  // p
+        case 2:
+            let a = name[0] | 0x20, b = name[1] | 0x20
+            switch a {
+            case 0x62: return b == 0x72  // br
+            case 0x6C, 0x75, 0x6F: return b == 0x69 || b == 0x6C  // li ul ol
+            case 0x68: return (b >= 0x31 && b <= 0x36) || b == 0x72  // h1-h6 hr
+            case 0x74: return b == 0x72 || b == 0x64 || b == 0x68  // tr td th
+            case 0x64: return b == 0x64 || b == 0x74 || b == 0x6C  // dd dt dl
+            default: return false
+            }
+        default:
+            guard name.count <= 10 else { return false }
+            return blockTags.contains(String(decoding: name.map { $0 | 0x20 }, as: UTF8.self))
+        }
+    }
 
     /// The end of the tag, comment or declaration at `i` (which is `<`), nil when `<` is text.
     static func skipTag(_ s: UnsafeBufferPointer<UInt8>, at i: Int, pendingSpace: inout Bool) -> Int? {
@@ -86,10 +123,12 @@ public enum FeedText {
         let nameStart = j
         while j < n, FeedDate.isLetter(s[j]) || FeedDate.isDigit(s[j]) || s[j] == 0x3A || s[j] == 0x2D { j += 1 }
         guard j > nameStart, FeedDate.isLetter(s[nameStart]) else { return nil }
-        let name = String(decoding: s[nameStart..<j].map { $0 | 0x20 }, as: UTF8.self)
+        let nameBytes = UnsafeBufferPointer(rebasing: s[nameStart..<j])
         let end = endOfTag(s, from: j)
-        if blockTags.contains(name) { pendingSpace = true }
-        if !closing && (name == "script" || name == "style") {
+        if isBlock(nameBytes) { pendingSpace = true }
+        let first = nameBytes[0] | 0x20
+        if !closing && first == 0x73 && (nameBytes.count == 5 || nameBytes.count == 6),
+           case let name = String(decoding: nameBytes.map { $0 | 0x20 }, as: UTF8.self), name == "script" || name == "style" {
             // Skip to the matching close tag.
             var k = end
             let close = Array("</\(name)".utf8)

@@ -16,18 +16,38 @@ import Darwin
 /// C1 range is never meant). Other labels go through iconv.
 public enum FeedEncoding {
     public struct Decoded: Sendable {
-        public var utf8: [UInt8]
+        /// The text in UTF-8, when it had to be converted or mended; nil when the input
+        /// already is valid UTF-8 from `start` (past a byte order mark): nothing is copied.
+        public var converted: [UInt8]?
+        /// Where the text starts in the input when `converted` is nil.
+        public var start = 0
         /// What the bytes were read as: `UTF-8`, `UTF-16LE`, `windows-1252`, an iconv name.
         public var encoding: String
         /// What was wrong: a wrong declaration, invalid bytes replaced.
         public var problems: [String]
+
+        init(utf8: [UInt8]?, encoding: String, problems: [String], start: Int = 0) {
+            self.converted = utf8
+            self.encoding = encoding
+            self.problems = problems
+            self.start = start
+        }
+
+        /// Calls `body` with the text in UTF-8: the converted bytes, or `input` itself.
+        public func withUTF8<R, E: Error>(_ input: UnsafeBufferPointer<UInt8>,
+                                          _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+            if let converted {
+                return try converted.withUnsafeBufferPointer { (b) throws(E) -> R in try body(b) }
+            }
+            return try body(UnsafeBufferPointer(rebasing: input[start...]))
+        }
     }
 
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Decoded {
         var problems: [String] = []
         let n = bytes.count
         if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
-            return utf8(UnsafeBufferPointer(rebasing: bytes[3...]), label: "UTF-8", problems: problems)
+            return utf8(bytes, from: 3, check: utf8Check(UnsafeBufferPointer(rebasing: bytes[3...])), problems: problems)
         }
         if n >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF { return utf16(UnsafeBufferPointer(rebasing: bytes[2...]), bigEndian: true) }
         if n >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE { return utf16(UnsafeBufferPointer(rebasing: bytes[2...]), bigEndian: false) }
@@ -45,22 +65,22 @@ public enum FeedEncoding {
                     : "declared \(declared!) but the bytes are not UTF-8: read as windows-1252")
                 return windows1252(bytes, problems: problems)
             }
-            return utf8(bytes, label: "UTF-8", problems: problems)
+            return utf8(bytes, from: 0, check: check, problems: problems)
         case "UTF-16", "UTF-16LE", "UTF-16BE":
             // The declaration was readable as ASCII, so the bytes are not UTF-16.
             problems.append("declared \(declared!) but the bytes are not UTF-16: read as UTF-8")
-            return utf8(bytes, label: "UTF-8", problems: problems)
+            return utf8(bytes, from: 0, check: check, problems: problems)
         default:
             if check.valid && check.multiByte > 0 {
                 problems.append("declared \(declared!) but the bytes are UTF-8: read as UTF-8")
-                return utf8(bytes, label: "UTF-8", problems: problems)
+                return utf8(bytes, from: 0, check: check, problems: problems)
             }
             if label == "windows-1252" { return windows1252(bytes, problems: problems) }
             if let out = iconv(bytes, from: label) {
                 return Decoded(utf8: out.bytes, encoding: label, problems: problems + out.problems)
             }
             problems.append("unknown encoding \(declared!): read as UTF-8")
-            return utf8(bytes, label: "UTF-8", problems: problems)
+            return utf8(bytes, from: 0, check: check, problems: problems)
         }
     }
 
@@ -100,7 +120,13 @@ public enum FeedEncoding {
     static func utf8Check(_ b: UnsafeBufferPointer<UInt8>) -> Check {
         var i = 0, multi = 0
         let n = b.count
+        let raw = UnsafeRawPointer(b.baseAddress)
         while i < n {
+            // Eight ASCII bytes at a time.
+            if let raw {
+                while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                if i >= n { break }
+            }
             let c = b[i]
             if c < 0x80 { i += 1; continue }
             let len = sequenceLength(b, at: i)
@@ -130,7 +156,10 @@ public enum FeedEncoding {
 
     static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
-    static func utf8(_ b: UnsafeBufferPointer<UInt8>, label: String, problems: [String]) -> Decoded {
+    /// UTF-8 from `from`: not copied when valid, else copied with U+FFFD for each bad byte.
+    static func utf8(_ input: UnsafeBufferPointer<UInt8>, from: Int, check: Check, problems: [String]) -> Decoded {
+        if check.valid { return Decoded(utf8: nil, encoding: "UTF-8", problems: problems, start: from) }
+        let b = UnsafeBufferPointer(rebasing: input[from...])
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var bad = 0
@@ -149,7 +178,7 @@ public enum FeedEncoding {
         out.append(contentsOf: b[runStart..<n])
         var problems = problems
         if bad > 0 { problems.append("\(bad) byte\(bad == 1 ? " is" : "s are") not UTF-8 and became U+FFFD") }
-        return Decoded(utf8: out, encoding: label, problems: problems)
+        return Decoded(utf8: out, encoding: "UTF-8", problems: problems)
     }
 
     static func appendScalar(_ v: UInt32, to out: inout [UInt8]) {

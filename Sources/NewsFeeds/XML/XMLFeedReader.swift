@@ -1,6 +1,9 @@
 import CLibxml2
 import Foundation
 import NewsCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// RSS, RDF and Atom through libxml2's SAX2 push parser: a state machine over element
 /// events, never a tree of the document. Elements are keyed on namespace URI and local
@@ -33,8 +36,10 @@ final class XMLFeedReader {
         var about: String?
         var summary: String?
         var content: String?
-        /// Parsed dates by priority (pubDate, dc:date, published, issued, created, updated, modified).
-        var dates: [Timestamp?] = Array(repeating: nil, count: 7)
+        /// The parsed date of the highest priority seen (0 first: pubDate, dc:date, published,
+        /// issued, created, updated, modified).
+        var date: Timestamp?
+        var datePriority = Int.max
         var badDate: String?
         var authors: [String] = []
     }
@@ -172,7 +177,7 @@ final class XMLFeedReader {
         if skipDepth > 0 { skipDepth += 1; return }
         if captureDepth > 0 {
             // Markup inside a field (Atom xhtml, stray HTML in RSS): block elements separate words.
-            if FeedText.blockTags.contains(String(cString: local).lowercased()) { text.append(0x20) }
+            if FeedText.isBlock(UnsafeBufferPointer(start: local, count: strlen(local))) { text.append(0x20) }
             return
         }
         let attrs = Attributes(pointer: attributes, count: attributeCount)
@@ -314,7 +319,7 @@ final class XMLFeedReader {
         case .author: let name = cleaned(); if !name.isEmpty { item.authors.append(name) }
         case .date(let priority):
             let parsed = text.withUnsafeBufferPointer { FeedDate.parse($0) }
-            if let parsed { if item.dates[priority] == nil { item.dates[priority] = parsed } }
+            if let parsed { if priority < item.datePriority { item.date = parsed; item.datePriority = priority } }
             else if item.badDate == nil { item.badDate = String(decoding: text, as: UTF8.self).trimmed }
         }
     }
@@ -354,8 +359,8 @@ final class XMLFeedReader {
             }
         }
         var published = readTime
-        if let date = item.dates.first(where: { $0 != nil }) {
-            published = date!
+        if let date = item.date {
+            published = date
         } else {
             let message = item.badDate.map { "the date \"\($0.prefix(60))\" could not be read: the time it was read is shown" }
                 ?? "no date: the time it was read is shown"
@@ -519,8 +524,20 @@ struct Attributes {
     private func string(_ base: UnsafeMutablePointer<UnsafePointer<xmlChar>?>) -> String? {
         guard let start = base[3], let end = base[4] else { return nil }
         // Without entity substitution libxml2 passes `&amp;` in a value on as `&#38;`.
-        let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
-        return value.contains("&#38;") ? value.replacingOccurrences(of: "&#38;", with: "&") : value
+        let bytes = UnsafeBufferPointer(start: start, count: end - start)
+        guard bytes.contains(0x26) else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x26 && i + 4 < bytes.count && bytes[i + 1] == 0x23 && bytes[i + 2] == 0x33 && bytes[i + 3] == 0x38 && bytes[i + 4] == 0x3B {
+                out.append(0x26)
+                i += 5
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

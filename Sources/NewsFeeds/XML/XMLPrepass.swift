@@ -89,9 +89,12 @@ struct XMLPrepass {
             for k in 0..<count where s[i + k] != p[k] { return false }
             return true
         }
+        let special = XMLPrepass.special
         while i < n {
             // Fast scan to the next byte that may need attention.
-            while i < n && !XMLPrepass.special[Int(s[i])] { i += 1 }
+            special.withUnsafeBufferPointer { special in
+                while i < n && !special[Int(s[i])] { i += 1 }
+            }
             guard i < n else { break }
             let b = s[i]
             if b == 0x3C {
