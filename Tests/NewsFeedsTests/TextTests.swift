@@ -61,6 +61,7 @@ struct TextTests {
     func firstWords() {
         #expect(FeedText.firstWords("one two three", 2) == "one two…")
         #expect(FeedText.firstWords("one two", 2) == "one two")
+        #expect(FeedText.firstWords(String(repeating: "x", count: 500), maxCharacters: 160) == String(repeating: "x", count: 160) + "…")
     }
 }
 

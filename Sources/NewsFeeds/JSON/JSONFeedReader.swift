@@ -225,7 +225,7 @@ enum JSONFeedReader {
             url = url.map { FeedLinks.resolve($0, against: feedLink ?? fileBase) }
             var title = value["title"]?.string.map(FeedText.fromText).flatMap { $0.isEmpty ? nil : $0 }
             if title == nil {
-                if let summary { title = FeedText.firstWords(summary) } else if let url { title = url }
+                if let summary { title = FeedText.firstWords(summary, maxCharacters: 160) } else if let url { title = url }
                 if title != nil {
                     doc.notes.append(FeedItemNote(item: index, kind: .titleDerived,
                                                   message: summary != nil ? "no title: the first words of the summary are shown" : "no title: the link is shown"))

@@ -202,6 +202,13 @@ public enum FeedText {
         }
     }
 
+    /// The first `words` words of `text` (at most `maxCharacters`), with `…` when there were more.
+    public static func firstWords(_ text: String, _ words: Int = 12, maxCharacters: Int) -> String {
+        let cut = firstWords(text, words)
+        guard cut.count > maxCharacters else { return cut }
+        return String(cut.prefix(maxCharacters)) + "…"
+    }
+
     /// The first `words` words of `text`, with `…` when there were more.
     public static func firstWords(_ text: String, _ words: Int = 12) -> String {
         var count = 0

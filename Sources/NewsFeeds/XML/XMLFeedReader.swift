@@ -102,15 +102,16 @@ final class XMLFeedReader {
         handler.entityDecl = xmlSAX2EntityDecl
         handler.getEntity = xmlSAX2GetEntity
         handler.startElementNs = { ctx, local, prefix, uri, _, _, count, _, attributes in
-            XMLFeedReader.of(ctx).start(local!, prefix, uri, Int(count), attributes)
+            guard let local else { return }
+            XMLFeedReader.of(ctx)?.start(local, prefix, uri, Int(count), attributes)
         }
-        handler.endElementNs = { ctx, _, _, _ in XMLFeedReader.of(ctx).end() }
-        handler.characters = { ctx, ch, len in XMLFeedReader.of(ctx).characters(ch, Int(len)) }
+        handler.endElementNs = { ctx, _, _, _ in XMLFeedReader.of(ctx)?.end() }
+        handler.characters = { ctx, ch, len in XMLFeedReader.of(ctx)?.characters(ch, Int(len)) }
         handler.cdataBlock = handler.characters
         handler.serror = { ctx, error in
             guard let ctx, let error else { return }
             // serror's first argument is the context's userData: the parser context itself.
-            XMLFeedReader.of(ctx).error(error.pointee)
+            XMLFeedReader.of(ctx)?.error(error.pointee)
         }
         guard let ctxt = xmlCreatePushParserCtxt(&handler, nil, nil, 0, nil) else { return }
         self.ctxt = ctxt
@@ -137,9 +138,9 @@ final class XMLFeedReader {
     }
 
     @inline(__always)
-    static func of(_ ctx: UnsafeMutableRawPointer?) -> XMLFeedReader {
-        let c = ctx!.assumingMemoryBound(to: xmlParserCtxt.self)
-        return Unmanaged<XMLFeedReader>.fromOpaque(c.pointee._private!).takeUnretainedValue()
+    static func of(_ ctx: UnsafeMutableRawPointer?) -> XMLFeedReader? {
+        guard let ctx, let reader = ctx.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return nil }
+        return Unmanaged<XMLFeedReader>.fromOpaque(reader).takeUnretainedValue()
     }
 
     func stop(_ error: FeedError) {
@@ -346,7 +347,7 @@ final class XMLFeedReader {
         var title = nonEmpty(item.title)
         if title == nil {
             if let summary {
-                title = FeedText.firstWords(summary)
+                title = FeedText.firstWords(summary, maxCharacters: 160)
                 notes.append(FeedItemNote(item: index, kind: .titleDerived, message: "no title: the first words of the summary are shown"))
             } else if let link {
                 title = link
