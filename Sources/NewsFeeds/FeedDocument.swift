@@ -52,6 +52,15 @@ public struct FeedItemNote: Sendable, Equatable {
     public var message: String
 }
 
+/// One item as it completes, for a caller that streams the feed (see `FeedParser.parse(each:)`).
+public struct FeedItem: Sendable {
+    public var headline: Headline
+    /// The item's authors by name.
+    public var authors: [String]
+    /// Notes about this item; their `item` is its index among the items streamed.
+    public var notes: [FeedItemNote]
+}
+
 /// A parsed feed: its headlines, what was wrong, and where it broke if it did.
 public struct FeedDocument: Sendable {
     public var format: FeedFormat

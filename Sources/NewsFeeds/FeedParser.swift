@@ -24,6 +24,23 @@ public enum FeedParser {
     public static func parse(bytes: UnsafeBufferPointer<UInt8>, baseURL: String? = nil, name: String? = nil,
                              readTime: Timestamp, limits: FeedLimits = FeedLimits(),
                              format forced: FeedFormat? = nil) throws(FeedError) -> FeedDocument {
+        try parse(bytes: bytes, baseURL: baseURL, name: name, readTime: readTime, limits: limits, format: forced, sink: nil)
+    }
+
+    /// The same parse, streaming: each item goes to `each` as it completes and is not kept
+    /// (the document returned has no items), so memory does not grow with the feed. A
+    /// relative link is resolved, and the outlet and source named, with what the feed said
+    /// before the item (a feed's title and link come first in practice).
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>, baseURL: String? = nil, name: String? = nil,
+                             readTime: Timestamp, limits: FeedLimits = FeedLimits(), format forced: FeedFormat? = nil,
+                             each: (FeedItem) -> Void) throws(FeedError) -> FeedDocument {
+        try withoutActuallyEscaping(each) { (sink) throws(FeedError) -> FeedDocument in
+            try parse(bytes: bytes, baseURL: baseURL, name: name, readTime: readTime, limits: limits, format: forced, sink: sink)
+        }
+    }
+
+    static func parse(bytes: UnsafeBufferPointer<UInt8>, baseURL: String?, name: String?, readTime: Timestamp,
+                      limits: FeedLimits, format forced: FeedFormat?, sink: ((FeedItem) -> Void)?) throws(FeedError) -> FeedDocument {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(bytes: bytes.count, limit: limits.maxBytes) }
         let format: FeedFormat, version: String?
         if let forced {
@@ -40,11 +57,13 @@ public enum FeedParser {
         var doc: FeedDocument
         if format == .jsonFeed {
             doc = try decoded.withUTF8(bytes) { (s) throws(FeedError) -> FeedDocument in
-                try JSONFeedReader.parse(s, fileBase: baseURL, name: name, readTime: readTime, limits: limits, encoding: decoded.encoding)
+                try JSONFeedReader.parse(s, fileBase: baseURL, name: name, readTime: readTime, limits: limits, encoding: decoded.encoding,
+                                         sink: sink)
             }
             if doc.version == nil { doc.version = version }
         } else {
-            doc = try parseXML(decoded, bytes, format: format, version: version, baseURL: baseURL, name: name, readTime: readTime, limits: limits)
+            doc = try parseXML(decoded, bytes, format: format, version: version, baseURL: baseURL, name: name, readTime: readTime,
+                               limits: limits, sink: sink)
         }
         doc.problems.insert(contentsOf: problems, at: 0)
         return doc
@@ -64,12 +83,14 @@ public enum FeedParser {
     }()
 
     static func parseXML(_ decoded: FeedEncoding.Decoded, _ bytes: UnsafeBufferPointer<UInt8>, format: FeedFormat, version: String?, baseURL: String?,
-                         name: String?, readTime: Timestamp, limits: FeedLimits) throws(FeedError) -> FeedDocument {
+                         name: String?, readTime: Timestamp, limits: FeedLimits, sink: ((FeedItem) -> Void)?) throws(FeedError) -> FeedDocument {
         _ = initialized
         return try decoded.withUTF8(bytes) { (utf8) throws(FeedError) -> FeedDocument in
             let prepass = XMLPrepass(utf8)
             let reader = XMLFeedReader(fileBase: baseURL, readTime: readTime, limits: limits, format: format, version: version,
                                        encoding: decoded.encoding, lineOffset: prepass.skippedLines, inputSize: utf8.count)
+            reader.sink = sink
+            reader.sourceName = name
             if let mended = prepass.mended {
                 mended.withUnsafeBufferPointer { reader.run($0) }
             } else {

@@ -115,10 +115,12 @@ func fuzzFeed(_ data: UnsafeBufferPointer<UInt8>, json: Bool) {
     }
 }
 
-/// `newsdesk-fuzz feedstat FILE...`: parses each file with the default limits and prints
-/// its items, problems and the parse time (for a rough speed check, not a benchmark).
-func feedStat(_ files: [String]) {
-    for file in files {
+/// `newsdesk-fuzz feedstat [--stream] FILE...`: parses each file with the default limits
+/// and prints its items, problems, peak memory and the parse time (for a rough check, not
+/// a benchmark); `--stream` takes the items one by one without keeping them.
+func feedStat(_ arguments: [String]) {
+    let stream = arguments.first == "--stream"
+    for file in arguments.dropFirst(stream ? 1 : 0) {
         // Read straight into the array the parser takes (no second copy).
         let fd = open(file, O_RDONLY)
         guard fd >= 0 else { exit(66) }
@@ -135,15 +137,24 @@ func feedStat(_ files: [String]) {
         close(fd)
         let start = ContinuousClock.now
         do {
-            let doc = try FeedParser.parse(bytes: bytes, baseURL: URL(fileURLWithPath: file).absoluteString,
-                                           readTime: Timestamp(milliseconds: 0))
+            let base = URL(fileURLWithPath: file).absoluteString
+            let doc: FeedDocument
+            var count = 0
+            if stream {
+                doc = try bytes.withUnsafeBufferPointer { b in
+                    try FeedParser.parse(bytes: b, baseURL: base, readTime: Timestamp(milliseconds: 0)) { _ in count += 1 }
+                }
+            } else {
+                doc = try FeedParser.parse(bytes: bytes, baseURL: base, readTime: Timestamp(milliseconds: 0))
+                count = doc.items.count
+            }
             let seconds = (ContinuousClock.now - start) / .milliseconds(1) / 1000
             var usage = rusage()
             getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-            print("\(file): \(doc.format.name) \(doc.version ?? "?"), \(doc.items.count) items, \(doc.problems.count) problems, "
+            print("\(file): \(doc.format.name) \(doc.version ?? "?"), \(count) items\(stream ? " (streamed)" : ""), \(doc.problems.count) problems, "
                 + "peak memory \(usage.ru_maxrss / 1024) MB, "
                 + "broken: \(doc.brokenAt.map(String.init(describing:)) ?? "no"), \(bytes.count) bytes in \(seconds) s, "
-                + "\(Int(Double(doc.items.count) / seconds)) items/s")
+                + "\(Int(Double(count) / seconds)) items/s")
         } catch {
             print("\(file): \(error)")
         }

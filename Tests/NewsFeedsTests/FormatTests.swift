@@ -200,3 +200,25 @@ struct FormatTests {
 extension FeedDocument {
     func source(_ i: Int) -> String { items[i].source }
 }
+
+@Suite("Streaming")
+struct StreamingTests {
+    @Test("streamed items are the document's items, with their authors and notes", arguments: [
+        "rss2-full.xml", "rss091.xml", "rss092.xml", "rdf10-full.xml", "rss090.xml", "atom10-full.xml", "atom03.xml",
+        "jsonfeed10.json", "jsonfeed11.json",
+    ])
+    func same(_ name: String) throws {
+        let bytes = try fixture(name)
+        let whole = try FeedParser.parse(bytes: bytes, baseURL: "file:///feeds/\(name)", readTime: readTime)
+        var streamed: [FeedItem] = []
+        let rest = try bytes.withUnsafeBufferPointer { b in
+            try FeedParser.parse(bytes: b, baseURL: "file:///feeds/\(name)", readTime: readTime) { streamed.append($0) }
+        }
+        #expect(!whole.items.isEmpty)
+        #expect(streamed.map(\.headline) == whole.items)
+        #expect(streamed.map(\.authors) == whole.authors)
+        #expect(streamed.flatMap(\.notes) == whole.notes)
+        #expect(rest.items.isEmpty && rest.notes.isEmpty)
+        #expect(rest.title == whole.title)
+    }
+}

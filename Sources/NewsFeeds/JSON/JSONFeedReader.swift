@@ -167,7 +167,7 @@ struct JSONReader {
 /// (one object) and 1.1's `authors` (an array) are both read.
 enum JSONFeedReader {
     static func parse(_ s: UnsafeBufferPointer<UInt8>, fileBase: String?, name: String?, readTime: Timestamp,
-                      limits: FeedLimits, encoding: String) throws(FeedError) -> FeedDocument {
+                      limits: FeedLimits, encoding: String, sink: ((FeedItem) -> Void)? = nil) throws(FeedError) -> FeedDocument {
         var doc = FeedDocument(format: .jsonFeed, encoding: encoding)
         var r = JSONReader(s, maxDepth: limits.maxDepth)
         var raw: [(JSONValue, Int)] = []  // each item and the offset it ended at
@@ -210,13 +210,16 @@ enum JSONFeedReader {
         let feedLink = doc.link.map { FeedLinks.resolve($0, against: fileBase) }
         doc.link = feedLink
         let source = name ?? shortSourceName(fromTitle: doc.title)
+        var streamed = 0
+        var itemNotes: [FeedItemNote] = []
         for (value, end) in raw {
+            let notesBefore = doc.notes.count
             guard case .object = value else {
                 let (line, column) = r.position(end)
                 doc.problems.append(FeedProblem(line: line, column: column, message: "an item that is not an object was skipped"))
                 continue
             }
-            let index = doc.items.count
+            let index = sink == nil ? doc.items.count : streamed
             let summaryText = value["summary"]?.string.map(FeedText.fromText)
                 ?? value["content_text"]?.string.map(FeedText.fromText)
                 ?? value["content_html"]?.string.map(FeedText.fromHTML)
@@ -253,9 +256,17 @@ enum JSONFeedReader {
             } else if let one = value["author"]?["name"]?.string {
                 authors = [one]
             }
-            doc.items.append(Headline(id: id, source: source, title: title, published: published,
-                                      outlet: doc.title.isEmpty ? nil : doc.title, summary: summary, url: url))
-            doc.authors.append(authors)
+            let headline = Headline(id: id, source: source, title: title, published: published,
+                                    outlet: doc.title.isEmpty ? nil : doc.title, summary: summary, url: url)
+            if let sink {
+                itemNotes = Array(doc.notes[notesBefore...])
+                doc.notes.removeSubrange(notesBefore...)
+                streamed += 1
+                sink(FeedItem(headline: headline, authors: authors, notes: itemNotes))
+            } else {
+                doc.items.append(headline)
+                doc.authors.append(authors)
+            }
         }
         return doc
     }

@@ -78,6 +78,12 @@ final class XMLFeedReader {
     var feedLinkRaw: String?
     var feedLinkBase: String?
     var tagCache: [TagKey: Tag] = [:]
+    /// When set, each item goes here as it completes and is not kept (see `FeedParser.parse(each:)`).
+    var sink: ((FeedItem) -> Void)?
+    var sourceName: String?
+    var streamed = 0
+    var streamSource: String?
+    var streamSourceTitle = ""
     /// Items whose link is relative or whose id is to be derived from the link: resolved at the end.
     var pending: [(index: Int, link: String?, base: String?, deriveID: Bool)] = []
 
@@ -339,7 +345,7 @@ final class XMLFeedReader {
     }
 
     func finishItem() {
-        let index = doc.items.count
+        let index = sink == nil ? doc.items.count : streamed
         var notes: [FeedItemNote] = []
         let summary = nonEmpty(item.summary) ?? nonEmpty(item.content)
         var link = nonEmpty(item.link)
@@ -368,6 +374,22 @@ final class XMLFeedReader {
             notes.append(FeedItemNote(item: index, kind: .dateIsReadTime, message: message))
         }
         let id = nonEmpty(item.guid) ?? nonEmpty(item.id) ?? nonEmpty(item.about)
+        if let sink {
+            // Streaming: resolved with what the feed has said so far (its link and title
+            // come before its items in practice).
+            let feedLink = feedLinkRaw.map { FeedLinks.resolve($0, against: feedLinkBase ?? fileBase) }
+            if let l = link, !FeedLinks.hasScheme(l) { link = FeedLinks.resolve(l, against: item.linkBase ?? feedLink ?? fileBase) }
+            if streamSource == nil || streamSourceTitle != doc.title {
+                streamSource = sourceName ?? shortSourceName(fromTitle: doc.title)
+                streamSourceTitle = doc.title
+            }
+            let source = streamSource!
+            let headline = Headline(id: id ?? link.map(FeedLinks.normalised) ?? "title:" + title!, source: source, title: title!,
+                                    published: published, outlet: doc.title.isEmpty ? nil : doc.title, summary: summary, url: link)
+            streamed += 1
+            sink(FeedItem(headline: headline, authors: item.authors, notes: notes))
+            return
+        }
         let needsResolving = link.map { !FeedLinks.hasScheme($0) } ?? false
         if id == nil || needsResolving {
             pending.append((index, link, item.linkBase, id == nil))
