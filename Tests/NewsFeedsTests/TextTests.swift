@@ -29,6 +29,15 @@ struct TextTests {
         #expect(doc.problems.contains { $0.message.contains("unknown entit") })
     }
 
+    @Test("the prepass finds what needs mending at every alignment")
+    func alignments() throws {
+        for pad in 0..<17 {
+            let filler = String(repeating: "w", count: pad)
+            let doc = try parse(rss(item: "<title>\(filler)A&B\u{1B}&nbsp;<![CDATA[&amp;]]>\(filler)</title>"))
+            #expect(doc.items.first?.title == "\(filler)A&B\u{FFFD} &\(filler)", "pad \(pad)")
+        }
+    }
+
     @Test("CDATA is read as it is, then its markup stripped")
     func cdata() throws {
         #expect(try title("<![CDATA[Fish & chips <i>today</i>]]>") == "Fish & chips today")
@@ -41,6 +50,7 @@ struct TextTests {
         #expect(FeedText.fromHTML("<p>One</p><p>Two</p>three<br/>four") == "One Two three four")
         #expect(FeedText.fromHTML("a<b>b</b>c <script>alert('x<y')</script>d<style>p{}</style>") == "abc d")
         #expect(FeedText.fromHTML("x < y and y > z") == "x < y and y > z")
+        #expect(FeedText.fromHTML("one <p>two</p> three &nbsp; four <b>five</b> &amp; six ") == "one two three four five & six")
         #expect(FeedText.fromHTML("<!-- gone -->kept <a href=\"a>b\">link</a>") == "kept link")
     }
 

@@ -46,7 +46,13 @@ public enum FeedText {
             // A run of bytes that need nothing, copied at once.
             let run = i
             table.withUnsafeBufferPointer { table in
-                while i < n && !table[Int(s[i])] { i += 1 }
+                while i < n {
+                    let b = s[i]
+                    if !table[Int(b)] { i += 1; continue }
+                    // A single space between two words stays in the run.
+                    if b == 0x20 && i > run && i + 1 < n && !table[Int(s[i + 1])] { i += 1; continue }
+                    break
+                }
             }
             if i > run {
                 if pendingSpace && !out.isEmpty { out.append(0x20) }

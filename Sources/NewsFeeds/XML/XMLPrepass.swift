@@ -41,6 +41,16 @@ struct XMLPrepass {
         b == 0x3C || b == 0x26 || b == 0xEF || (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D)
     }
 
+    /// True when one of the eight bytes may be special (no false negatives): a byte below
+    /// 0x20, `<`, `&` or 0xEF (the classic "has a zero byte" test on XORed words).
+    @inline(__always)
+    static func maySpecial(_ v: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let below20 = (v &- ones &* 0x20) & ~v & highs != 0
+        return below20 || hasZero(v ^ (ones &* 0x3C)) || hasZero(v ^ (ones &* 0x26)) || hasZero(v ^ (ones &* 0xEF))
+    }
+
     init(_ s: UnsafeBufferPointer<UInt8>) {
         let n = s.count
         var i = 0
@@ -90,12 +100,19 @@ struct XMLPrepass {
             return true
         }
         let special = XMLPrepass.special
+        let raw = UnsafeRawPointer(s.baseAddress)
         while i < n {
-            // Fast scan to the next byte that may need attention.
+            // Fast scan to the next byte that may need attention: eight bytes at a time
+            // while none of them may, then byte by byte.
+            if let raw {
+                while i + 8 <= n && !XMLPrepass.maySpecial(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+            }
+            let stop = min(n, i + 8)
             special.withUnsafeBufferPointer { special in
-                while i < n && !special[Int(s[i])] { i += 1 }
+                while i < stop && !special[Int(s[i])] { i += 1 }
             }
             guard i < n else { break }
+            if i == stop && !special[Int(s[i])] { continue }
             let b = s[i]
             if b == 0x3C {
                 if startsWith("<!--") { i += 4; pass(to: Array("-->".utf8)) }
