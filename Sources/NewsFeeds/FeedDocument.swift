@@ -128,6 +128,8 @@ public enum FeedError: Error, Sendable, Equatable, CustomStringConvertible {
     case entityExpansion(String)
     /// Elements or values nested deeper than `FeedLimits.maxDepth`.
     case tooDeep(limit: Int, line: Int)
+    /// The file could not be read (``FeedFile``): missing, a directory, an I/O error.
+    case unreadable(String)
 
     public var description: String {
         switch self {
@@ -136,6 +138,7 @@ public enum FeedError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notAFeed(let what): what
         case .entityExpansion(let detail): "entity expansion refused: \(detail)"
         case .tooDeep(let limit, let line): "elements nested deeper than \(limit) levels at line \(line)"
+        case .unreadable(let why): why
         }
     }
 }

@@ -222,3 +222,25 @@ struct GeneratorTests {
         #expect(zip(doc.items, doc.items.dropFirst()).allSatisfy { $0.published > $1.published })
     }
 }
+
+@Suite("Feed files")
+struct FeedFileTests {
+    @Test("a file is read whole; one over the limit is refused before it is read; a missing one is unreadable")
+    func files() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("newsfeeds-file-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("feed.xml").path
+        let bytes = try fixture("rss2-full.xml")
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(try FeedFile.read(path: path) == bytes)
+        var limits = FeedLimits()
+        limits.maxBytes = 100
+        #expect(throws: FeedError.tooLarge(bytes: bytes.count, limit: 100)) { try FeedFile.read(path: path, limits: limits) }
+        #expect(throws: FeedError.self) { try FeedFile.read(path: dir.appendingPathComponent("missing.xml").path) }
+        #expect(throws: FeedError.unreadable("\(dir.path) is a directory")) { try FeedFile.read(path: dir.path) }
+        let empty = dir.appendingPathComponent("empty.xml").path
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(try FeedFile.read(path: empty) == [])
+    }
+}
