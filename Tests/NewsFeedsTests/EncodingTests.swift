@@ -89,3 +89,36 @@ struct EncodingTests {
         #expect(t2.count == 3)
     }
 }
+
+@Suite("Encodings, the edges")
+struct EncodingEdgeTests {
+    func decode(_ bytes: [UInt8]) -> (String, FeedEncoding.Decoded) {
+        let d = bytes.withUnsafeBufferPointer { FeedEncoding.decode($0) }
+        let text = bytes.withUnsafeBufferPointer { b in d.withUTF8(b) { String(decoding: $0, as: UTF8.self) } }
+        return (text, d)
+    }
+
+    @Test("UTF-16: a lone surrogate and an odd last byte become U+FFFD")
+    func utf16Edges() {
+        let (text, d) = decode([0xFF, 0xFE, 0x3C, 0x00, 0x00, 0xD8, 0x41, 0x00, 0x00, 0xDC, 0x42])
+        #expect(text == "<\u{FFFD}A\u{FFFD}\u{FFFD}")
+        #expect(d.problems == ["3 UTF-16 units are invalid and became U+FFFD"])
+    }
+
+    @Test("valid UTF-8 is not copied; a byte order mark is skipped")
+    func noCopy() {
+        let (text, d) = decode([0xEF, 0xBB, 0xBF] + Array("<rss>ü".utf8))
+        #expect(text == "<rss>ü")
+        #expect(d.converted == nil)
+        #expect(d.start == 3)
+    }
+
+    @Test("overlong forms and encoded surrogates are not UTF-8 (in a text that is UTF-8 otherwise)")
+    func invalidForms() {
+        let (text, d) = decode(Array("<ü".utf8) + [0xC0, 0xAF, 0xED, 0xA0, 0x80, 0x3E])
+        #expect(text == "<ü\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}>")
+        #expect(d.encoding == "UTF-8")
+        // With no multi-byte sequence at all, the same bytes are windows-1252.
+        #expect(decode([0x3C, 0xC0, 0xAF, 0x3E]).0 == "<À¯>")
+    }
+}
