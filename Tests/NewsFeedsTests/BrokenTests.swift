@@ -42,9 +42,14 @@ struct BrokenTests {
     func badMarkup() throws {
         let doc = try parse(Self.five.replacingOccurrences(of: "<title>Item 4</title>", with: "<title a=\">Item 4</title>"))
         #expect(doc.items.count == 3)
-        let doc2 = try parse(Self.five.replacingOccurrences(of: "Item 2", with: "1 < 2"))
-        #expect(doc2.items.count == 1)
-        #expect(doc2.brokenAt?.line == 10)
+        // A `<` that starts no tag is text; one that looks like a tag breaks the document there.
+        let doc2 = try parse(Self.five.replacingOccurrences(of: "Item 2", with: "1 < 2 <= 3 <4"))
+        #expect(doc2.items.count == 5)
+        #expect(doc2.items[1].title == "1 < 2 <= 3 <4")
+        #expect(doc2.brokenAt == nil)
+        let doc3 = try parse(Self.five.replacingOccurrences(of: "Item 2", with: "a <b c"))
+        #expect(doc3.items.count == 1)
+        #expect(doc3.brokenAt?.line == 10)
     }
 
     @Test("blank lines before the XML declaration are skipped; line numbers still count them")
@@ -242,5 +247,18 @@ struct FeedFileTests {
         let empty = dir.appendingPathComponent("empty.xml").path
         #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
         #expect(try FeedFile.read(path: empty) == [])
+    }
+}
+
+@Suite("Problems")
+struct ProblemTests {
+    @Test("errors that do not stop the parse are kept, at most 100")
+    func bounded() throws {
+        let undeclared = String(repeating: "<x:y>z</x:y>", count: 300)
+        let doc = try parse(rss(item: "<title>kept</title>" + undeclared))
+        #expect(doc.items.map(\.title) == ["kept"])
+        #expect(doc.brokenAt == nil)
+        #expect(doc.problems.count == 100)
+        #expect(doc.problems[0].line == 1 && doc.problems[0].message.contains("Namespace prefix x"))
     }
 }

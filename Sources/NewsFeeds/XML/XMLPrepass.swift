@@ -8,6 +8,8 @@
 ///   kept as text (`&foo;` reads as "&foo;");
 /// - a numeric reference to a character XML forbids (`&#27;`, `&#0;`) and the raw control
 ///   characters XML forbids become U+FFFD;
+/// - `<` that cannot start a tag (`1 < 2`, `a <= b`: followed by blank space, a digit or
+///   `=`) becomes `&lt;`;
 /// - blank space before the XML declaration is skipped.
 ///
 /// Comments, CDATA sections, processing instructions and the doctype are copied as they
@@ -22,7 +24,7 @@ struct XMLPrepass {
     /// Lines skipped before `start` (added to libxml2's line numbers).
     var skippedLines = 0
     /// How many references and characters were mended, by kind.
-    var bareAmpersands = 0, htmlEntities = 0, unknownEntities = 0, badCharacters = 0
+    var bareAmpersands = 0, bareLess = 0, htmlEntities = 0, unknownEntities = 0, badCharacters = 0
     /// Names of the entities the internal subset declares.
     var declared: Set<String> = []
     var hasInternalSubset = false
@@ -30,6 +32,7 @@ struct XMLPrepass {
     var problems: [String] {
         var out: [String] = []
         if bareAmpersands > 0 { out.append("\(bareAmpersands) bare '&' read as text") }
+        if bareLess > 0 { out.append("\(bareLess) '<' that start\(bareLess == 1 ? "s" : "") no tag read as text") }
         if htmlEntities > 0 { out.append("\(htmlEntities) HTML entit\(htmlEntities == 1 ? "y" : "ies") that XML does not define read as characters") }
         if unknownEntities > 0 { out.append("\(unknownEntities) unknown entit\(unknownEntities == 1 ? "y" : "ies") kept as text") }
         if badCharacters > 0 { out.append("\(badCharacters) character\(badCharacters == 1 ? "" : "s") that XML forbids became U+FFFD") }
@@ -39,6 +42,11 @@ struct XMLPrepass {
     /// Bytes that may need attention: `<`, `&`, control characters, and 0xEF (U+FFFE/FFFF).
     static let special: [Bool] = (0..<256).map { b in
         b == 0x3C || b == 0x26 || b == 0xEF || (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D)
+    }
+
+    /// True when `b` may follow a `<` that starts markup: a name's first character, `/`, `!`, `?`.
+    static func mayFollowLess(_ b: UInt8) -> Bool {
+        FeedDate.isLetter(b) || b == 0x5F || b == 0x3A || b >= 0x80 || b == 0x2F || b == 0x21 || b == 0x3F
     }
 
     /// True when one of the eight bytes may be special (no false negatives): a byte below
@@ -119,7 +127,12 @@ struct XMLPrepass {
                 else if startsWith("<![CDATA[") { i += 9; pass(to: Array("]]>".utf8)) }
                 else if startsWith("<?") { i += 2; pass(to: Array("?>".utf8)) }
                 else if startsWith("<!DOCTYPE") { doctype(s, &i) }
-                else { i += 1 }
+                else if i + 1 < n, !XMLPrepass.mayFollowLess(s[i + 1]) {
+                    // `1 < 2`, `a <= b`: a `<` that starts no tag is text.
+                    bareLess += 1
+                    mend(i, i + 1, Array("&lt;".utf8))
+                    i += 1
+                } else { i += 1 }
                 continue
             }
             if b == 0x26 {
