@@ -222,3 +222,21 @@ struct StreamingTests {
         #expect(rest.title == whole.title)
     }
 }
+
+@Suite("Concurrency")
+struct ConcurrencyTests {
+    @Test("feeds parse at the same time on several threads, each to its own result")
+    func parallel() async throws {
+        let names = ["rss2-full.xml", "rdf10-full.xml", "atom10-full.xml", "jsonfeed11.json", "rss091.xml", "atom03.xml"]
+        let inputs = try names.map { try fixture($0) }
+        let expected = try inputs.map { try FeedParser.parse(bytes: $0, readTime: readTime).items }
+        try await withThrowingTaskGroup(of: (Int, [Headline]).self) { group in
+            for _ in 0..<8 {
+                for (i, bytes) in inputs.enumerated() {
+                    group.addTask { (i, try FeedParser.parse(bytes: bytes, readTime: readTime).items) }
+                }
+            }
+            for try await (i, items) in group { #expect(items == expected[i], "\(names[i])") }
+        }
+    }
+}
