@@ -173,6 +173,17 @@ struct FormatTests {
         #expect(doc.notes(forItem: 1).map(\.kind) == [.dateIsReadTime])
     }
 
+    @Test("JSON Feed whose title and home page come after its items")
+    func jsonTitleLast() throws {
+        let text = #"{"items":[{"url":"posts/1","title":"One"},{"id":"2","url":"https://abs.example.com/2","title":"Two"}],"#
+            + #""version":"https://jsonfeed.org/version/1.1","title":"Late Title","home_page_url":"https://late.example.com/blog/"}"#
+        let doc = try parse(text)
+        #expect(doc.items.map(\.url) == ["https://late.example.com/blog/posts/1", "https://abs.example.com/2"])
+        #expect(doc.items.map(\.id) == ["https://late.example.com/blog/posts/1", "2"])
+        #expect(doc.items.allSatisfy { $0.outlet == "Late Title" && $0.source == "late-title" })
+        #expect(doc.link == "https://late.example.com/blog/")
+    }
+
     @Test("JSON Feed, minimal")
     func jsonMinimal() throws {
         let doc = try parseFixture("jsonfeed-minimal.json")

@@ -170,7 +170,75 @@ enum JSONFeedReader {
                       limits: FeedLimits, encoding: String, sink: ((FeedItem) -> Void)? = nil) throws(FeedError) -> FeedDocument {
         var doc = FeedDocument(format: .jsonFeed, encoding: encoding)
         var r = JSONReader(s, maxDepth: limits.maxDepth)
-        var raw: [(JSONValue, Int)] = []  // each item and the offset it ended at
+        var streamed = 0
+        // Items whose url was relative or whose id came from it, with the url as written:
+        // fixed once the whole feed is read (its home_page_url may come after them).
+        var pending: [(index: Int, url: String, idFromURL: Bool)] = []
+        var titleAtItems: String?
+        var linkAtItems: String??
+        var sourceCache: (title: String, source: String)?
+
+        /// One item, converted as soon as it is read (its JSON tree is not kept).
+        func take(_ value: JSONValue, end: Int) {
+            guard case .object = value else {
+                let (line, column) = r.position(end)
+                doc.problems.append(FeedProblem(line: line, column: column, message: "an item that is not an object was skipped"))
+                return
+            }
+            if titleAtItems == nil { titleAtItems = doc.title; linkAtItems = .some(doc.link) }
+            let index = sink == nil ? doc.items.count : streamed
+            var notes: [FeedItemNote] = []
+            let summaryText = value["summary"]?.string.map(FeedText.fromText)
+                ?? value["content_text"]?.string.map(FeedText.fromText)
+                ?? value["content_html"]?.string.map(FeedText.fromHTML)
+            let summary = summaryText.flatMap { $0.isEmpty ? nil : $0 }
+            let written = (value["url"]?.string ?? value["external_url"]?.string).map { $0.trimmed }.flatMap { $0.isEmpty ? nil : $0 }
+            let feedLink = doc.link.map { FeedLinks.resolve($0, against: fileBase) }
+            let url = written.map { FeedLinks.resolve($0, against: feedLink ?? fileBase) }
+            var title = value["title"]?.string.map(FeedText.fromText).flatMap { $0.isEmpty ? nil : $0 }
+            if title == nil {
+                if let summary { title = FeedText.firstWords(summary, maxCharacters: 160) } else if let url { title = url }
+                if title != nil {
+                    notes.append(FeedItemNote(item: index, kind: .titleDerived,
+                                              message: summary != nil ? "no title: the first words of the summary are shown" : "no title: the link is shown"))
+                }
+            }
+            guard let title else {
+                let (line, column) = r.position(end)
+                doc.problems.append(FeedProblem(line: line, column: column, message: "an item with no title, summary or link was skipped"))
+                return
+            }
+            var published = readTime
+            let dates = [value["date_published"]?.string, value["date_modified"]?.string].compactMap { $0 }
+            if let t = dates.lazy.compactMap(FeedDate.parse).first {
+                published = t
+            } else {
+                notes.append(FeedItemNote(item: index, kind: .dateIsReadTime, message: dates.first.map {
+                    "the date \"\($0.prefix(60))\" could not be read: the time it was read is shown"
+                } ?? "no date: the time it was read is shown"))
+            }
+            let givenID = value["id"]?.string.map { $0.trimmed }.flatMap { $0.isEmpty ? nil : $0 }
+            let id = givenID ?? url.map(FeedLinks.normalised) ?? "title:" + title
+            var authors: [String] = []
+            if case .array(let list)? = value["authors"] {
+                authors = list.compactMap { $0["name"]?.string }
+            } else if let one = value["author"]?["name"]?.string {
+                authors = [one]
+            }
+            if sourceCache?.title != doc.title { sourceCache = (doc.title, name ?? shortSourceName(fromTitle: doc.title)) }
+            let headline = Headline(id: id, source: sourceCache!.source, title: title, published: published,
+                                    outlet: doc.title.isEmpty ? nil : doc.title, summary: summary, url: url)
+            if let sink {
+                streamed += 1
+                sink(FeedItem(headline: headline, authors: authors, notes: notes))
+            } else {
+                if let written, !FeedLinks.hasScheme(written) { pending.append((index, written, givenID == nil)) }
+                doc.items.append(headline)
+                doc.authors.append(authors)
+                doc.notes.append(contentsOf: notes)
+            }
+        }
+
         do {
             try r.expect(0x7B)
             if !r.take(0x7D) {
@@ -181,7 +249,10 @@ enum JSONFeedReader {
                     if key == "items" {
                         try r.expect(0x5B)
                         if !r.take(0x5D) {
-                            repeat { raw.append((try r.value(depth: 2), r.i)) } while r.take(0x2C)
+                            repeat {
+                                let value = try r.value(depth: 2)
+                                take(value, end: r.i)
+                            } while r.take(0x2C)
                             try r.expect(0x5D)
                         }
                     } else {
@@ -208,66 +279,20 @@ enum JSONFeedReader {
             doc.brokenAt = FeedProblem(line: line, column: column, message: error.message)
         }
         let feedLink = doc.link.map { FeedLinks.resolve($0, against: fileBase) }
-        doc.link = feedLink
-        let source = name ?? shortSourceName(fromTitle: doc.title)
-        var streamed = 0
-        var itemNotes: [FeedItemNote] = []
-        for (value, end) in raw {
-            let notesBefore = doc.notes.count
-            guard case .object = value else {
-                let (line, column) = r.position(end)
-                doc.problems.append(FeedProblem(line: line, column: column, message: "an item that is not an object was skipped"))
-                continue
+        // What the feed said after its items: the collected items take it too.
+        if sink == nil, let titleAtItems, titleAtItems != doc.title || linkAtItems! != doc.link {
+            let source = name ?? shortSourceName(fromTitle: doc.title)
+            for i in doc.items.indices {
+                doc.items[i].source = source
+                doc.items[i].outlet = doc.title.isEmpty ? nil : doc.title
             }
-            let index = sink == nil ? doc.items.count : streamed
-            let summaryText = value["summary"]?.string.map(FeedText.fromText)
-                ?? value["content_text"]?.string.map(FeedText.fromText)
-                ?? value["content_html"]?.string.map(FeedText.fromHTML)
-            let summary = summaryText.flatMap { $0.isEmpty ? nil : $0 }
-            var url = (value["url"]?.string ?? value["external_url"]?.string).map { $0.trimmed }.flatMap { $0.isEmpty ? nil : $0 }
-            url = url.map { FeedLinks.resolve($0, against: feedLink ?? fileBase) }
-            var title = value["title"]?.string.map(FeedText.fromText).flatMap { $0.isEmpty ? nil : $0 }
-            if title == nil {
-                if let summary { title = FeedText.firstWords(summary, maxCharacters: 160) } else if let url { title = url }
-                if title != nil {
-                    doc.notes.append(FeedItemNote(item: index, kind: .titleDerived,
-                                                  message: summary != nil ? "no title: the first words of the summary are shown" : "no title: the link is shown"))
-                }
-            }
-            guard let title else {
-                let (line, column) = r.position(end)
-                doc.problems.append(FeedProblem(line: line, column: column, message: "an item with no title, summary or link was skipped"))
-                continue
-            }
-            var published = readTime
-            let dates = [value["date_published"]?.string, value["date_modified"]?.string].compactMap { $0 }
-            if let t = dates.lazy.compactMap(FeedDate.parse).first {
-                published = t
-            } else {
-                doc.notes.append(FeedItemNote(item: index, kind: .dateIsReadTime, message: dates.first.map {
-                    "the date \"\($0.prefix(60))\" could not be read: the time it was read is shown"
-                } ?? "no date: the time it was read is shown"))
-            }
-            let id = value["id"]?.string.map { $0.trimmed }.flatMap { $0.isEmpty ? nil : $0 }
-                ?? url.map(FeedLinks.normalised) ?? "title:" + title
-            var authors: [String] = []
-            if case .array(let list)? = value["authors"] {
-                authors = list.compactMap { $0["name"]?.string }
-            } else if let one = value["author"]?["name"]?.string {
-                authors = [one]
-            }
-            let headline = Headline(id: id, source: source, title: title, published: published,
-                                    outlet: doc.title.isEmpty ? nil : doc.title, summary: summary, url: url)
-            if let sink {
-                itemNotes = Array(doc.notes[notesBefore...])
-                doc.notes.removeSubrange(notesBefore...)
-                streamed += 1
-                sink(FeedItem(headline: headline, authors: authors, notes: itemNotes))
-            } else {
-                doc.items.append(headline)
-                doc.authors.append(authors)
+            for p in pending {
+                let url = FeedLinks.resolve(p.url, against: feedLink ?? fileBase)
+                doc.items[p.index].url = url
+                if p.idFromURL { doc.items[p.index].id = FeedLinks.normalised(url) }
             }
         }
+        doc.link = feedLink
         return doc
     }
 }
