@@ -80,7 +80,27 @@ let package = Package(
         // built normally, a runner for saved inputs.
         .executableTarget(
             name: "newsdesk-fuzz",
-            dependencies: ["NewsCore"]
+            dependencies: ["NewsCore", "NewsFeeds"]
+        ),
+        // libxml2 (the system's, from libxml2-dev) for NewsFeeds' streaming XML reader.
+        .systemLibrary(
+            name: "CLibxml2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // Feed parsing (RSS, RDF, Atom, JSON Feed) into headlines: its own room, so that
+        // NewsCore stays free of libxml2. No fetching, no storing.
+        .target(
+            name: "NewsFeeds",
+            dependencies: ["NewsCore", "CLibxml2"],
+            // The SAX callbacks update the reader's state a million times a feed; the
+            // run-time exclusivity checks on that class cost a fifth of the parse (DECISIONS.md).
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
+        .testTarget(
+            name: "NewsFeedsTests",
+            dependencies: ["NewsFeeds", "NewsCore"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "NewsCoreTests",

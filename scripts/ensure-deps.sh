@@ -5,6 +5,8 @@ set -euo pipefail
 
 need=()
 dpkg -s libncurses-dev >/dev/null 2>&1 || need+=(libncurses-dev)
+dpkg -s libxml2-dev >/dev/null 2>&1 || need+=(libxml2-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || need+=(locales)

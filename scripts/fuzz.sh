@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes the recording reader, the importer (CSV, JSON Lines) and the query parser with
+# Fuzzes the recording reader, the importer (CSV, JSON Lines), the query parser and the
+# feed parser (feedxml: RSS/RDF/Atom, feedjson: JSON Feed) with
 # libFuzzer + AddressSanitizer, SECONDS seconds each (default 300).
-#   scripts/fuzz.sh [SECONDS] [TARGET...]       targets: reader csv jsonl query
+#   scripts/fuzz.sh [SECONDS] [TARGET...]       targets: reader csv jsonl query feedxml feedjson
 # Seeds: Tests/FuzzCorpus/<target>/ (kept in git). Inputs libFuzzer finds go to
 # .build/fuzz-corpus/<target>/; a crash is saved to .build/fuzz-artifacts/ and fails the
 # run: add it to Tests/FuzzCorpus/<target>/ so that the tests replay it from then on.
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-300}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(reader csv jsonl query)
+[ ${#targets[@]} -eq 0 ] && targets=(reader csv jsonl query feedxml feedjson)
 
 build=.build/fuzz
 swift build --product newsdesk-fuzz --build-path "$build" \

@@ -1,15 +1,17 @@
 // newsdesk-fuzz: libFuzzer targets for the code that reads what strangers write: the
-// recording reader, the importer (CSV and JSON Lines) and the query parser.
+// recording reader, the importer (CSV and JSON Lines), the query parser and the feed
+// parser (feedxml: RSS, RDF and Atom; feedjson: JSON Feed).
 //
 // `scripts/fuzz.sh` builds it with `-sanitize=fuzzer,address -D FUZZING`; libFuzzer then
 // supplies `main` and calls `LLVMFuzzerTestOneInput` (choose the target with
-// NEWSDESK_FUZZ_TARGET=reader|csv|jsonl|query). Built normally it is a corpus runner:
+// NEWSDESK_FUZZ_TARGET=reader|csv|jsonl|query|feedxml|feedjson). Built normally it is a corpus runner:
 // `newsdesk-fuzz TARGET FILE...` runs each file through the same code once.
 import Foundation
 import NewsCore
+import NewsFeeds
 
 enum FuzzTarget: String, CaseIterable {
-    case reader, csv, jsonl, query
+    case reader, csv, jsonl, query, feedxml, feedjson
 }
 
 /// Scratch files of this process (the reader and the importer read files).
@@ -32,6 +34,8 @@ func write(_ data: UnsafeBufferPointer<UInt8>, to path: String) {
 
 func fuzzOne(_ data: UnsafeBufferPointer<UInt8>, _ target: FuzzTarget) {
     switch target {
+    case .feedxml, .feedjson:
+        fuzzFeed(data, json: target == .feedjson)
     case .query:
         let text = String(decoding: data, as: UTF8.self)
         if let query = try? Query.parse(text) {
@@ -88,6 +92,75 @@ func fuzzOne(_ data: UnsafeBufferPointer<UInt8>, _ target: FuzzTarget) {
     }
 }
 
+/// The feed parser never crashes, and what it returns holds together: every headline has
+/// an id and a title, the notes point at items that exist, one author list per item, and
+/// no more items than the input has bytes. XML inputs are read by content (so the sniffer
+/// is fuzzed too) and, when that says "not a feed", as RSS anyway; JSON as JSON Feed.
+func fuzzFeed(_ data: UnsafeBufferPointer<UInt8>, json: Bool) {
+    let readTime = Timestamp(milliseconds: 1_796_083_200_000)
+    var limits = FeedLimits()
+    limits.maxBytes = 1 << 20
+    var attempts: [FeedFormat?] = [nil]
+    attempts.append(json ? .jsonFeed : [FeedFormat.rss, .rdf, .atom][Int(data.first ?? 0) % 3])
+    for format in attempts {
+        guard let doc = try? FeedParser.parse(bytes: data, baseURL: "file:///feeds/fuzz.xml", readTime: readTime,
+                                              limits: limits, format: format) else { continue }
+        precondition(doc.items.count <= data.count, "more items than bytes")
+        precondition(doc.authors.count == doc.items.count, "\(doc.authors.count) author lists for \(doc.items.count) items")
+        for item in doc.items {
+            precondition(!item.id.isEmpty, "an item without an id")
+            precondition(!item.title.isEmpty, "an item without a title")
+        }
+        for note in doc.notes { precondition(doc.items.indices.contains(note.item), "a note about item \(note.item) of \(doc.items.count)") }
+    }
+}
+
+/// `newsdesk-fuzz feedstat [--stream] FILE...`: parses each file with the default limits
+/// and prints its items, problems, peak memory and the parse time (for a rough check, not
+/// a benchmark); `--stream` takes the items one by one without keeping them.
+func feedStat(_ arguments: [String]) {
+    let stream = arguments.first == "--stream"
+    for file in arguments.dropFirst(stream ? 1 : 0) {
+        // Read straight into the array the parser takes (no second copy).
+        let fd = open(file, O_RDONLY)
+        guard fd >= 0 else { exit(66) }
+        var bytes = [UInt8](repeating: 0, count: Int(lseek(fd, 0, SEEK_END)))
+        lseek(fd, 0, SEEK_SET)
+        var done = 0
+        bytes.withUnsafeMutableBytes { buffer in
+            while done < buffer.count {
+                let n = read(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n <= 0 { break }
+                done += n
+            }
+        }
+        close(fd)
+        let start = ContinuousClock.now
+        do {
+            let base = URL(fileURLWithPath: file).absoluteString
+            let doc: FeedDocument
+            var count = 0
+            if stream {
+                doc = try bytes.withUnsafeBufferPointer { b in
+                    try FeedParser.parse(bytes: b, baseURL: base, readTime: Timestamp(milliseconds: 0)) { _ in count += 1 }
+                }
+            } else {
+                doc = try FeedParser.parse(bytes: bytes, baseURL: base, readTime: Timestamp(milliseconds: 0))
+                count = doc.items.count
+            }
+            let seconds = (ContinuousClock.now - start) / .milliseconds(1) / 1000
+            var usage = rusage()
+            getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+            print("\(file): \(doc.format.name) \(doc.version ?? "?"), \(count) items\(stream ? " (streamed)" : ""), \(doc.problems.count) problems, "
+                + "peak memory \(usage.ru_maxrss / 1024) MB, "
+                + "broken: \(doc.brokenAt.map(String.init(describing:)) ?? "no"), \(bytes.count) bytes in \(seconds) s, "
+                + "\(Int(Double(count) / seconds)) items/s")
+        } catch {
+            print("\(file): \(error)")
+        }
+    }
+}
+
 #if FUZZING
 let fuzzTarget: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["NEWSDESK_FUZZ_TARGET"] ?? ""
@@ -128,8 +201,12 @@ struct Fuzzer {
 struct CorpusRunner {
     static func main() {
         let args = CommandLine.arguments.dropFirst()
+        if args.first == "feedstat" {
+            feedStat(Array(args.dropFirst()))
+            return
+        }
         guard let name = args.first, let target = FuzzTarget(rawValue: name) else {
-            FileHandle.standardError.write(Data("usage: newsdesk-fuzz reader|csv|jsonl|query FILE...\n".utf8))
+            FileHandle.standardError.write(Data("usage: newsdesk-fuzz reader|csv|jsonl|query|feedxml|feedjson FILE...\n".utf8))
             exit(64)
         }
         for file in args.dropFirst() {

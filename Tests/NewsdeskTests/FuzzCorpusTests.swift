@@ -8,7 +8,7 @@ struct FuzzCorpusTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("FuzzCorpus")
 
-    @Test("every saved input runs clean", arguments: ["reader", "csv", "jsonl", "query"])
+    @Test("every saved input runs clean", arguments: ["reader", "csv", "jsonl", "query", "feedxml", "feedjson"])
     func corpus(_ target: String) async throws {
         let dir = Self.root.appendingPathComponent(target)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map { dir.appendingPathComponent($0).path }
