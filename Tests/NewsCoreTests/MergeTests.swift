@@ -245,7 +245,8 @@ struct MergeTests {
         let healthy = FixedSource(name: "healthy", offsets: healthyOffsets)
         // The grace period is real time in the app; here it passes when the test says so.
         let graceClock = TestClock()
-        let options = MergeOptions(stall: StallPolicy(grace: .milliseconds(200)) { try await graceClock.sleep(for: $0) })
+        let options = MergeOptions(stall: StallPolicy(grace: .milliseconds(200)) { try await graceClock.sleep(for: $0) },
+                                   executor: ThreadExecutor(name: "stall test"))
         let clock = VirtualClock()
         let seen = Protected<[String]>([])
         let task = Task {
@@ -280,7 +281,8 @@ struct MergeTests {
         input.yield([Arrival(offset: 10, headline: Headline(id: "s10", source: "stalled", title: "t", published: testStart))])
         let stalled = StreamSource(name: "stalled", stream: stream)
         let graceClock = TestClock()
-        let options = MergeOptions(endOffset: 60_000, stall: StallPolicy(grace: .milliseconds(200)) { try await graceClock.sleep(for: $0) })
+        let options = MergeOptions(endOffset: 60_000, stall: StallPolicy(grace: .milliseconds(200)) { try await graceClock.sleep(for: $0) },
+                                   executor: ThreadExecutor(name: "stall test"))
         let seen = Protected<[String]>([])
         let ended = Protected(false)
         let task = Task {

@@ -11,13 +11,18 @@ public struct MergeOptions: Sendable {
     public var restart: RestartPolicy? = nil
     /// How long a stalled source is waited for on a jumping clock.
     public var stall: StallPolicy = StallPolicy()
+    /// The thread the sources run on, whose idleness tells a stalled source from a busy
+    /// thread. The app has one merge and uses the shared one; a test that times a stall
+    /// gives its merge a thread of its own, so that other tests' feeds cannot keep it busy.
+    public var executor: ThreadExecutor = .sources
 
     public init(lookahead: Int = 8, maxBatch: Int = 256, endOffset: Int64? = nil, restart: RestartPolicy? = nil,
-                stall: StallPolicy = StallPolicy()) {
+                stall: StallPolicy = StallPolicy(), executor: ThreadExecutor = .sources) {
         self.lookahead = max(1, lookahead)
         self.maxBatch = max(1, maxBatch)
         self.endOffset = endOffset
         self.restart = restart
         self.stall = stall
+        self.executor = executor
     }
 }

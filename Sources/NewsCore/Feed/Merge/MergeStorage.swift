@@ -77,12 +77,12 @@ final class MergeStorage: Sendable {
     }
 
     /// The next batch of `lane`, or its end, waiting for it until a whole `stall.grace`
-    /// passes in which the sources' thread was idle (`.empty` then). While it is busy the
+    /// passes in which the sources' thread (`executor`) was idle (`.empty` then). While it is busy the
     /// wait goes on: every source runs on that one thread, and on a loaded machine (or in
     /// a debug build, or beside other feeds in the tests) a healthy source can wait for it
     /// longer than the grace before making its next batch.
-    func fetch(lane: Int, within stall: StallPolicy) async throws -> Fetch {
-        var taken = ThreadExecutor.sources.activity.jobsTaken
+    func fetch(lane: Int, within stall: StallPolicy, on executor: ThreadExecutor) async throws -> Fetch {
+        var taken = executor.activity.jobsTaken
         while true {
             let result = tryFetch(lane: lane)
             guard case .empty = result else { return result }
@@ -92,7 +92,7 @@ final class MergeStorage: Sendable {
                 _ = try await group.next()
                 group.cancelAll()
             }
-            let now = ThreadExecutor.sources.activity
+            let now = executor.activity
             if now.idle && now.jobsTaken == taken {
                 return tryFetch(lane: lane)
             }

@@ -115,7 +115,7 @@ extension MergedFeed {
                     // Hand out what is gathered first: it may wait a while (a late
                     // headline from a stalled source must not wait for the next stall).
                     if let event = flush() { return .stop(event) }
-                    fetched = try await feed.storage.fetch(lane: lane, within: feed.options.stall)
+                    fetched = try await feed.storage.fetch(lane: lane, within: feed.options.stall, on: feed.options.executor)
                     if case .empty = fetched {
                         stalled[lane] = true
                         continue

@@ -52,7 +52,7 @@ public func withMergedFeed<C: Clock, R>(
         names: sources.map(\.name), timings: sources.map(\.timing), options: options)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         for (lane, source) in sources.enumerated() {
-            group.addTask(executorPreference: ThreadExecutor.sources) {
+            group.addTask(executorPreference: options.executor) {
                 await pump(source, lane: lane, into: storage, restart: options.restart)
             }
         }
