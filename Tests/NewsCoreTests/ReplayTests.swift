@@ -98,7 +98,20 @@ struct ReplayTests {
         clock.setSpeed(4)
         try await waitForSleeper(base)
         await base.advance(by: .milliseconds(250))
-        try await waitUntil { releases.count == 4 }
+        // The re-planned sleep can reach the base clock only after that advance (the old
+        // one is cancelled first, on a loaded machine a while later), and a test clock's
+        // sleep until exactly now waits for the next advance: nudge a millisecond at a
+        // time. At speed 4 the last second of recording takes 250 ms of base time; at
+        // speed 1 it would take 1000, so under 500 in all shows the new speed was taken.
+        var nudges = 0
+        while releases.count < 4 && nudges < 250 {
+            let deadline = ContinuousClock.now + .milliseconds(200)
+            while releases.count < 4 && ContinuousClock.now < deadline { await Task.yield() }
+            if releases.count == 4 { break }
+            await base.advance(by: .milliseconds(1))
+            nudges += 1
+        }
+        #expect(releases.count == 4 && nudges < 250, "\(nudges) ms more than 250 ms of base time")
         try await task.value
         #expect(releases.times == [1000, 2000, 3000, 4000])
     }
