@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsAppTests",
-            dependencies: ["NewsApp", "NewsUI", "NewsCore"]
+            dependencies: ["NewsApp", "NewsUI", "NewsCore", "NewsFeeds"]
         ),
         .testTarget(
             name: "NewsdeskTests",

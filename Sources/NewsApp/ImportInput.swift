@@ -111,7 +111,11 @@ public enum FeedImport {
                 try note(LineProblem(path: path, line: problem.line, reason: reason(problem)))
             }
             if let broken = doc.brokenAt {
-                let kept = count == 0 ? "no item before it" : "the \(CountText.counted(count, "item", "items")) before it are imported"
+                let kept = switch count {
+                case 0: "there is no item before it"
+                case 1: "the item before it is imported"
+                default: "the \(count.formatted()) items before it are imported"
+                }
                 try note(LineProblem(path: path, line: broken.line, reason: "the feed breaks here: \(reason(broken)); \(kept)"))
             }
         }

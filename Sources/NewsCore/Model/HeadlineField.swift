@@ -48,6 +48,15 @@ public enum HeadlineField: Int, CaseIterable, Sendable, Hashable, CustomStringCo
         }
     }
 
+    /// Whether the detail view lists the field (as "—") on a headline without it: a note
+    /// is there only when something is worth saying.
+    public var shownWhenMissing: Bool {
+        switch self {
+        case .outlet, .summary, .url: true
+        case .note: false
+        }
+    }
+
     /// Header names that `import` takes for this field when it is not named (the first
     /// one found, case-insensitively); an empty list: only a named column is read.
     public var importNames: [String] {
