@@ -95,7 +95,12 @@ struct FeedImportTests {
         let out = try Self.folder() + "/night.jsonl"
         defer { unlink(feed); unlink(out) }
         let readTime = Timestamp(milliseconds: 1_796_119_200_000 + 60_000)  // 10:01
-        let importer = Importer(options: ImportOptions(input: feed, output: out, format: .csv))
+        // In memory, and spilled to sorted runs of one item (as feeds are, by ImportRun.feedRunSize).
+        for runSize in [200_000, 1] {
+        unlink(out)
+        var options = ImportOptions(input: feed, output: out, format: .csv)
+        options.runSize = runSize
+        let importer = Importer(options: options)
         let summary = try importer.run(headlines: FeedImport.producer(path: feed, name: nil, readTime: readTime))
         #expect(summary.imported == 3 && summary.skipped == 0 && summary.noted == 1)
         #expect(summary.problems.map(\.description) == ["\(feed): item 2 (\"Undated\"): no date: the time it was read is shown"])
@@ -108,6 +113,9 @@ struct FeedImportTests {
         #expect(events[1].headline.published == readTime)
         #expect(events[1].headline.note == "no date: the time it was read is shown")
         #expect(events[0].headline.note == nil && events[2].headline.note == nil)
+        let left = try FileManager.default.contentsOfDirectory(atPath: (out as NSString).deletingLastPathComponent)
+        #expect(left == ["night.jsonl"], "runs left behind with \(runSize): \(left)")
+        }
     }
 
     @Test("a broken feed keeps the items before the break and reports its line; --strict makes it 65 and writes nothing")
