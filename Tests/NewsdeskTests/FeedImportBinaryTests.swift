@@ -127,6 +127,29 @@ struct FeedImportBinaryTests {
         #expect(replay.lines == ["[10:00:00] Daily-kernel: First story", "[10:05:00] Daily-kernel: Second story"])
     }
 
+    @Test("SIGINT mid-import of a feed removes its sorted runs and the partial output, and exits 130")
+    func interrupted() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let feed = dir.appendingPathComponent("big.xml").path
+        // 60,000 items (about 8 MB): the first sorted run (4,096 items) reaches the disk long
+        // before the parse ends.
+        var data = Data(#"<?xml version="1.0"?><rss version="2.0"><channel><title>Big Wire</title>"#.utf8)
+        for i in 0..<60_000 {
+            data.append(Data("<item><title>Story \(i)</title><guid>g\(i)</guid><pubDate>Tue, 01 Dec 2026 \(String(format: "%02d:%02d:%02d", (i / 3600) % 24, (i / 60) % 60, i % 60)) GMT</pubDate></item>\n".utf8))
+        }
+        data.append(Data("</channel></rss>\n".utf8))
+        try data.write(to: URL(fileURLWithPath: feed))
+        let out = dir.appendingPathComponent("big.jsonl").path
+        let path = dir.path
+        let result = try await runSignalled(["import", feed, "--out", out], signal: SIGINT) {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            return names.contains { $0.hasPrefix(".newsdesk-import-") }
+        }
+        #expect(result.status == 128 + SIGINT, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["big.xml"])
+    }
+
     @Test("report lines never carry escape sequences from the data")
     func safeReport() async throws {
         let (result, _) = try await importing("title,time\nA,\u{1B}[31mnever\n", as: "esc.csv")
