@@ -3,10 +3,12 @@
 //
 // Every figure is the median of several runs after a warm-up run, with min-max shown.
 // Competitors are real programs on the same data: the seed's Python asyncio design
-// (Benchmarks/seed_asyncio.py), `grep -i -c`, and Python's json.loads.
+// (Benchmarks/seed_asyncio.py), `grep -i -c`, Python's json.loads, and the PyPI feed
+// parsers `feedparser` and `feedparser-rs` (scripts/ensure-deps.sh installs them).
 import Foundation
 import CLibc
 import NewsCore
+import NewsFeeds
 import NewsUI
 
 #if canImport(Glibc)
@@ -451,6 +453,65 @@ func benchReplay(headlines: [Headline]) throws {
                goal: "flat, bounded by history", met: flat))
 }
 
+// MARK: import of a feed
+
+/// The whole `newsdesk import FEED --out X --force` process on a generated RSS 2.0 feed of
+/// 30,000 items (about 16 MB), against whole Python processes that parse the same file with
+/// `feedparser` (pure Python) and `feedparser-rs` (Rust; its `max_entries` raised so that it
+/// reads every item) and count the entries. Wall time and peak memory (max RSS) of each.
+func benchFeedImport() throws {
+    guard !options.newsdesk.isEmpty else { return }
+    let items = 30_000
+    let file = options.dataDir + "/feed-\(items).xml"
+    if !FileManager.default.fileExists(atPath: file) {
+        try Data(LargeFeedGenerator.rss(items: items, seed: 1)).write(to: URL(fileURLWithPath: file))
+    }
+    let bytes = Double((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+    let mb = bytes / 1_000_000
+    let out = options.dataDir + "/feed-\(items).jsonl"
+    /// Runs `args` under /usr/bin/time: (seconds, peak KiB, stdout's last line).
+    func timed(_ args: [String]) throws -> (Double, Int, String) {
+        let (seconds, text) = try runProcess("/usr/bin/time", ["-f", "%M"] + args, capture: true, stderrToStdout: true)
+        let peak = Int(text.split(separator: "\n").last.map(String.init) ?? "") ?? 0
+        return (seconds, peak, text)
+    }
+    var oursPeak = 0
+    let ours = try measure(runs: options.quick ? 3 : 5) {
+        let (_, peak, _) = try timed([options.newsdesk, "import", file, "--out", out, "--force"])
+        oursPeak = max(oursPeak, peak)
+    }
+    let imported = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n").count - 1
+    let python = which(options.python)
+    func competitor(_ code: String, runs: Int) throws -> (Stats, Int) {
+        var peak = 0
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            let (seconds, p, _) = try timed([python, "-c", code, file])
+            samples.append(seconds)
+            peak = max(peak, p)
+        }
+        return (Stats(samples: samples), peak)
+    }
+    let rsCode = "import sys, feedparser_rs; d = feedparser_rs.parse_with_limits(open(sys.argv[1], 'rb').read(), "
+        + "limits=feedparser_rs.ParserLimits(max_entries=1000000)); assert len(d.entries) == \(items), len(d.entries)"
+    let pyCode = "import sys, feedparser; d = feedparser.parse(open(sys.argv[1], 'rb').read()); assert len(d.entries) == \(items), len(d.entries)"
+    let (rs, rsPeak) = try competitor(rsCode, runs: options.quick ? 1 : 3)
+    let (py, pyPeak) = try competitor(pyCode, runs: 1)  // about half a minute a run
+    func speeds(_ s: Stats) -> String {
+        String(format: "%.2f s, ", s.median) + "\(Int(Double(items) / s.median).formatted()) items/s, " + String(format: "%.1f MB/s", mb / s.median)
+    }
+    let sizeNote = String(format: "%.1f MB, %@ items", mb, items.formatted())
+    report(Row(figure: "import of an RSS feed (\(sizeNote)), whole process, vs feedparser-rs", ours: speeds(ours) + (imported == items ? "" : " (\(imported) imported!)"),
+               theirs: speeds(rs) + " (feedparser-rs, parse only)", ratio: String(format: "%.1fx", rs.median / ours.median),
+               goal: "faster", met: imported == items && ours.median < rs.median))
+    report(Row(figure: "import of the same feed vs feedparser", ours: speeds(ours),
+               theirs: speeds(py) + " (feedparser, parse only)", ratio: String(format: "%.1fx", py.median / ours.median),
+               goal: ">= 20x", met: imported == items && py.median / ours.median >= 20))
+    report(Row(figure: "peak memory (max RSS) importing the feed", ours: "\(oursPeak / 1024) MB (\(String(format: "%.1f", Double(oursPeak) * 1024 / bytes))x the file)",
+               theirs: "feedparser-rs \(rsPeak / 1024) MB, feedparser \(pyPeak / 1024) MB", ratio: String(format: "%.2fx", Double(oursPeak) / Double(max(1, rsPeak))),
+               goal: "<= 3x the file", met: Double(oursPeak) * 1024 <= 3 * bytes))
+}
+
 /// Replay timing at speed 1: how far each event's release is from its schedule.
 func benchReplayTiming() async throws {
     let seconds = options.quick ? 10 : 300
@@ -758,6 +819,7 @@ struct NewsBench {
         if wanted("startup") { try benchStartup() }
         if wanted("idle") { try benchIdle() }
         if wanted("replay") { try benchReplay(headlines: headlines) }
+        if wanted("import") { try benchFeedImport() }
         if wanted("timing") { try await benchReplayTiming() }
         printTable(machine: machine)
     }

@@ -1,14 +1,92 @@
 import Foundation
 import NewsCore
+import NewsFeeds
+
+/// What `newsdesk import` was asked: the options for a table (CSV or JSON Lines; their
+/// `format` is decided from the content unless `format` was given), the feed's `--name`,
+/// and which table-only options were given (a feed refuses them).
+public struct ImportRequest: Sendable {
+    public var options: ImportOptions
+    /// `--format`: read as this table format, whatever the content.
+    public var format: ImportFormat?
+    /// `--name`: the feed's source name (a table refuses it: its `--source` names a field).
+    public var name: String?
+    /// The options given that only a table takes, as written (`--title`, `--only`...).
+    public var tableOptions: [String]
+    /// When the feed was read: the date of an item whose own date cannot be read.
+    public var readTime: Timestamp
+
+    public init(options: ImportOptions, format: ImportFormat? = nil, name: String? = nil, tableOptions: [String] = [],
+                readTime: Timestamp) {
+        self.options = options
+        self.format = format
+        self.name = name
+        self.tableOptions = tableOptions
+        self.readTime = readTime
+    }
+
+    /// What the input is imported as, from `--format` or its content (see
+    /// ``ImportInput/decide(_:byExtension:path:)``), with the options checked against it:
+    /// a table option given with a feed, or `--name` with a table, is 64 naming it.
+    public func input(sniffed: () -> Result<SniffedKind, ImportInput.Refusal>) -> Result<ImportInput, ImportInput.Refusal> {
+        let path = options.input
+        let decided: ImportInput
+        if let format {
+            decided = .table(format)
+        } else {
+            switch sniffed() {
+            case .failure(let refusal): return .failure(refusal)
+            case .success(let kind):
+                switch ImportInput.decide(kind, byExtension: ImportFormat.guess(path), path: path) {
+                case .failure(let refusal): return .failure(refusal)
+                case .success(let input): decided = input
+                }
+            }
+        }
+        switch decided {
+        case .feed:
+            if let option = tableOptions.first {
+                return .failure(.init(status: 64, message: "\(option) is for CSV and JSON Lines; \(path) is a feed (its source's name: --name NAME)"))
+            }
+        case .table:
+            if name != nil {
+                return .failure(.init(status: 64, message: "--name is for feeds; \(path) is read as CSV or JSON Lines (its source field: --source FIELD)"))
+            }
+        }
+        return .success(decided)
+    }
+}
 
 /// `newsdesk import`: runs the ``Importer`` as interruptible work with a progress line,
 /// then reports what it did.
 public enum ImportRun {
+    /// Imports a feed, CSV or JSON Lines as the content (or `--format`) says; see
+    /// ``run(_:feed:)`` for the rest.
+    public static func run(_ request: ImportRequest) async throws(CommandExit) {
+        switch request.input(sniffed: { ImportInput.sniff(path: request.options.input) }) {
+        case .failure(let refusal):
+            warn(TerminalSafe.sanitize(refusal.message))
+            throw CommandExit(refusal.status)
+        case .success(.table(let format)):
+            var options = request.options
+            options.format = format
+            try await run(options)
+        case .success(.feed):
+            // A feed's headlines carry their summaries, about the feed's size again: sorted
+            // runs of a few thousand keep the peak near the parser's own (DECISIONS.md).
+            var options = request.options
+            options.runSize = min(options.runSize, ImportRun.feedRunSize)
+            try await run(options, feed: FeedImport.producer(path: request.options.input, name: request.name,
+                                                                     readTime: request.readTime))
+        }
+    }
+
+
     /// Imports as `options` say. Returns when at least one headline was imported (the
     /// summary line on stderr); throws the exit status otherwise, its message on stderr:
     /// 64, 65, 66 or 73 for the ``ImportError``, 65 for nothing imported, 130/143/129
     /// after a signal (which stops the importer, so that it removes its temporary files).
-    public static func run(_ options: ImportOptions) async throws(CommandExit) {
+    public static func run(_ options: ImportOptions, feed: Importer.Producer? = nil) async throws(CommandExit) {
         let progress = ProgressLine()
         let started = Date()
         let input = options.input
@@ -16,10 +94,14 @@ public enum ImportRun {
         let status = await Interruptible.run {
             let importer = Importer(options: options) { rows, fraction in
                 let rate = Double(rows) / max(0.001, Date().timeIntervalSince(started))
-                progress.show("importing \(input): \(CountText.counted(rows, "row", "rows")), \(Int(fraction * 100))%, \(Int(rate).formatted()) rows/s")
+                if feed != nil {
+                    progress.show("importing \(input): \(CountText.counted(rows, "item", "items")), \(Int(rate).formatted()) items/s")
+                } else {
+                    progress.show("importing \(input): \(CountText.counted(rows, "row", "rows")), \(Int(fraction * 100))%, \(Int(rate).formatted()) rows/s")
+                }
             }
             do throws(ImportError) {
-                let summary = try importer.run()
+                let summary = try importer.run(headlines: feed)
                 result.withLock { $0 = .success(summary) }
             } catch .interrupted {
                 throw CancellationError()
@@ -32,10 +114,10 @@ public enum ImportRun {
         switch result.withLock({ $0 }) {
         case .success(let summary)?:
             let (lines, status) = report(summary, input: input, out: options.output)
-            for line in lines { warn(line) }
+            for line in lines { warn(TerminalSafe.sanitize(line)) }
             try CommandExit.check(status)
         case .failure(let error)?:
-            warn("\(error)")
+            warn(TerminalSafe.sanitize("\(error)"))
             throw CommandExit(exitStatus(error))
         case nil: throw CommandExit(130)
         }
@@ -52,12 +134,15 @@ public enum ImportRun {
         }
     }
 
+    /// Items of a feed sorted in memory at a time before they spill to a sorted run.
+    public static let feedRunSize = 4096
+
     /// The lines (for stderr) that report `summary`: the first 20 problems, how many more,
     /// then what was imported; and the exit status, 65 when nothing was (no file is written:
     /// an empty recording would only block the retry with "already exists").
     public static func report(_ summary: ImportSummary, input: String, out: String) -> (lines: [String], status: Int32) {
         var lines = summary.problems.prefix(20).map { "\($0)" }
-        if summary.problems.count > 20 { lines.append("... and \(summary.skipped - 20) more") }
+        if summary.skipped + summary.noted > 20 { lines.append("... and \(summary.skipped + summary.noted - 20) more") }
         let malformed = CountText.counted(summary.skipped, "malformed row", "malformed rows")
         if summary.imported == 0 {
             var line = "nothing imported from \(input); \(out) was not written"
@@ -68,6 +153,7 @@ public enum ImportRun {
         var line = "imported \(CountText.counted(summary.imported, "headline", "headlines")) into \(out)"
         line += ", spanning \(DurationText.format(summary.duration))"
         if summary.skipped > 0 { line += "; skipped \(malformed)" }
+        if summary.noted > 0 { line += "; \(CountText.counted(summary.noted, "problem", "problems")) noted" }
         if summary.filteredOut > 0 { line += "; left out \(summary.filteredOut.formatted()) by --only" }
         return (lines + [line], 0)
     }

@@ -384,7 +384,8 @@ public enum Renderer {
         let age = RelativeTime.format(from: published, to: state.now)
         // The fixed rows, each followed by the optional fields listed after it (HeadlineField).
         func listed(after row: HeadlineField.DetailRow) -> [(String, String, Style)] {
-            HeadlineField.listed(after: row).map { ($0.label, headline[$0] ?? "—", .plain) }
+            HeadlineField.listed(after: row).filter { headline[$0] != nil || $0.shownWhenMissing }
+                .map { ($0.label, headline[$0] ?? "—", .plain) }
         }
         let fields: [(String, String, Style)] =
             [("Source", sourceDisplayName(headline.source), theme.source(headline.source))] + listed(after: .source)

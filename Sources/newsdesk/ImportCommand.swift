@@ -3,13 +3,21 @@ import Foundation
 import NewsApp
 import NewsCore
 
-/// `newsdesk import INPUT --out FILE`: real headline data (CSV or JSON Lines) to a recording.
+/// `newsdesk import INPUT --out FILE`: a feed (RSS, Atom, JSON Feed) or headline data (CSV
+/// or JSON Lines) to a recording.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Convert headline data (CSV or JSON Lines) into a recording.",
+        abstract: "Convert a feed (RSS, Atom, JSON Feed) or headline data (CSV or JSON Lines) into a recording.",
         discussion: """
-            Fields are chosen by header name or 1-based column number (CSV), or by name (JSON \
+            The input's kind is told from its content (--format csv or jsonl reads it as that). \
+            A feed's items become headlines with their id, title, date, outlet, summary and link, \
+            ordered by date; the source's name is a short name from the feed's title, or --name. \
+            An item whose date cannot be read takes the time of the import and a note saying so. \
+            A feed that breaks keeps the items before the break and says where. A file that is \
+            not a feed (an HTML page, say) is exit 65, a missing one 66.
+
+            For CSV and JSON Lines, fields are chosen by header name or 1-based column number (CSV), or by name (JSON \
             Lines); without --title/--time/--source, common names are tried (title, headline; \
             time, published, date, timestamp; source, category, section). Rows are sorted by \
             time (the original order breaks ties), with bounded memory for any input size. \
@@ -26,6 +34,7 @@ struct ImportCommand: AsyncParsableCommand {
                 --time-format '%m/%d/%Y %H:%M' --rename-source sport=sports,sci_tech=tech
               newsdesk import items.jsonl --out items.rec --time published \\
                 --time-format epoch-ms --only tech,world
+              newsdesk import feed.xml --out feed.jsonl --name kernel
             """)
 
     @Argument(help: ArgumentHelp("The data to import.", valueName: "input"))
@@ -37,8 +46,11 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Overwrite the recording if it exists.")
     var force = false
 
-    @Option(help: ArgumentHelp("csv or jsonl (default: by the input's extension).", valueName: "format"))
+    @Option(help: ArgumentHelp("csv or jsonl: read the input as this (default: by its content).", valueName: "format"))
     var format: String?
+
+    @Option(help: ArgumentHelp("A feed's source name (default: a short name from the feed's title).", valueName: "name"))
+    var name: String?
 
     @Option(help: ArgumentHelp("The title field: a header name or a 1-based column number.", valueName: "field"))
     var title: String?
@@ -82,9 +94,7 @@ struct ImportCommand: AsyncParsableCommand {
         if let format, ImportFormat(rawValue: format.lowercased()) == nil {
             throw ValidationError("--format must be csv or jsonl, not '\(format)'")
         }
-        if format == nil && ImportFormat.guess(input) == nil {
-            throw ValidationError("cannot tell the format of '\(input)' from its extension: give --format csv or --format jsonl")
-        }
+        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name cannot be empty") }
         if let interval, DurationText.parse(interval) == nil {
             throw ValidationError("--interval '\(interval)' is not a duration like 2s, 500ms or 1m")
         }
@@ -108,12 +118,30 @@ struct ImportCommand: AsyncParsableCommand {
         case .outlet: nil
         case .summary: summary
         case .url: url
+        case .note: nil
         }
     }
 
+    /// The options given that only CSV and JSON Lines take (a feed refuses them, by name).
+    var tableOptions: [String] {
+        var given: [String] = []
+        func note(_ value: Any?, _ flag: String) { if value != nil { given.append(flag) } }
+        note(title, "--title")
+        note(time, "--time")
+        note(source, "--source")
+        note(id, "--id")
+        for field in HeadlineField.allCases { note(option(for: field), "--\(field.key)") }
+        if noHeader { given.append("--no-header") }
+        note(timeFormat, "--time-format")
+        note(renameSource, "--rename-source")
+        note(only, "--only")
+        note(interval, "--interval")
+        return given
+    }
+
     func run() async throws {
-        var options = ImportOptions(input: input, output: out,
-                                    format: format.flatMap { ImportFormat(rawValue: $0.lowercased()) } ?? ImportFormat.guess(input)!)
+        let given = format.flatMap { ImportFormat(rawValue: $0.lowercased()) }
+        var options = ImportOptions(input: input, output: out, format: given ?? ImportFormat.guess(input) ?? .csv)
         options.title = title.map(FieldSpec.init)
         options.time = time.map(FieldSpec.init)
         options.source = source.map(FieldSpec.init)
@@ -129,6 +157,8 @@ struct ImportCommand: AsyncParsableCommand {
         options.strict = strict
         options.overwrite = force
 
-        try await withExitCode { try await ImportRun.run(options) }
+        let request = ImportRequest(options: options, format: given, name: name, tableOptions: tableOptions,
+                                    readTime: Timestamp(seconds: Date().timeIntervalSince1970))
+        try await withExitCode { try await ImportRun.run(request) }
     }
 }

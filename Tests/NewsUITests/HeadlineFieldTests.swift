@@ -49,7 +49,7 @@ struct HeadlineFieldTests {
         }
     }
 
-    @Test("each field on its own, and none: an absent field is no key in the line and a dash in the detail view")
+    @Test("each field on its own, and none: an absent field is no key in the line and a dash in the detail view (no row if not shownWhenMissing)")
     func eachFieldAlone() throws {
         for only in [nil] + HeadlineField.allCases.map(Optional.some) {
             var headline = Headline(id: "x-2", source: "world", title: "One field", published: t0.adding(milliseconds: 1000))
@@ -59,6 +59,10 @@ struct HeadlineFieldTests {
             for field in HeadlineField.allCases {
                 #expect(line.contains("\"\(field.key)\":") == (field == only), "writer: \(field) with only \(String(describing: only))")
                 let row = screen.first { $0.hasPrefix("  \(field.label) ") }
+                if field != only && !field.shownWhenMissing {
+                    #expect(row == nil, "detail view: \(field) absent but listed: \(String(describing: row))")
+                    continue
+                }
                 #expect(row?.hasSuffix(field == only ? Self.value(field) : "—") == true,
                         "detail view: \(field) with only \(String(describing: only)): \(String(describing: row))")
             }

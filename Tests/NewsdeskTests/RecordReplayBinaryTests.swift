@@ -159,7 +159,11 @@ struct RecordReplayBinaryTests {
         #expect(missing.status == 66)
         let noColumn = try await newsdesk("import", csv, "--out", out + "4", "--title", "nope")
         #expect(noColumn.status == 64 && noColumn.stderr.contains("no column 'nope'"))
-        let unknownFormat = try await newsdesk("import", dir.appendingPathComponent("x.dat").path, "--out", out + "5")
+        // The content decides the format now (issue 11): a missing file is 66 whatever its
+        // extension, and a --format that is neither csv nor jsonl is 64.
+        let missingDat = try await newsdesk("import", dir.appendingPathComponent("x.dat").path, "--out", out + "5")
+        #expect(missingDat.status == 66)
+        let unknownFormat = try await newsdesk("import", csv, "--out", out + "5", "--format", "xml")
         #expect(unknownFormat.status == 64)
     }
 }

@@ -13,7 +13,7 @@ extension HeadlineField {
     var historyStorage: HistoryStorage {
         switch self {
         case .outlet: .interned
-        case .summary, .url: .sparse
+        case .summary, .url, .note: .sparse
         }
     }
 

@@ -10,6 +10,11 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     public var description: String { "\(path): \(reason)" }
 
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
     /// Opens `path` for reading: its descriptor and size. A missing or unreadable file, a
     /// directory, or (unless `allowEmpty`) an empty regular file is an error.
     static func openForReading(_ path: String, allowEmpty: Bool = false) throws(FileError) -> (fd: Int32, size: Int) {

@@ -31,7 +31,15 @@ public struct Importer {
         var headline: Headline
     }
 
-    public func run() throws(ImportError) -> ImportSummary {
+    /// Headlines that someone else reads (a feed, which NewsCore does not parse): the
+    /// producer is given `add`, for each headline as it is read (the importer sorts and
+    /// offsets them as it does rows), and `note`, for a problem that skips nothing.
+    public typealias Producer = @Sendable (_ add: (Headline) throws(ImportError) -> Void,
+                                 _ note: (LineProblem) throws(ImportError) -> Void) throws(ImportError) -> Void
+
+    /// Imports `options.input` as its format says, or, given `produce`, the headlines it
+    /// adds (the field options are then not used: each headline comes whole).
+    public func run(headlines produce: Producer? = nil) throws(ImportError) -> ImportSummary {
         try checkOutput()
         if case .pattern(let pattern) = options.timeFormat, let problem = TimeFormat.problem(in: pattern) {
             throw .usage("--time-format '\(pattern)': \(problem); use iso8601, epoch, epoch-ms or a pattern like '%m/%d/%Y %H:%M'")
@@ -117,6 +125,28 @@ public struct Importer {
             if index % 4096 == 0 && Task.isCancelled { throw .interrupted }
         }
 
+        if let produce {
+            func addHeadline(_ headline: Headline) throws(ImportError) {
+                var headline = headline
+                if let only = options.only, !only.contains(headline.source) {
+                    summary.filteredOut += 1
+                    return
+                }
+                if sourceSet.insert(headline.source).inserted { sources.append(headline.source) }
+                let time = max(headline.published.milliseconds, -62_135_596_800_000)
+                headline.published = Timestamp(milliseconds: time)
+                try add(Row(time: time, index: index, headline: headline))
+                index += 1
+                try checkCancelled()
+                if index % 10_000 == 0 { progress?(index, 0) }
+            }
+            func note(_ problem: LineProblem) throws(ImportError) {
+                if options.strict { throw .malformed(problem) }
+                summary.noted += 1
+                if summary.problems.count < 100 { summary.problems.append(problem) }
+            }
+            try produce(addHeadline, note)
+        } else {
         switch options.format {
         case .csv:
             let reader: CSVReader
@@ -218,6 +248,7 @@ public struct Importer {
                     if index % 10_000 == 0 { progress?(index, Double(lines.position) / Double(max(1, lines.size))) }
                 }
             }
+        }
         }
         progress?(index, 1)
         // Nothing to write: no output at all (an existing file stays as it was).

@@ -12,10 +12,12 @@ public struct Headline: Sendable, Hashable, Identifiable {
     public var outlet: String?
     public var summary: String?
     public var url: String?
+    /// A note about this headline for the reader (``HeadlineField/note``).
+    public var note: String?
 
     public init(
         id: String, source: String, title: String, published: Timestamp,
-        outlet: String? = nil, summary: String? = nil, url: String? = nil
+        outlet: String? = nil, summary: String? = nil, url: String? = nil, note: String? = nil
     ) {
         self.id = id
         self.source = source
@@ -24,5 +26,6 @@ public struct Headline: Sendable, Hashable, Identifiable {
         self.outlet = outlet
         self.summary = summary
         self.url = url
+        self.note = note
     }
 }

@@ -13,6 +13,9 @@ public enum HeadlineField: Int, CaseIterable, Sendable, Hashable, CustomStringCo
     case outlet
     case summary
     case url
+    /// What the reader should know about the headline as imported: "the date could not be
+    /// read" (its `published` is then the time the feed was read).
+    case note
 
     /// Its key in a recording's event line (`docs/recording-format.md`).
     public var key: StaticString {
@@ -20,6 +23,7 @@ public enum HeadlineField: Int, CaseIterable, Sendable, Hashable, CustomStringCo
         case .outlet: "outlet"
         case .summary: "summary"
         case .url: "url"
+        case .note: "note"
         }
     }
 
@@ -29,6 +33,7 @@ public enum HeadlineField: Int, CaseIterable, Sendable, Hashable, CustomStringCo
         case .outlet: "Outlet"
         case .summary: "Summary"
         case .url: "URL"
+        case .note: "Note"
         }
     }
 
@@ -39,6 +44,16 @@ public enum HeadlineField: Int, CaseIterable, Sendable, Hashable, CustomStringCo
         case .outlet: .source
         case .url: .id
         case .summary: .field(.url)
+        case .note: .field(.summary)
+        }
+    }
+
+    /// Whether the detail view lists the field (as "—") on a headline without it: a note
+    /// is there only when something is worth saying.
+    public var shownWhenMissing: Bool {
+        switch self {
+        case .outlet, .summary, .url: true
+        case .note: false
         }
     }
 
@@ -49,6 +64,7 @@ public enum HeadlineField: Int, CaseIterable, Sendable, Hashable, CustomStringCo
         case .outlet: []
         case .summary: ["summary", "description", "short_description", "abstract"]
         case .url: ["url", "link"]
+        case .note: []
         }
     }
 
@@ -92,6 +108,7 @@ extension Headline {
             case .outlet: outlet
             case .summary: summary
             case .url: url
+            case .note: note
             }
         }
         set {
@@ -99,6 +116,7 @@ extension Headline {
             case .outlet: outlet = newValue
             case .summary: summary = newValue
             case .url: url = newValue
+            case .note: note = newValue
             }
         }
     }
