@@ -58,7 +58,7 @@ let package = Package(
         // the in-memory one in tests), so all of it is testable without a terminal.
         .target(
             name: "NewsApp",
-            dependencies: ["NewsUI", "NewsCore", "CLibc"]
+            dependencies: ["NewsUI", "NewsCore", "NewsFeeds", "CLibc"]
         ),
         .executableTarget(
             name: "newsdesk",
@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsAppTests",
-            dependencies: ["NewsApp", "NewsUI", "NewsCore"]
+            dependencies: ["NewsApp", "NewsUI", "NewsCore", "NewsFeeds"]
         ),
         .testTarget(
             name: "NewsdeskTests",
