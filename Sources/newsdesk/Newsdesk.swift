@@ -59,6 +59,11 @@ struct LiveCommand: AsyncParsableCommand {
             with --plain, or when stdout is not a terminal, each headline that passes --filter \
             is printed as a line.
 
+            --feed PATH (repeatable; NAME=PATH names it) watches a feed file (RSS, Atom, \
+            JSON Feed) instead: its items, then the new ones each time the file changes. \
+            --feed - reads standard input, one headline a line (a JSON object with a title, \
+            or plain text). With --feed, the simulated sources run only with --simulated.
+
             Query language (for --filter and the view's filter): words must all appear \
             (case-insensitive; a AND b says it outright); "a phrase" in quotes; -word (or NOT \
             word) excludes; a | b (or a OR b) matches either and binds tighter than AND; ( ) \
@@ -103,6 +108,11 @@ struct LiveCommand: AsyncParsableCommand {
             // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
             let status: Int32
             if useView(plain: output.plain) {
+                // The view reads keys from the terminal: it cannot also be the feed.
+                if live.specs.contains(where: \.isStandardInput) && isatty(STDIN_FILENO) == 1 {
+                    warn("--feed - reads standard input, which is the terminal here: pipe headlines into newsdesk, or use --plain to type them")
+                    throw CommandExit(64)
+                }
                 let settings = LiveSettings(
                     sources: try sources(), start: start, clock: ClockChoice(feed.speed), merge: merge,
                     historyCapacity: feed.history, filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: recorder)

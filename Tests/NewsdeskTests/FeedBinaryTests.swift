@@ -83,4 +83,18 @@ struct FeedBinaryTests {
         #expect(lines.last == "[10:00:00] Alpha: Alpha four")
         #expect(result.stderr.contains("source 'page' failed"), "\(result.stderr)")
     }
+
+    @Test("--filter source: knows the feeds' names (and the simulated ones only with --simulated)")
+    func filterSources() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("alpha.xml").path
+        try rssFeed([("a1", "Alpha one", 1), ("a2", "Alpha two", 2)]).write(toFile: a, atomically: true, encoding: .utf8)
+        let known = try await newsdesk("--plain", "--feed", a, "--filter", "source:alpha two", "--count", "1")
+        #expect(known.status == 0 && known.lines == ["[10:00:00] Alpha: Alpha two"], "\(known.stderr)")
+        let simulated = try await newsdesk("--plain", "--feed", a, "--filter", "source:tech")
+        #expect(simulated.status == 64 && simulated.stderr.contains("no source 'tech'"), "\(simulated.stderr)")
+        let both = try await newsdesk("--plain", "--feed", a, "--simulated", "--filter", "source:tech", "--count", "1")
+        #expect(both.status == 0 && both.lines.first?.contains("Tech: ") == true, "\(both.stderr)")
+    }
 }

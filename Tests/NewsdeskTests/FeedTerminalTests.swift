@@ -68,4 +68,15 @@ struct FeedTerminalTests {
             try await tmux.checkRestored()
         }
     }
+
+    @Test("newsdesk --feed - with the terminal as standard input is refused (64): the view reads its keys there")
+    func terminalAsStandardInput() async throws {
+        try await withTmux(columns: 100, rows: 10) { tmux in
+            try await tmux.type("clear; \(newsdeskBinary) --feed -; echo status=$?")
+            try await tmux.keys("Enter")
+            let lines = try await tmux.waitFor("the refusal") { $0.contains { $0.hasPrefix("status=") } }
+            #expect(lines.contains("status=64"), "\(lines)")
+            #expect(lines.contains { $0.contains("which is the terminal here") })
+        }
+    }
 }
