@@ -59,6 +59,11 @@ struct LiveCommand: AsyncParsableCommand {
             with --plain, or when stdout is not a terminal, each headline that passes --filter \
             is printed as a line.
 
+            --feed PATH (repeatable; NAME=PATH names it) watches a feed file (RSS, Atom, \
+            JSON Feed) instead: its items, then the new ones each time the file changes. \
+            --feed - reads standard input, one headline a line (a JSON object with a title, \
+            or plain text). With --feed, the simulated sources run only with --simulated.
+
             Query language (for --filter and the view's filter): words must all appear \
             (case-insensitive; a AND b says it outright); "a phrase" in quotes; -word (or NOT \
             word) excludes; a | b (or a OR b) matches either and binds tighter than AND; ( ) \
@@ -67,10 +72,14 @@ struct LiveCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup(title: "Feed") var feed: FeedOptions
+    @OptionGroup(title: "Feeds") var live: LiveSourceOptions
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Recording") var recording: RecordOptions
 
     func validate() throws {
+        try live.validate(feed)
+        // Standard input's lines may name any source.
+        try validateFilter(output.filter, sources: live.specs.contains(where: \.isStandardInput) ? [] : live.names)
         // As with `record`: at --speed max an unbounded recording grows as fast as the disk.
         if recording.record != nil && feed.speed == .max && output.count == nil && output.duration == nil {
             throw ValidationError("--record at --speed max needs --count or --duration: without them it writes as fast as it can, without end")
@@ -79,23 +88,40 @@ struct LiveCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withExitCode { () async throws -> Void in
-            let feed = self.feed, output = self.output, recording = self.recording
-            let recorder = try recording.record.map { try Recorders.open(path: $0, force: recording.force, header: feed.recordingHeader) }
+            let feed = self.feed, output = self.output, recording = self.recording, live = self.live
+            if let missing = LiveFeeds.missingFile(live.specs) {
+                warn(missing)
+                throw CommandExit(66)
+            }
+            let start = live.feeds.isEmpty ? feed.resolvedStart() : LiveFeeds.realNow()
+            var header = feed.recordingHeader
+            header.started = start
+            header.sources = live.names
+            if !live.runsSimulated { header.seed = nil }
+            let recorder = try recording.record.map { [header] in try Recorders.open(path: $0, force: recording.force, header: header) }
             defer { try? recorder?.close() }
-            let start = feed.resolvedStart()
             let merge = MergeOptions(endOffset: output.duration?.milliseconds, restart: SimulatedFeed.restart)
+            // The feeds as given, then the simulated sources (when they run).
+            @Sendable func sources() throws -> [any HeadlineSource] {
+                LiveFeeds.sources(live.specs) + (live.runsSimulated ? try feed.sources(start: start) : [])
+            }
             // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
             let status: Int32
             if useView(plain: output.plain) {
+                // The view reads keys from the terminal: it cannot also be the feed.
+                if live.specs.contains(where: \.isStandardInput) && isatty(STDIN_FILENO) == 1 {
+                    warn("--feed - reads standard input, which is the terminal here: pipe headlines into newsdesk, or use --plain to type them")
+                    throw CommandExit(64)
+                }
                 let settings = LiveSettings(
-                    sources: try feed.sources(start: start), start: start, clock: ClockChoice(feed.speed), merge: merge,
+                    sources: try sources(), start: start, clock: ClockChoice(feed.speed), merge: merge,
                     historyCapacity: feed.history, filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: recorder)
                 status = try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
             } else {
                 status = await Interruptible.run {
                     try await PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
                                            recorder: recorder, lineBuffered: output.lineBuffered)
-                        .run(try feed.sources(start: start), clock: ClockChoice(feed.speed), options: merge)
+                        .run(try sources(), clock: ClockChoice(feed.speed), options: merge)
                 }
             }
             try recorder?.close()

@@ -123,13 +123,49 @@ struct OutputOptions: ParsableArguments {
         if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
         try duration?.validate("--duration")
         try staleAfter.validate("--stale-after", above: true)
-        try validateFilter(filter, sources: SimulatedSource.defaultNames)
+        // --filter's source names depend on the sources: `LiveCommand.validate` checks it.
     }
 
     var query: Query { Filters.query(filter) }
 }
 
 extension ColorChoice: ExpressibleByArgument {}
+
+/// Feeds as live sources (`--feed`), and whether the simulated ones run beside them.
+struct LiveSourceOptions: ParsableArguments {
+    @Option(name: .customLong("feed"), help: ArgumentHelp(
+        "Watch a feed file (RSS, Atom, JSON Feed) as a live source: its items, then new ones as the file changes. NAME=PATH names the source; - reads standard input, one headline a line (JSON with a title, or plain text). Repeatable.",
+        valueName: "[name=]path"))
+    var feeds: [String] = []
+
+    @Flag(help: "Run the simulated sources too when --feed is given.")
+    var simulated = false
+
+    var specs: [FeedSpec] { LiveFeeds.specs(feeds, taken: simulated ? SimulatedSource.defaultNames : []) }
+    /// Whether the simulated sources run: without feeds, or with --simulated.
+    var runsSimulated: Bool { feeds.isEmpty || simulated }
+
+    /// The names of the sources run, in the header's order: the feeds as given, then the simulated ones.
+    var names: [String] { specs.map(\.name) + (runsSimulated ? SimulatedSource.defaultNames : []) }
+
+    /// Feeds run in real time on the real clock: what only makes sense for the simulated
+    /// sources is refused without them, and `--speed`/`--start-time` with feeds at all.
+    func validate(_ feed: FeedOptions) throws {
+        guard !feeds.isEmpty else {
+            if simulated { throw ValidationError("--simulated goes with --feed (without --feed the simulated sources run anyway)") }
+            return
+        }
+        if let problem = LiveFeeds.usageProblem(specs) { throw ValidationError(problem) }
+        if feed.speed != .factor(1) {
+            throw ValidationError("--speed does not go with --feed: feeds arrive in real time (record them, then replay at any speed)")
+        }
+        if feed.startTime != nil { throw ValidationError("--start-time does not go with --feed: feeds run on the real clock") }
+        if !simulated {
+            if feed.seed != nil { throw ValidationError("--seed is for the simulated sources: add --simulated to run them beside --feed") }
+            if feed.fault != nil { throw ValidationError("--fault is for the simulated sources: add --simulated to run them beside --feed") }
+        }
+    }
+}
 
 /// `--record FILE` while watching (or printing) the live feed.
 struct RecordOptions: ParsableArguments {

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NewsCore
+import NewsFeeds
+
+/// One `--feed` argument: `PATH`, `NAME=PATH`, or `-` (standard input).
+public struct FeedSpec: Sendable, Equatable {
+    public var name: String
+    /// `-` for standard input.
+    public var path: String
+    public var isStandardInput: Bool { path == "-" }
+
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
+    }
+
+    /// `NAME=PATH` when the part before the first `=` is a name (not empty, no `/`);
+    /// otherwise the whole argument is the path and the name is the file's name without
+    /// its extension (`-` is `stdin`).
+    public init(argument: String) {
+        if let eq = argument.firstIndex(of: "="), eq != argument.startIndex, !argument[..<eq].contains("/") {
+            self.init(name: String(argument[..<eq]), path: String(argument[argument.index(after: eq)...]))
+            return
+        }
+        self.init(name: FeedSpec.defaultName(argument), path: argument)
+    }
+
+    static func defaultName(_ path: String) -> String {
+        if path == "-" { return "stdin" }
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        if let dot = file.lastIndex(of: "."), dot != file.startIndex { return String(file[..<dot]) }
+        return file.isEmpty ? "feed" : file
+    }
+}
+
+/// The live command's feed sources (`--feed`), in the order given.
+public enum LiveFeeds {
+    /// The specs for `arguments`, with names made unique (a second `news` is `news-2`).
+    public static func specs(_ arguments: [String], taken: [String] = []) -> [FeedSpec] {
+        var used = Set(taken)
+        return arguments.map { argument in
+            var spec = FeedSpec(argument: argument)
+            var name = spec.name, n = 2
+            while used.contains(name) {
+                name = "\(spec.name)-\(n)"
+                n += 1
+            }
+            used.insert(name)
+            spec.name = name
+            return spec
+        }
+    }
+
+    /// What is wrong with `specs` as a whole (more than one `-`), or nil.
+    public static func usageProblem(_ specs: [FeedSpec]) -> String? {
+        if specs.filter(\.isStandardInput).count > 1 { return "--feed - can be given once: standard input is one stream" }
+        if let empty = specs.first(where: { $0.path.isEmpty }) { return "--feed \(empty.name)=: the path is missing" }
+        return nil
+    }
+
+    /// The first feed file that does not exist (exit 66), as a message, or nil. Files that
+    /// exist but cannot be read or are not feeds are reported by their source while the
+    /// others run.
+    public static func missingFile(_ specs: [FeedSpec]) -> String? {
+        for spec in specs where !spec.isStandardInput {
+            var info = stat()
+            if stat(spec.path, &info) != 0 {
+                return "--feed \(spec.path): \(errno == ENOENT ? "no such file" : String(cString: strerror(errno)))"
+            }
+        }
+        return nil
+    }
+
+    /// The sources for `specs`: a ``LineSource`` for `-`, a ``FeedFileSource`` for a file,
+    /// looked at every `interval`.
+    public static func sources(_ specs: [FeedSpec], interval: Duration = .seconds(2),
+                               now: @escaping @Sendable () -> Timestamp = LiveFeeds.realNow) -> [any HeadlineSource] {
+        specs.map { spec -> any HeadlineSource in
+            if spec.isStandardInput { return LineSource(name: spec.name, now: now) }
+            return FeedFileSource(name: spec.name, path: absolute(spec.path), interval: interval, now: now)
+        }
+    }
+
+    /// The wall clock's time.
+    public static let realNow: @Sendable () -> Timestamp = {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        return Timestamp(milliseconds: Int64(t.tv_sec) * 1000 + Int64(t.tv_nsec) / 1_000_000)
+    }
+
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        guard let cwd = getcwd(nil, 0) else { return path }
+        defer { free(cwd) }
+        return String(cString: cwd) + "/" + path
+    }
+}

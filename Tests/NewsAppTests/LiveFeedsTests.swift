@@ -1,0 +1,35 @@
+import Testing
+import NewsCore
+@testable import NewsApp
+
+@Suite("LiveFeeds: --feed arguments")
+struct LiveFeedsTests {
+    @Test("PATH is named after the file, NAME=PATH names it, - is stdin; names are made unique in order")
+    func specs() {
+        let specs = LiveFeeds.specs(["feeds/hn.xml", "news=/tmp/a=b.xml", "-", "/x/y/hn.rss", "dir/x=1/f.xml", "tech=t.xml"], taken: ["tech"])
+        #expect(specs == [
+            FeedSpec(name: "hn", path: "feeds/hn.xml"),
+            FeedSpec(name: "news", path: "/tmp/a=b.xml"),
+            FeedSpec(name: "stdin", path: "-"),
+            FeedSpec(name: "hn-2", path: "/x/y/hn.rss"),
+            FeedSpec(name: "f", path: "dir/x=1/f.xml"),
+            FeedSpec(name: "tech-2", path: "t.xml"),
+        ])
+    }
+
+    @Test("Two - are refused, a missing file is named, stdin is never missing")
+    func problems() {
+        #expect(LiveFeeds.usageProblem(LiveFeeds.specs(["-", "-"])) != nil)
+        #expect(LiveFeeds.usageProblem(LiveFeeds.specs(["-", "a.xml"])) == nil)
+        #expect(LiveFeeds.missingFile(LiveFeeds.specs(["-", "/nonexistent/a.xml"]))?.contains("/nonexistent/a.xml: no such file") == true)
+        #expect(LiveFeeds.missingFile(LiveFeeds.specs(["-", "/"])) == nil)
+    }
+
+    @Test("The sources keep the order given, stdin as a live line source")
+    func sources() {
+        let sources = LiveFeeds.sources(LiveFeeds.specs(["a=/tmp/a.xml", "-"]), now: { Timestamp(milliseconds: 0) })
+        #expect(sources.map(\.name) == ["a", "stdin"])
+        #expect(sources.allSatisfy { $0.timing == .live })
+        #expect(sources[1] is LineSource)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import NewsCore
+import Testing
+
+/// A small RSS 2.0 feed with items `(guid, title, day of January 2026)`.
+func rssFeed(_ items: [(String, String, Int)]) -> String {
+    var text = #"<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>"#
+    for (guid, title, day) in items {
+        text += "<item><guid>\(guid)</guid><title>\(title)</title><pubDate>\(String(format: "%02d", day)) Jan 2026 10:00:00 GMT</pubDate></item>"
+    }
+    return text + "</channel></rss>\n"
+}
+
+/// Runs `script` in /bin/sh with `$ND` set to the binary (for pipes into it).
+func shell(_ script: String, timeout: Duration = .seconds(60)) async throws -> RunResult {
+    try await run("/bin/sh", ["-c", script], environment: ["ND": newsdeskBinary], timeout: timeout)
+}
+
+/// Issue 11 in the real binary, without a terminal: `--feed -` and `--feed PATH`.
+@Suite("Feeds as live sources: the binary", .timeLimit(.minutes(2)))
+struct FeedBinaryTests {
+    @Test("--feed - prints each line of a pipe as it arrives: plain text and JSON, its source stdin unless a line names one")
+    func standardInput() async throws {
+        let result = try await shell(#"""
+            (printf 'plain title\n{"title":"From JSON","source":"wire","id":"w1","published":"2026-01-01T09:30:00Z","url":"https://x.example/1"}\n\n{"summary":"no title"}\n'; \
+             sleep 1; printf 'later line\nno newline at the end') | "$ND" --plain --feed -
+            """#)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.lines
+        #expect(lines.count == 4, "\(lines)")
+        #expect(lines.first?.hasSuffix("] Stdin: plain title") == true, "\(lines)")
+        #expect(lines.dropFirst().first == "[09:30:00] Wire: From JSON")
+        #expect(lines.dropFirst(2).first?.hasSuffix("] Stdin: later line") == true)
+        #expect(lines.last?.hasSuffix("] Stdin: no newline at the end") == true)
+    }
+
+    @Test("--feed - with --count stops as without feeds; --record keeps the lines with their sources")
+    func standardInputCountAndRecord() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("rec.jsonl").path
+        let result = try await shell(#"(printf 'one\ntwo\n'; while :; do sleep 0.2; printf 'more\n'; done) | "$ND" --plain --feed - --count 2 --record "# + out, timeout: .seconds(25))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.lines.count == 2)
+        let recorded = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(recorded.first?.contains(#""sources":["stdin"]"#) == true, "\(recorded)")
+        #expect(recorded.dropFirst().first?.contains(#""title":"one""#) == true)
+    }
+
+    @Test("A missing feed file is 66; --speed with --feed, --seed without --simulated and two --feed - are usage errors")
+    func refusals() async throws {
+        let missing = try await newsdesk("--plain", "--feed", "/nonexistent/feed.xml")
+        #expect(missing.status == 66 && missing.stderr.contains("no such file"), "\(missing.stderr)")
+        for arguments in [["--feed", "-", "--speed", "10"], ["--feed", "-", "--seed", "3"], ["--feed", "-", "--feed", "-"],
+                          ["--simulated"], ["--feed", "-", "--start-time", "2026-01-01"]] {
+            let result = try await run(newsdeskBinary, ["--plain"] + arguments)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test("Feed files: the items in publication order, then only new ones when a file changes; a non-feed among them is reported on stderr")
+    func files() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("alpha.xml").path, b = dir.appendingPathComponent("b.xml").path
+        let bad = dir.appendingPathComponent("page.html").path
+        try rssFeed([("a3", "Alpha three", 3), ("a1", "Alpha one", 1), ("a2", "Alpha two", 2)]).write(toFile: a, atomically: true, encoding: .utf8)
+        try rssFeed([("b1", "Beta one", 5)]).write(toFile: b, atomically: true, encoding: .utf8)
+        try "<html><body>not a feed</body></html>\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let newer = rssFeed([("a3", "Alpha three", 3), ("a1", "Alpha one", 1), ("a2", "Alpha two", 2), ("a4", "Alpha four", 4)])
+        try newer.write(toFile: a + ".new", atomically: true, encoding: .utf8)
+        // Five headlines: four at the start, the fifth once alpha.xml is replaced (checked every 2 s).
+        let result = try await shell(#"""
+            "$ND" --plain --feed '\#(a)' --feed beta='\#(b)' --feed '\#(bad)' --count 5 & sleep 3; mv '\#(a).new' '\#(a)'; wait
+            """#, timeout: .seconds(40))
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.lines
+        #expect(lines.count == 5, "\(lines)")
+        let alpha = lines.filter { $0.contains("Alpha:") }
+        #expect(alpha == ["[10:00:00] Alpha: Alpha one", "[10:00:00] Alpha: Alpha two", "[10:00:00] Alpha: Alpha three",
+                          "[10:00:00] Alpha: Alpha four"], "\(lines)")
+        #expect(lines.contains("[10:00:00] Beta: Beta one"))
+        #expect(lines.last == "[10:00:00] Alpha: Alpha four")
+        #expect(result.stderr.contains("source 'page' failed"), "\(result.stderr)")
+    }
+
+    @Test("--filter source: knows the feeds' names (and the simulated ones only with --simulated)")
+    func filterSources() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("alpha.xml").path
+        try rssFeed([("a1", "Alpha one", 1), ("a2", "Alpha two", 2)]).write(toFile: a, atomically: true, encoding: .utf8)
+        let known = try await newsdesk("--plain", "--feed", a, "--filter", "source:alpha two", "--count", "1")
+        #expect(known.status == 0 && known.lines == ["[10:00:00] Alpha: Alpha two"], "\(known.stderr)")
+        let simulated = try await newsdesk("--plain", "--feed", a, "--filter", "source:tech")
+        #expect(simulated.status == 64 && simulated.stderr.contains("no source 'tech'"), "\(simulated.stderr)")
+        let both = try await newsdesk("--plain", "--feed", a, "--simulated", "--filter", "source:tech", "--count", "1")
+        #expect(both.status == 0 && both.lines.first?.contains("Tech: ") == true, "\(both.stderr)")
+    }
+}
