@@ -18,7 +18,8 @@ func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
 
 extension ISOTime {
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+    /// The one copy: the feed parser's dates and the feed generator use it too.
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -96,11 +97,10 @@ extension ISOTime {
         return Timestamp(milliseconds: seconds * 1000 + millis)
     }
 
-    /// Appends `2026-11-21T22:04:41.357Z` (UTC, milliseconds) to `out`, without allocating.
-    public static func append(_ t: Timestamp, to out: inout [UInt8]) {
-        let (seconds, ms) = floorDivide(t.milliseconds, 1000)
-        let (days, daySecond) = floorDivide(seconds, 86_400)
-        // Civil date from days (Hinnant).
+    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's algorithm):
+    /// the inverse of ``days(year:month:day:)``.
+    @inlinable
+    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -109,7 +109,14 @@ extension ISOTime {
         let mp = (5 * doy + 2) / 153
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Appends `2026-11-21T22:04:41.357Z` (UTC, milliseconds) to `out`, without allocating.
+    public static func append(_ t: Timestamp, to out: inout [UInt8]) {
+        let (seconds, ms) = floorDivide(t.milliseconds, 1000)
+        let (days, daySecond) = floorDivide(seconds, 86_400)
+        let (year, month, day) = civil(days: days)
         func put(_ v: Int64, _ width: Int) {
             var divisor: Int64 = 1
             for _ in 1..<width { divisor *= 10 }

@@ -198,7 +198,7 @@ public enum FeedDate {
               (0...24).contains(hour), (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
         if hour == 24 && (minute != 0 || second != 0 || millis != 0) { return nil }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = ISOTime.days(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
         let t = Timestamp(milliseconds: seconds * 1000 + millis)
         return Timestamp.validMilliseconds.contains(t.milliseconds) ? t : nil
@@ -210,16 +210,6 @@ public enum FeedDate {
         case 4, 6, 9, 11: return 30
         default: return 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 
     static let months: [(String, Int64)] = [

@@ -1,3 +1,5 @@
+import NewsCore
+
 /// A large, real-looking RSS 2.0 feed for benchmarks and speed tests: deterministic for
 /// a seed, with the variety real feeds have (CDATA titles and descriptions, XML, numeric
 /// and HTML-in-CDATA entities, categories, `dc:creator`, enclosures, `guid`s that are and
@@ -106,15 +108,8 @@ public enum LargeFeedGenerator {
             let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
             let s = Int(t - days * 86_400)
             hour = s / 3600; minute = s / 60 % 60; second = s % 60
-            let z = days + 719_468
-            let era = (z >= 0 ? z : z - 146_096) / 146_097
-            let doe = z - era * 146_097
-            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-            let mp = (5 * doy + 2) / 153
-            day = Int(doy - (153 * mp + 2) / 5 + 1)
-            month = Int(mp < 10 ? mp + 3 : mp - 9)
-            year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
+            let date = ISOTime.civil(days: days)
+            year = Int(date.year); month = Int(date.month); day = Int(date.day)
         }
     }
 
