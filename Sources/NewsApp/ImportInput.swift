@@ -45,6 +45,13 @@ public enum ImportInput: Equatable, Sendable {
         if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
             return .failure(Refusal(status: 66, message: "\(path): is a directory"))
         }
+        // A pipe or FIFO can be read only once: looking at its start here would take that
+        // start from the importer, and opening a FIFO again waits for a writer that has
+        // gone (a hang). Its name, or --format, says what it is.
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            if ImportFormat.guess(path) != nil { return .success(.unknown) }
+            return .failure(Refusal(status: 64, message: "\(path): a pipe or FIFO is read once, so its content cannot be looked at first: give --format csv or --format jsonl, or import a file"))
+        }
         var head = [UInt8](repeating: 0, count: 64 << 10)
         var done = 0
         while done < head.count {

@@ -41,6 +41,29 @@ struct FeedImportBinaryTests {
         return (result, lines)
     }
 
+    @Test("a FIFO or a pipe is read once: by its name's format or --format, never looked at first (that hung); without either, 64")
+    func streamsAreReadOnce() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = "title,time\nA,2024-01-01T00:00:00Z\nB,2024-01-01T00:00:01Z\n"
+        let source = dir.appendingPathComponent("rows.txt").path
+        try csv.write(toFile: source, atomically: true, encoding: .utf8)
+        let named = dir.appendingPathComponent("news.csv").path, bare = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(named, 0o600) == 0 && mkfifo(bare, 0o600) == 0)
+        let out = dir.appendingPathComponent("out.jsonl").path
+        let viaFifo = try await shell("cat '\(source)' > '\(named)' & \"$ND\" import '\(named)' --out '\(out)'; s=$?; wait; exit $s", timeout: .seconds(30))
+        #expect(viaFifo.status == 0, "\(viaFifo.stderr)")
+        #expect(((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n").count == 3)
+        let viaPipe = try await shell("cat '\(source)' | \"$ND\" import /dev/stdin --format csv --out '\(out)' --force", timeout: .seconds(30))
+        #expect(viaPipe.status == 0, "\(viaPipe.stderr)")
+        #expect(((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n").count == 3)
+        // The writer may find no reader left once the import has refused: it gives up after 5 s.
+        let unnamed = try await shell("timeout 5 sh -c \"cat '\(source)' > '\(bare)'\" & \"$ND\" import '\(bare)' --out '\(out)' --force; s=$?; wait; exit $s", timeout: .seconds(30))
+        #expect(unnamed.status == 64 && unnamed.stderr.contains("--format"), "\(unnamed.stderr)")
+        let pipe = try await shell("cat '\(source)' | \"$ND\" import /dev/stdin --out '\(out)' --force", timeout: .seconds(30))
+        #expect(pipe.status == 64 && pipe.stderr.contains("--format"), "\(pipe.stderr)")
+    }
+
     @Test("RSS: oldest first from offset 0, every field, the source named from the feed's title")
     func rssFeed() async throws {
         let (result, lines) = try await importing(Self.rss, as: "kernel.xml")
