@@ -22,11 +22,16 @@ public struct FeedSpec: Sendable, Equatable {
     /// otherwise the whole argument is the path and the name is the file's name without
     /// its extension (`-` is `stdin`).
     public init(argument: String) {
+        let (name, path) = FeedSpec.split(argument)
+        self.init(name: name ?? FeedSpec.defaultName(path), path: path)
+    }
+
+    /// The name given (`NAME=`), if any, and the path.
+    static func split(_ argument: String) -> (name: String?, path: String) {
         if let eq = argument.firstIndex(of: "="), eq != argument.startIndex, !argument[..<eq].contains("/") {
-            self.init(name: String(argument[..<eq]), path: String(argument[argument.index(after: eq)...]))
-            return
+            return (String(argument[..<eq]), String(argument[argument.index(after: eq)...]))
         }
-        self.init(name: FeedSpec.defaultName(argument), path: argument)
+        return (nil, argument)
     }
 
     static func defaultName(_ path: String) -> String {
@@ -39,11 +44,16 @@ public struct FeedSpec: Sendable, Equatable {
 
 /// The live command's feed sources (`--feed`), in the order given.
 public enum LiveFeeds {
-    /// The specs for `arguments`, with names made unique (a second `news` is `news-2`).
-    public static func specs(_ arguments: [String], taken: [String] = []) -> [FeedSpec] {
+    /// The specs for `arguments`, with names made unique (a second `news` is `news-2`). A
+    /// file given without a name is named by `title` (the feed's title made short, see
+    /// ``shortSourceName(fromTitle:)``) when it gives one, else by the file's name.
+    public static func specs(_ arguments: [String], taken: [String] = [],
+                             title: (String) -> String? = { _ in nil }) -> [FeedSpec] {
         var used = Set(taken)
         return arguments.map { argument in
+            let (given, path) = FeedSpec.split(argument)
             var spec = FeedSpec(argument: argument)
+            if given == nil && !spec.isStandardInput, let title = title(path) { spec.name = shortSourceName(fromTitle: title) }
             var name = spec.name, n = 2
             while used.contains(name) {
                 name = "\(spec.name)-\(n)"
@@ -54,6 +64,9 @@ public enum LiveFeeds {
             return spec
         }
     }
+
+    /// The feed's title at the start of the file at `path` (see ``FeedTitle``).
+    public static func feedTitle(_ path: String) -> String? { FeedTitle.peek(path: path) }
 
     /// What is wrong with `specs` as a whole (more than one `-`), or nil.
     public static func usageProblem(_ specs: [FeedSpec]) -> String? {
@@ -75,13 +88,16 @@ public enum LiveFeeds {
         return nil
     }
 
-    /// The sources for `specs`: a ``LineSource`` for `-`, a ``FeedFileSource`` for a file,
-    /// looked at every `interval`.
+    /// The sources for `specs`, in their order: a ``LineSource`` for `-`, a
+    /// ``FeedFileSource`` for a file, looked at every `interval`. The files share one
+    /// ``FeedStartingRead``: their starting items arrive together, in publication order.
     public static func sources(_ specs: [FeedSpec], interval: Duration = .seconds(2),
                                now: @escaping @Sendable () -> Timestamp = LiveFeeds.realNow) -> [any HeadlineSource] {
-        specs.map { spec -> any HeadlineSource in
+        let files = specs.filter { !$0.isStandardInput }.map { FeedStartingRead.File(name: $0.name, path: absolute($0.path)) }
+        var fileSources = FeedStartingRead(files: files, now: now).sources(interval: interval)[...]
+        return specs.map { spec -> any HeadlineSource in
             if spec.isStandardInput { return LineSource(name: spec.name, now: now) }
-            return FeedFileSource(name: spec.name, path: absolute(spec.path), interval: interval, now: now)
+            return fileSources.removeFirst()
         }
     }
 

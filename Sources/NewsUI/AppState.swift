@@ -350,7 +350,10 @@ public struct AppState {
         let known = sources.count
         for arrival in batch {
             let name = arrival.headline.source
-            stats.record(name, position: sources.position(adding: name), at: config.feedStart.adding(milliseconds: arrival.offset))
+            // An item published before the feed started (a feed file's starting history) is
+            // counted, but is not a new arrival: the rate leaves it out.
+            stats.record(name, position: sources.position(adding: name), at: config.feedStart.adding(milliseconds: arrival.offset),
+                         recent: arrival.headline.published >= config.feedStart)
         }
         if sources.count != known && !hiddenSources.isEmpty {
             // A new source may extend a hidden one's name (see effectiveQuery).

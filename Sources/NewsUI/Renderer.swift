@@ -107,7 +107,9 @@ public enum Renderer {
             alert = alert.map { "\($0) · \(text)" } ?? text
         }
         if state.feedEnded {
-            let text = state.config.replay ? "replay ended" : "feed ended"
+            // One live source (standard input, say) ended: name it, so the input's end is plain.
+            let names = state.sources.names
+            let text = state.config.replay ? "replay ended" : names.count == 1 ? "\(names[0]) ended" : "feed ended"
             alert = alert.map { "\($0) · \(text)" } ?? text
         }
         let shown = grouped(state.visibleCount), total = grouped(state.history.count)

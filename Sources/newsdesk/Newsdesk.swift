@@ -79,7 +79,8 @@ struct LiveCommand: AsyncParsableCommand {
     func validate() throws {
         try live.validate(feed)
         // Standard input's lines may name any source.
-        try validateFilter(output.filter, sources: live.specs.contains(where: \.isStandardInput) ? [] : live.names)
+        let specs = live.specs
+        try validateFilter(output.filter, sources: specs.contains(where: \.isStandardInput) ? [] : live.names(specs))
         // As with `record`: at --speed max an unbounded recording grows as fast as the disk.
         if recording.record != nil && feed.speed == .max && output.count == nil && output.duration == nil {
             throw ValidationError("--record at --speed max needs --count or --duration: without them it writes as fast as it can, without end")
@@ -89,27 +90,28 @@ struct LiveCommand: AsyncParsableCommand {
     func run() async throws {
         try await withExitCode { () async throws -> Void in
             let feed = self.feed, output = self.output, recording = self.recording, live = self.live
-            if let missing = LiveFeeds.missingFile(live.specs) {
+            let specs = live.specs
+            if let missing = LiveFeeds.missingFile(specs) {
                 warn(missing)
                 throw CommandExit(66)
             }
             let start = live.feeds.isEmpty ? feed.resolvedStart() : LiveFeeds.realNow()
             var header = feed.recordingHeader
             header.started = start
-            header.sources = live.names
+            header.sources = live.names(specs)
             if !live.runsSimulated { header.seed = nil }
             let recorder = try recording.record.map { [header] in try Recorders.open(path: $0, force: recording.force, header: header) }
             defer { try? recorder?.close() }
             let merge = MergeOptions(endOffset: output.duration?.milliseconds, restart: SimulatedFeed.restart)
             // The feeds as given, then the simulated sources (when they run).
             @Sendable func sources() throws -> [any HeadlineSource] {
-                LiveFeeds.sources(live.specs) + (live.runsSimulated ? try feed.sources(start: start) : [])
+                LiveFeeds.sources(specs) + (live.runsSimulated ? try feed.sources(start: start) : [])
             }
             // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
             let status: Int32
             if useView(plain: output.plain) {
                 // The view reads keys from the terminal: it cannot also be the feed.
-                if live.specs.contains(where: \.isStandardInput) && isatty(STDIN_FILENO) == 1 {
+                if specs.contains(where: \.isStandardInput) && isatty(STDIN_FILENO) == 1 {
                     warn("--feed - reads standard input, which is the terminal here: pipe headlines into newsdesk, or use --plain to type them")
                     throw CommandExit(64)
                 }

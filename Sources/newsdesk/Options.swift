@@ -141,12 +141,13 @@ struct LiveSourceOptions: ParsableArguments {
     @Flag(help: "Run the simulated sources too when --feed is given.")
     var simulated = false
 
-    var specs: [FeedSpec] { LiveFeeds.specs(feeds, taken: simulated ? SimulatedSource.defaultNames : []) }
+    /// The feeds, a file without NAME= named by its feed's title (read from the file's start).
+    var specs: [FeedSpec] { LiveFeeds.specs(feeds, taken: simulated ? SimulatedSource.defaultNames : [], title: LiveFeeds.feedTitle) }
     /// Whether the simulated sources run: without feeds, or with --simulated.
     var runsSimulated: Bool { feeds.isEmpty || simulated }
 
     /// The names of the sources run, in the header's order: the feeds as given, then the simulated ones.
-    var names: [String] { specs.map(\.name) + (runsSimulated ? SimulatedSource.defaultNames : []) }
+    func names(_ specs: [FeedSpec]) -> [String] { specs.map(\.name) + (runsSimulated ? SimulatedSource.defaultNames : []) }
 
     /// Feeds run in real time on the real clock: what only makes sense for the simulated
     /// sources is refused without them, and `--speed`/`--start-time` with feeds at all.

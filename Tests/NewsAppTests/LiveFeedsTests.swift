@@ -32,4 +32,12 @@ struct LiveFeedsTests {
         #expect(sources.allSatisfy { $0.timing == .live })
         #expect(sources[1] is LineSource)
     }
+
+    @Test("A file given without a name is named by its feed's title, made short and unique; NAME= and stdin keep theirs")
+    func titledNames() {
+        let titles = ["a.xml": "The Daily Kernel & Gazette", "b.xml": "Daily Kernel", "c.xml": "Tech"]
+        let specs = LiveFeeds.specs(["a.xml", "b.xml", "mine=a.xml", "-", "c.xml", "none.xml"], taken: ["tech"], title: { titles[$0] })
+        #expect(specs.map(\.name) == ["daily-kernel", "daily-kernel-2", "mine", "stdin", "tech-2", "none"])
+        #expect(specs.map(\.path) == ["a.xml", "b.xml", "a.xml", "-", "c.xml", "none.xml"])
+    }
 }

@@ -8,12 +8,17 @@ final class Looks: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
     let limit: Int
-    init(limit: Int) { self.limit = limit }
-    /// The source's sleep: no waiting, but after `limit` looks the watch is cancelled.
+    let pause: Duration
+    init(limit: Int, pause: Duration = .zero) {
+        self.limit = limit
+        self.pause = pause
+    }
+    /// The source's sleep: `pause` (no waiting by default), but after `limit` looks the watch is cancelled.
     var sleep: @Sendable (Duration) async throws -> Void {
         { _ in
             let n = self.lock.withLock { self.count += 1; return self.count }
             if n > self.limit { throw CancellationError() }
+            if self.pause > .zero { try await Task.sleep(for: self.pause) }
         }
     }
 }
@@ -93,5 +98,76 @@ struct FeedFileSourceTests {
         var iterator = FeedFileSource(name: "f", path: path, sleep: Looks(limit: 5).sleep, now: { readTime }).makeAsyncIterator()
         let batch = try #require(try await iterator.next())
         #expect(batch.first?.headline.published == readTime)
+    }
+
+    @Test("Feed files read together: the first delivers every file's items as one batch in publication order, the others only what changes later")
+    func sharedStart() async throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let one = dir.appendingPathComponent("one.xml").path, two = dir.appendingPathComponent("two.xml").path
+        try feed(item("x1", "one old", "Mon, 01 Jan 2026 10:00:00 GMT"), item("x2", "one new", "Mon, 01 Jan 2026 12:00:00 GMT"))
+            .write(toFile: one, atomically: true, encoding: .utf8)
+        try feed(item("x1", "two middle", "Mon, 01 Jan 2026 11:00:00 GMT"), item("y", "two newest", "Mon, 01 Jan 2026 13:00:00 GMT"))
+            .write(toFile: two, atomically: true, encoding: .utf8)
+        let looks = Looks(limit: 2000, pause: .milliseconds(10))
+        let read = FeedStartingRead(files: [.init(name: "one", path: one), .init(name: "two", path: two)], now: { readTime })
+        let sources = read.sources(sleep: looks.sleep)
+        #expect(sources.map(\.name) == ["one", "two"])
+        var first = sources[0].makeAsyncIterator(), second = sources[1].makeAsyncIterator()
+        // The second file's source starts too, and waits for a change of its own file.
+        let secondTask = Task { [second] in
+            var iterator = second
+            return try await iterator.next()
+        }
+        let batch = try #require(try await first.next())
+        #expect(batch.map(\.headline.title) == ["one old", "two middle", "one new", "two newest"])
+        #expect(batch.map(\.headline.source) == ["one", "two", "one", "two"])
+        try feed(item("x1", "two middle", "Mon, 01 Jan 2026 11:00:00 GMT"), item("y", "two newest", "Mon, 01 Jan 2026 13:00:00 GMT"),
+                 item("z", "two later", "Mon, 01 Jan 2026 14:00:00 GMT")).write(toFile: two, atomically: true, encoding: .utf8)
+        let later = try #require(try await secondTask.value)
+        #expect(later.map(\.headline.title) == ["two later"])
+        #expect(later.allSatisfy { $0.headline.source == "two" })
+    }
+
+    @Test("A broken file among feed files read together: its source reports it once; the first still delivers the others' items")
+    func sharedStartWithBroken() async throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.html").path, good = dir.appendingPathComponent("good.xml").path
+        try "<html><body>no</body></html>".write(toFile: bad, atomically: true, encoding: .utf8)
+        try feed(item("g", "good", "Mon, 01 Jan 2026 10:00:00 GMT")).write(toFile: good, atomically: true, encoding: .utf8)
+        let read = FeedStartingRead(files: [.init(name: "bad", path: bad), .init(name: "good", path: good)], now: { readTime })
+        let sources = read.sources(sleep: Looks(limit: 3).sleep)
+        var first = sources[0].makeAsyncIterator(), second = sources[1].makeAsyncIterator()
+        let batch = try #require(try await first.next())
+        #expect(batch.map(\.headline.title) == ["good"])
+        // Then the bad file's own error, once; then only looks (no change: the watch stops at the limit).
+        await #expect(throws: FeedError.self) { _ = try await first.next() }
+        await #expect(throws: CancellationError.self) { _ = try await first.next() }
+        // The good file's own source has nothing new.
+        await #expect(throws: CancellationError.self) { _ = try await second.next() }
+    }
+
+    @Test("A feed's title is read from the start of its file; a FIFO, a directory, a missing file or a non-feed give none, without waiting")
+    func titlePeek() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("f.xml").path
+        // A large feed: the title is found in its first 64 KiB.
+        let items = (0..<3000).map { item("i\($0)", "Item \($0)", "Mon, 01 Jan 2026 10:00:00 GMT") }.joined()
+        try (#"<?xml version="1.0"?><rss version="2.0"><channel><title> The Daily  Kernel </title>"# + items + "</channel></rss>")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(FeedTitle.peek(path: path) == "The Daily Kernel")
+        let fifo = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(FeedTitle.peek(path: fifo) == nil)
+        #expect(FeedTitle.peek(path: dir.path) == nil)
+        #expect(FeedTitle.peek(path: dir.appendingPathComponent("missing.xml").path) == nil)
+        let html = dir.appendingPathComponent("page.html").path
+        try "<html><head><title>Page</title></head></html>".write(toFile: html, atomically: true, encoding: .utf8)
+        #expect(FeedTitle.peek(path: html) == nil)
+        let json = dir.appendingPathComponent("f.json").path
+        try #"{"version": "https://jsonfeed.org/version/1.1", "title": "Jay Son", "items": []}"#.write(toFile: json, atomically: true, encoding: .utf8)
+        #expect(FeedTitle.peek(path: json) == "Jay Son")
     }
 }

@@ -56,6 +56,38 @@ struct ScreenStateTests {
         #expect(!header.contains("stale"), "\(header)")
     }
 
+    @Test("a feed of one source that ended names it: standard input's end reads 'stdin ended'")
+    func singleSourceEnded() {
+        var state = AppState(history: History(capacity: 100), config: AppConfig(sources: ["stdin"], feedStart: t0, color: false),
+                             columns: 80, rows: 10, now: t0)
+        state.apply(.headlines([headline(0, "typed", source: "stdin")], now: t0.adding(milliseconds: 1000)))
+        state.apply(.sourceFinished(source: "stdin"))
+        let header = state.screen[0]
+        #expect(header.contains("stdin ended") && !header.contains("feed ended"), "\(header)")
+    }
+
+    @Test("a feed file's starting history counts in the total but not in the rate: only what arrives new is a rate")
+    func historyNotARate() {
+        var state = AppState(history: History(capacity: 1000), config: AppConfig(sources: ["hn"], feedStart: t0, color: false),
+                             columns: 80, rows: 10, now: t0)
+        // 300 items published the day before the feed started, arriving in the first batch.
+        let old = (0..<300).map { n in
+            Arrival(offset: 0, headline: Headline(id: "o\(n)", source: "hn", title: "old \(n)",
+                                                  published: t0.adding(milliseconds: -86_400_000 + Int64(n) * 1000)))
+        }
+        state.apply(.headlines(old, now: t0.adding(milliseconds: 500)))
+        #expect(state.stats.entries[0].total == 300)
+        #expect(state.stats.rate(state.stats.entries[0], now: state.now) == 0)
+        #expect(state.screen[0].contains("hn 0/m"), "\(state.screen[0])")
+        // Then two new ones within the first minute: the rate counts those.
+        let new = (0..<2).map { n in
+            Arrival(offset: 30_000, headline: Headline(id: "n\(n)", source: "hn", title: "new \(n)", published: t0.adding(milliseconds: 30_000)))
+        }
+        state.apply(.headlines(new, now: t0.adding(milliseconds: 60_000)))
+        #expect(state.stats.entries[0].total == 302)
+        #expect(state.stats.rate(state.stats.entries[0], now: state.now) == 2)
+    }
+
     @Test("one finished source is not stale and does not end the feed")
     func oneSourceFinished() {
         var state = makeState(count: 3)

@@ -2,9 +2,9 @@ import Foundation
 import NewsCore
 import Testing
 
-/// A small RSS 2.0 feed with items `(guid, title, day of January 2026)`.
-func rssFeed(_ items: [(String, String, Int)]) -> String {
-    var text = #"<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>"#
+/// A small RSS 2.0 feed titled `title` (none when empty) with items `(guid, title, day of January 2026)`.
+func rssFeed(_ items: [(String, String, Int)], title: String = "T") -> String {
+    var text = #"<?xml version="1.0"?><rss version="2.0"><channel>"# + (title.isEmpty ? "" : "<title>\(title)</title>")
     for (guid, title, day) in items {
         text += "<item><guid>\(guid)</guid><title>\(title)</title><pubDate>\(String(format: "%02d", day)) Jan 2026 10:00:00 GMT</pubDate></item>"
     }
@@ -64,10 +64,11 @@ struct FeedBinaryTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = dir.appendingPathComponent("alpha.xml").path, b = dir.appendingPathComponent("b.xml").path
         let bad = dir.appendingPathComponent("page.html").path
-        try rssFeed([("a3", "Alpha three", 3), ("a1", "Alpha one", 1), ("a2", "Alpha two", 2)]).write(toFile: a, atomically: true, encoding: .utf8)
-        try rssFeed([("b1", "Beta one", 5)]).write(toFile: b, atomically: true, encoding: .utf8)
+        try rssFeed([("a3", "Alpha three", 3), ("a1", "Alpha one", 1), ("a2", "Alpha two", 2)], title: "Alpha")
+            .write(toFile: a, atomically: true, encoding: .utf8)
+        try rssFeed([("b1", "Beta one", 2)]).write(toFile: b, atomically: true, encoding: .utf8)
         try "<html><body>not a feed</body></html>\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        let newer = rssFeed([("a3", "Alpha three", 3), ("a1", "Alpha one", 1), ("a2", "Alpha two", 2), ("a4", "Alpha four", 4)])
+        let newer = rssFeed([("a3", "Alpha three", 3), ("a1", "Alpha one", 1), ("a2", "Alpha two", 2), ("a4", "Alpha four", 4)], title: "Alpha")
         try newer.write(toFile: a + ".new", atomically: true, encoding: .utf8)
         // Five headlines: four at the start, the fifth once alpha.xml is replaced (checked every 2 s).
         let result = try await shell(#"""
@@ -79,7 +80,9 @@ struct FeedBinaryTests {
         let alpha = lines.filter { $0.contains("Alpha:") }
         #expect(alpha == ["[10:00:00] Alpha: Alpha one", "[10:00:00] Alpha: Alpha two", "[10:00:00] Alpha: Alpha three",
                           "[10:00:00] Alpha: Alpha four"], "\(lines)")
-        #expect(lines.contains("[10:00:00] Beta: Beta one"))
+        // The starting history of all files together, in publication order (ties keep the files' order).
+        #expect(Array(lines.prefix(4)) == ["[10:00:00] Alpha: Alpha one", "[10:00:00] Alpha: Alpha two", "[10:00:00] Beta: Beta one",
+                                           "[10:00:00] Alpha: Alpha three"], "\(lines)")
         #expect(lines.last == "[10:00:00] Alpha: Alpha four")
         #expect(result.stderr.contains("source 'page' failed"), "\(result.stderr)")
     }
@@ -88,10 +91,17 @@ struct FeedBinaryTests {
     func filterSources() async throws {
         let dir = scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let a = dir.appendingPathComponent("alpha.xml").path
-        try rssFeed([("a1", "Alpha one", 1), ("a2", "Alpha two", 2)]).write(toFile: a, atomically: true, encoding: .utf8)
+        let a = dir.appendingPathComponent("alpha.xml").path, g = dir.appendingPathComponent("feed.xml").path
+        try rssFeed([("a1", "Alpha one", 1), ("a2", "Alpha two", 2)], title: "").write(toFile: a, atomically: true, encoding: .utf8)
+        try rssFeed([("g1", "Gamma one", 1)], title: "The Gamma Times").write(toFile: g, atomically: true, encoding: .utf8)
+        // Without a title, the file's name names the source.
         let known = try await newsdesk("--plain", "--feed", a, "--filter", "source:alpha two", "--count", "1")
         #expect(known.status == 0 && known.lines == ["[10:00:00] Alpha: Alpha two"], "\(known.stderr)")
+        // With one, a short name from the feed's title does (not the file's name).
+        let titled = try await newsdesk("--plain", "--feed", a, "--feed", g, "--filter", "source:gamma-times", "--count", "1")
+        #expect(titled.status == 0 && titled.lines == ["[10:00:00] Gamma-times: Gamma one"], "\(titled.lines) \(titled.stderr)")
+        let byFile = try await newsdesk("--plain", "--feed", g, "--filter", "source:feed")
+        #expect(byFile.status == 64 && byFile.stderr.contains("gamma-times"), "\(byFile.stderr)")
         let simulated = try await newsdesk("--plain", "--feed", a, "--filter", "source:tech")
         #expect(simulated.status == 64 && simulated.stderr.contains("no source 'tech'"), "\(simulated.stderr)")
         let both = try await newsdesk("--plain", "--feed", a, "--simulated", "--filter", "source:tech", "--count", "1")

@@ -10,9 +10,15 @@ import NewsCore
 /// modification time, looked at every `interval`), only the items whose id was not seen
 /// before.
 ///
+/// The feed files of one session share a ``FeedStartingRead``: they are read together, at
+/// once, and the first of them delivers the items of all as one batch in publication order,
+/// so that the starting history is in time order across feeds (not one feed's block after
+/// another's); the others deliver only what changes later.
+///
 /// A file that cannot be read or is not a feed is an error from `next()`: the merge
 /// reports it and asks again (see `RestartPolicy`), and the source goes on watching; the
-/// same broken state is reported once, not at every look.
+/// same broken state is reported once, not at every look. Reading and parsing run off the
+/// sources' thread (a large feed takes a while), in a task of the global pool.
 public struct FeedFileSource: HeadlineSource {
     public let name: String
     public let path: String
@@ -21,24 +27,29 @@ public struct FeedFileSource: HeadlineSource {
     let sleep: @Sendable (Duration) async throws -> Void
     let now: @Sendable () -> Timestamp
     let limits: FeedLimits
+    /// The shared first read, and this file's place in it (nil: the source reads alone).
+    let start: (read: FeedStartingRead, index: Int)?
 
     /// - Parameters:
     ///   - interval: how often the file is looked at.
     ///   - sleep: waits between looks (inject a clock's sleep; tests pass a manual trigger).
     ///   - now: the read time of items without a readable date.
+    ///   - start: the starting read this source shares with others and its index there.
     public init(name: String, path: String, interval: Duration = .seconds(2),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-                now: @escaping @Sendable () -> Timestamp, limits: FeedLimits = FeedLimits()) {
+                now: @escaping @Sendable () -> Timestamp, limits: FeedLimits = FeedLimits(),
+                start: (read: FeedStartingRead, index: Int)? = nil) {
         self.name = name
         self.path = path
         self.interval = interval
         self.sleep = sleep
         self.now = now
         self.limits = limits
+        self.start = start
     }
 
     /// What identifies a version of the file, without reading it.
-    struct Signature: Equatable {
+    struct Signature: Equatable, Sendable {
         var device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
     }
 
@@ -49,6 +60,37 @@ public struct FeedFileSource: HeadlineSource {
                          seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec))
     }
 
+    /// One read of the file: the version looked at (nil: missing), then its items in
+    /// document order with their source set, or why it could not be read.
+    struct Reading: Sendable {
+        var signature: Signature?
+        var items: Result<[Headline], FeedError>
+    }
+
+    /// Reads `path` now (blocking: call it off the sources' thread).
+    static func read(name: String, path: String, limits: FeedLimits, readTime: Timestamp) -> Reading {
+        let signature = FeedFileSource.signature(path)
+        guard signature != nil else { return Reading(signature: nil, items: .failure(.unreadable("\(path): no such file (watching for it)"))) }
+        do throws(FeedError) {
+            let bytes = try FeedFile.read(path: path, limits: limits)
+            let document = try FeedParser.parse(bytes: bytes, baseURL: "file://\(path)", name: name, readTime: readTime, limits: limits)
+            return Reading(signature: signature, items: .success(document.items.map {
+                var headline = $0
+                headline.source = name
+                return headline
+            }))
+        } catch {
+            return Reading(signature: signature, items: .failure(error))
+        }
+    }
+
+    /// `headlines` in publication order; those with the same time keep their order.
+    static func publicationOrder(_ headlines: [Headline]) -> [Headline] {
+        headlines.enumerated().sorted {
+            ($0.element.published.milliseconds, $0.offset) < ($1.element.published.milliseconds, $1.offset)
+        }.map(\.element)
+    }
+
     public func makeAsyncIterator() -> Iterator { Iterator(self) }
 
     public struct Iterator: AsyncIteratorProtocol {
@@ -57,41 +99,126 @@ public struct FeedFileSource: HeadlineSource {
         /// The version last read (or found missing: nil), once looked at.
         var last: Signature?? = .none
         var started = false
+        /// This file's own failure at the starting read, reported after the shared batch.
+        var pending: FeedError?
 
         init(_ source: FeedFileSource) { self.source = source }
 
         public mutating func next() async throws -> [Arrival]? {
+            if let error = pending {
+                pending = nil
+                throw error
+            }
             if !started {
                 started = true
-                if let batch = try look(), !batch.isEmpty { return batch }
+                if let start = source.start {
+                    let batch = try await joinStartingRead(start.read, index: start.index)
+                    if !batch.isEmpty { return batch }
+                } else if let batch = try await look(), !batch.isEmpty {
+                    return batch
+                }
             }
             while true {
                 try await source.sleep(source.interval)
-                if let batch = try look(), !batch.isEmpty { return batch }
+                if let batch = try await look(), !batch.isEmpty { return batch }
             }
+        }
+
+        /// Takes this file's part of the shared first read; the first file returns the items
+        /// of every file, in publication order.
+        mutating func joinStartingRead(_ read: FeedStartingRead, index: Int) async throws -> [Arrival] {
+            let readings = await read.readings()
+            let mine = readings[index]
+            last = .some(mine.signature)
+            switch mine.items {
+            case .success(let items): for item in items { seen.insert(item.id) }
+            case .failure(let error): pending = error
+            }
+            guard index == 0 else {
+                if let error = pending {
+                    pending = nil
+                    throw error
+                }
+                return []
+            }
+            // Each file's items, without repeats within the file, then all in time order.
+            var all: [Headline] = []
+            for reading in readings {
+                guard case .success(let items) = reading.items else { continue }
+                var ids = Set<String>()
+                all.append(contentsOf: items.filter { ids.insert($0.id).inserted })
+            }
+            let batch = FeedFileSource.publicationOrder(all).map { Arrival(offset: 0, headline: $0) }
+            if batch.isEmpty, let error = pending {
+                pending = nil
+                throw error
+            }
+            return batch
         }
 
         /// Reads the file if it changed since the last look: its new items, oldest first;
         /// nil when it has not changed.
-        mutating func look() throws -> [Arrival]? {
+        mutating func look() async throws -> [Arrival]? {
             let signature = FeedFileSource.signature(source.path)
             if case .some(let previous) = last, previous == signature { return nil }
-            last = .some(signature)
-            guard signature != nil else { throw FeedError.unreadable("\(source.path): no such file (watching for it)") }
-            let bytes = try FeedFile.read(path: source.path, limits: source.limits)
-            let document = try FeedParser.parse(bytes: bytes, baseURL: "file://\(source.path)", name: source.name,
-                                                readTime: source.now(), limits: source.limits)
-            var fresh: [Headline] = []
-            for item in document.items where seen.insert(item.id).inserted {
-                var headline = item
-                headline.source = source.name
-                fresh.append(headline)
+            let source = self.source, readTime = source.now()
+            let reading = await Task.detached {
+                FeedFileSource.read(name: source.name, path: source.path, limits: source.limits, readTime: readTime)
+            }.value
+            last = .some(reading.signature)
+            let items = try reading.items.get()
+            let fresh = items.filter { seen.insert($0.id).inserted }
+            return FeedFileSource.publicationOrder(fresh).map { Arrival(offset: 0, headline: $0) }
+        }
+    }
+}
+
+/// The first read of a session's feed files, done once for all of them, each file in a
+/// task of its own (see ``FeedFileSource``).
+public actor FeedStartingRead {
+    public struct File: Sendable, Equatable {
+        public var name: String
+        public var path: String
+        public init(name: String, path: String) {
+            self.name = name
+            self.path = path
+        }
+    }
+
+    let files: [File]
+    let limits: FeedLimits
+    let now: @Sendable () -> Timestamp
+    private var task: Task<[FeedFileSource.Reading], Never>?
+
+    public init(files: [File], limits: FeedLimits = FeedLimits(), now: @escaping @Sendable () -> Timestamp) {
+        self.files = files
+        self.limits = limits
+        self.now = now
+    }
+
+    /// Every file's reading, in the order of `files`; the first call starts the reads.
+    func readings() async -> [FeedFileSource.Reading] {
+        if task == nil {
+            let files = self.files, limits = self.limits, readTime = now()
+            task = Task.detached {
+                await withTaskGroup(of: (Int, FeedFileSource.Reading).self) { group in
+                    for (i, file) in files.enumerated() {
+                        group.addTask { (i, FeedFileSource.read(name: file.name, path: file.path, limits: limits, readTime: readTime)) }
+                    }
+                    var readings = [FeedFileSource.Reading?](repeating: nil, count: files.count)
+                    for await (i, reading) in group { readings[i] = reading }
+                    return readings.map { $0 ?? FeedFileSource.Reading(signature: nil, items: .failure(.unreadable("not read"))) }
+                }
             }
-            // Publication order; items with the same time keep the document's order.
-            let ordered = fresh.enumerated().sorted {
-                ($0.element.published.milliseconds, $0.offset) < ($1.element.published.milliseconds, $1.offset)
-            }
-            return ordered.map { Arrival(offset: 0, headline: $0.element) }
+        }
+        return await task!.value
+    }
+
+    /// The sources for `files`, sharing this read.
+    public nonisolated func sources(interval: Duration = .seconds(2),
+                        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) -> [FeedFileSource] {
+        files.enumerated().map { i, file in
+            FeedFileSource(name: file.name, path: file.path, interval: interval, sleep: sleep, now: now, limits: limits, start: (self, i))
         }
     }
 }
