@@ -91,10 +91,11 @@ public enum LiveFeeds {
     /// The sources for `specs`, in their order: a ``LineSource`` for `-`, a
     /// ``FeedFileSource`` for a file, looked at every `interval`. The files share one
     /// ``FeedStartingRead``: their starting items arrive together, in publication order.
-    public static func sources(_ specs: [FeedSpec], interval: Duration = .seconds(2),
+    ///   `start`, when the feed started, dates the starting items that have no date.
+    public static func sources(_ specs: [FeedSpec], interval: Duration = .seconds(2), start: Timestamp? = nil,
                                now: @escaping @Sendable () -> Timestamp = LiveFeeds.realNow) -> [any HeadlineSource] {
         let files = specs.filter { !$0.isStandardInput }.map { FeedStartingRead.File(name: $0.name, path: absolute($0.path)) }
-        var fileSources = FeedStartingRead(files: files, now: now).sources(interval: interval)[...]
+        var fileSources = FeedStartingRead(files: files, now: now, startTime: start).sources(interval: interval)[...]
         return specs.map { spec -> any HeadlineSource in
             if spec.isStandardInput { return LineSource(name: spec.name, now: now) }
             return fileSources.removeFirst()

@@ -350,7 +350,7 @@ public struct AppState {
         let known = sources.count
         for arrival in batch {
             let name = arrival.headline.source
-            // An item published before the feed started (a feed file's starting history) is
+            // An item dated before the feed started (a feed file's starting history) is
             // counted, but is not a new arrival: the rate leaves it out.
             stats.record(name, position: sources.position(adding: name), at: config.feedStart.adding(milliseconds: arrival.offset),
                          recent: arrival.headline.published >= config.feedStart)

@@ -105,7 +105,7 @@ struct LiveCommand: AsyncParsableCommand {
             let merge = MergeOptions(endOffset: output.duration?.milliseconds, restart: SimulatedFeed.restart)
             // The feeds as given, then the simulated sources (when they run).
             @Sendable func sources() throws -> [any HeadlineSource] {
-                LiveFeeds.sources(specs) + (live.runsSimulated ? try feed.sources(start: start) : [])
+                LiveFeeds.sources(specs, start: start) + (live.runsSimulated ? try feed.sources(start: start) : [])
             }
             // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
             let status: Int32

@@ -98,6 +98,8 @@ struct FeedFileSourceTests {
         var iterator = FeedFileSource(name: "f", path: path, sleep: Looks(limit: 5).sleep, now: { readTime }).makeAsyncIterator()
         let batch = try #require(try await iterator.next())
         #expect(batch.first?.headline.published == readTime)
+        // The detail view says so: the note goes with the headline.
+        #expect(batch.first?.headline.note?.contains("time it was read") == true, "\(String(describing: batch.first?.headline.note))")
     }
 
     @Test("Feed files read together: the first delivers every file's items as one batch in publication order, the others only what changes later")
@@ -141,6 +143,7 @@ struct FeedFileSourceTests {
         var first = sources[0].makeAsyncIterator(), second = sources[1].makeAsyncIterator()
         let batch = try #require(try await first.next())
         #expect(batch.map(\.headline.title) == ["good"])
+        #expect(batch[0].headline.published == iso("2026-01-01T10:00:00Z"))
         // Then the bad file's own error, once; then only looks (no change: the watch stops at the limit).
         await #expect(throws: FeedError.self) { _ = try await first.next() }
         await #expect(throws: CancellationError.self) { _ = try await first.next() }
@@ -169,5 +172,20 @@ struct FeedFileSourceTests {
         let json = dir.appendingPathComponent("f.json").path
         try #"{"version": "https://jsonfeed.org/version/1.1", "title": "Jay Son", "items": []}"#.write(toFile: json, atomically: true, encoding: .utf8)
         #expect(FeedTitle.peek(path: json) == "Jay Son")
+    }
+
+    @Test("The starting read dates undated items at the feed's start; later reads at the time they read")
+    func startingReadTime() async throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("f.xml").path
+        try feed("<item><guid>x</guid><title>X</title></item>").write(toFile: path, atomically: true, encoding: .utf8)
+        let start = Timestamp(milliseconds: 1_000)
+        let read = FeedStartingRead(files: [.init(name: "f", path: path)], now: { readTime }, startTime: start)
+        var iterator = read.sources(sleep: Looks(limit: 1000, pause: .milliseconds(10)).sleep)[0].makeAsyncIterator()
+        #expect(try await iterator.next()?.map(\.headline.published) == [start])
+        try feed("<item><guid>x</guid><title>X</title></item>", "<item><guid>y</guid><title>Y</title></item>")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try await iterator.next()?.map(\.headline.published) == [readTime])
     }
 }

@@ -74,11 +74,14 @@ public struct FeedFileSource: HeadlineSource {
         do throws(FeedError) {
             let bytes = try FeedFile.read(path: path, limits: limits)
             let document = try FeedParser.parse(bytes: bytes, baseURL: "file://\(path)", name: name, readTime: readTime, limits: limits)
-            return Reading(signature: signature, items: .success(document.items.map {
-                var headline = $0
-                headline.source = name
-                return headline
-            }))
+            var items = document.items
+            for i in items.indices { items[i].source = name }
+            // What the reader should know about an item (its date is the read time) goes
+            // with it, for the detail view.
+            for note in document.notes where items.indices.contains(note.item) {
+                items[note.item].note = items[note.item].note.map { "\($0); \(note.message)" } ?? note.message
+            }
+            return Reading(signature: signature, items: .success(items))
         } catch {
             return Reading(signature: signature, items: .failure(error))
         }
@@ -188,18 +191,25 @@ public actor FeedStartingRead {
     let files: [File]
     let limits: FeedLimits
     let now: @Sendable () -> Timestamp
+    /// The date of a starting item without one of its own: when the feed started.
+    let startTime: Timestamp?
     private var task: Task<[FeedFileSource.Reading], Never>?
 
-    public init(files: [File], limits: FeedLimits = FeedLimits(), now: @escaping @Sendable () -> Timestamp) {
+    /// - Parameters:
+    ///   - now: the read time of items without a readable date (later reads).
+    ///   - startTime: the read time of such items in the starting read: the moment the feed
+    ///     started (they were there before it); nil takes `now()`.
+    public init(files: [File], limits: FeedLimits = FeedLimits(), now: @escaping @Sendable () -> Timestamp, startTime: Timestamp? = nil) {
         self.files = files
         self.limits = limits
         self.now = now
+        self.startTime = startTime
     }
 
     /// Every file's reading, in the order of `files`; the first call starts the reads.
     func readings() async -> [FeedFileSource.Reading] {
         if task == nil {
-            let files = self.files, limits = self.limits, readTime = now()
+            let files = self.files, limits = self.limits, readTime = startTime ?? now()
             task = Task.detached {
                 await withTaskGroup(of: (Int, FeedFileSource.Reading).self) { group in
                     for (i, file) in files.enumerated() {
