@@ -4,7 +4,14 @@ import NewsCore
 /// Runs a command so that Ctrl-C, SIGTERM and SIGHUP end it cleanly: the work is
 /// cancelled (every source task stops, buffered output is flushed) instead of the
 /// process dying mid-write. A closed pipe (`| head -5`) also ends it quietly.
+///
+/// A signal always ends the process: when the cancelled work has not finished within
+/// `grace` (a thread stuck in a system call no cancellation reaches), or at a second
+/// signal, the process exits at once with the signal's status.
 public enum Interruptible {
+    /// How long cancelled work may take to finish after a signal.
+    public static let grace: Duration = .seconds(3)
+
     /// Returns the exit status: 0, 130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP, 1 on error.
     public static func run(onError: ((any Error) -> Void)? = nil, _ work: @escaping @Sendable () async throws -> Void) async -> Int32 {
         signal(SIGPIPE, SIG_IGN)  // a closed pipe becomes EPIPE from write(), handled by OutputWriter
@@ -15,8 +22,12 @@ public enum Interruptible {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                received.set(sig)
+                guard received.set(sig) else { exit(128 + sig) }  // the second signal
                 task.cancel()
+                let (seconds, attoseconds) = grace.components
+                DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) {
+                    exit(128 + sig)
+                }
             }
             source.resume()
             sources.append(source)
@@ -44,6 +55,14 @@ public enum Interruptible {
 final class SignalBox: @unchecked Sendable {
     private let lock = NSLock()
     private var signal: Int32?
-    func set(_ s: Int32) { lock.withLock { if signal == nil { signal = s } } }
+    /// Keeps the first signal; false when one was already received.
+    @discardableResult
+    func set(_ s: Int32) -> Bool {
+        lock.withLock {
+            guard signal == nil else { return false }
+            signal = s
+            return true
+        }
+    }
     var value: Int32? { lock.withLock { signal } }
 }

@@ -75,14 +75,19 @@ public enum LiveFeeds {
         return nil
     }
 
-    /// The first feed file that does not exist (exit 66), as a message, or nil. Files that
-    /// exist but cannot be read or are not feeds are reported by their source while the
-    /// others run.
+    /// The first feed file that does not exist, or is a FIFO or a device rather than a file
+    /// (exit 66), as a message, or nil. Files that exist but cannot be read or are not feeds
+    /// are reported by their source while the others run.
     public static func missingFile(_ specs: [FeedSpec]) -> String? {
         for spec in specs where !spec.isStandardInput {
             var info = stat()
             if stat(spec.path, &info) != 0 {
                 return "--feed \(spec.path): \(errno == ENOENT ? "no such file" : String(cString: strerror(errno)))"
+            }
+            let kind = info.st_mode & S_IFMT
+            if kind == S_IFIFO || kind == S_IFCHR || kind == S_IFBLK || kind == S_IFSOCK {
+                let what = kind == S_IFIFO ? "a FIFO" : kind == S_IFSOCK ? "a socket" : "a device"
+                return "--feed \(spec.path): \(what), not a file that can be read again: pipe it into newsdesk --feed - instead"
             }
         }
         return nil

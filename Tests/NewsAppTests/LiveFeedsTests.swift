@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import NewsCore
 @testable import NewsApp
@@ -23,6 +24,12 @@ struct LiveFeedsTests {
         #expect(LiveFeeds.usageProblem(LiveFeeds.specs(["-", "a.xml"])) == nil)
         #expect(LiveFeeds.missingFile(LiveFeeds.specs(["-", "/nonexistent/a.xml"]))?.contains("/nonexistent/a.xml: no such file") == true)
         #expect(LiveFeeds.missingFile(LiveFeeds.specs(["-", "/"])) == nil)
+        // A FIFO is refused at once (reading it would wait for a writer): pipe into --feed - instead.
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("livefeeds-\(UUID().uuidString)").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        #expect(LiveFeeds.missingFile(LiveFeeds.specs(["a=" + fifo]))?.contains("a FIFO") == true)
+        #expect(LiveFeeds.missingFile(LiveFeeds.specs(["/dev/null"]))?.contains("a device") == true)
     }
 
     @Test("The sources keep the order given, stdin as a live line source")

@@ -188,4 +188,36 @@ struct FeedFileSourceTests {
             .write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try await iterator.next()?.map(\.headline.published) == [readTime])
     }
+
+    @Test("A FIFO where the feed file was is an error, at once: it is never opened (that would wait for a writer for ever)")
+    func fifoIsNotOpened() async throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("f.xml").path
+        #expect(mkfifo(path, 0o600) == 0)
+        var iterator = FeedFileSource(name: "f", path: path, sleep: Looks(limit: 2).sleep, now: { readTime }).makeAsyncIterator()
+        await #expect(throws: FeedError.self) { _ = try await iterator.next() }
+        let read = FeedStartingRead(files: [.init(name: "f", path: path)], now: { readTime })
+        var shared = read.sources(sleep: Looks(limit: 2).sleep)[0].makeAsyncIterator()
+        await #expect(throws: FeedError.self) { _ = try await shared.next() }
+    }
+
+    @Test("A feed that breaks mid-way: its items before the break arrive, then where it broke is reported, once")
+    func brokenDocument() async throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("f.xml").path
+        try (#"<rss version="2.0"><channel><title>T</title>"# + item("a", "Before", "Mon, 01 Jan 2026 10:00:00 GMT") + "<item><title>unfinished")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        var iterator = FeedFileSource(name: "f", path: path, sleep: Looks(limit: 3).sleep, now: { readTime }).makeAsyncIterator()
+        #expect(try await iterator.next()?.map(\.headline.title) == ["Before"])
+        do {
+            _ = try await iterator.next()
+            Issue.record("the break was not reported")
+        } catch let error as FeedBreak {
+            #expect(error.itemsBefore == 1 && error.problem.line == 1, "\(error)")
+            #expect(error.description.contains("the item before it is shown"), "\(error)")
+        }
+        await #expect(throws: CancellationError.self) { _ = try await iterator.next() }
+    }
 }

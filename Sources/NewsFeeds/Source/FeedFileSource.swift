@@ -51,13 +51,16 @@ public struct FeedFileSource: HeadlineSource {
     /// What identifies a version of the file, without reading it.
     struct Signature: Equatable, Sendable {
         var device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
+        /// The file's type (`S_IFREG`, `S_IFDIR`, `S_IFIFO`...).
+        var kind: mode_t = S_IFREG
     }
 
     static func signature(_ path: String) -> Signature? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return Signature(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                         seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec))
+                         seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec),
+                         kind: info.st_mode & S_IFMT)
     }
 
     /// One read of the file: the version looked at (nil: missing), then its items in
@@ -65,12 +68,20 @@ public struct FeedFileSource: HeadlineSource {
     struct Reading: Sendable {
         var signature: Signature?
         var items: Result<[Headline], FeedError>
+        /// Where the document broke, when it did: its items before the break are in `items`.
+        var broken: FeedBreak?
     }
 
     /// Reads `path` now (blocking: call it off the sources' thread).
     static func read(name: String, path: String, limits: FeedLimits, readTime: Timestamp) -> Reading {
         let signature = FeedFileSource.signature(path)
-        guard signature != nil else { return Reading(signature: nil, items: .failure(.unreadable("\(path): no such file (watching for it)"))) }
+        guard let signature else { return Reading(signature: nil, items: .failure(.unreadable("\(path): no such file (watching for it)"))) }
+        // A FIFO or a device is never opened: reading one waits for a writer, for ever.
+        guard signature.kind == S_IFREG else {
+            let what = signature.kind == S_IFDIR ? "is a directory"
+                : "is not a regular file (for a pipe, use --feed - and pipe into newsdesk)"
+            return Reading(signature: signature, items: .failure(.unreadable("\(path) \(what)")))
+        }
         do throws(FeedError) {
             let bytes = try FeedFile.read(path: path, limits: limits)
             let document = try FeedParser.parse(bytes: bytes, baseURL: "file://\(path)", name: name, readTime: readTime, limits: limits)
@@ -81,7 +92,8 @@ public struct FeedFileSource: HeadlineSource {
             for note in document.notes where items.indices.contains(note.item) {
                 items[note.item].note = items[note.item].note.map { "\($0); \(note.message)" } ?? note.message
             }
-            return Reading(signature: signature, items: .success(items))
+            let broken = document.brokenAt.map { FeedBreak(path: path, problem: $0, itemsBefore: items.count) }
+            return Reading(signature: signature, items: .success(items), broken: broken)
         } catch {
             return Reading(signature: signature, items: .failure(error))
         }
@@ -102,8 +114,9 @@ public struct FeedFileSource: HeadlineSource {
         /// The version last read (or found missing: nil), once looked at.
         var last: Signature?? = .none
         var started = false
-        /// This file's own failure at the starting read, reported after the shared batch.
-        var pending: FeedError?
+        /// What to report after the items just delivered: this file's own failure at the
+        /// starting read, or where its document broke.
+        var pending: (any Error)?
 
         init(_ source: FeedFileSource) { self.source = source }
 
@@ -134,7 +147,9 @@ public struct FeedFileSource: HeadlineSource {
             let mine = readings[index]
             last = .some(mine.signature)
             switch mine.items {
-            case .success(let items): for item in items { seen.insert(item.id) }
+            case .success(let items):
+                for item in items { seen.insert(item.id) }
+                pending = mine.broken
             case .failure(let error): pending = error
             }
             guard index == 0 else {
@@ -171,8 +186,29 @@ public struct FeedFileSource: HeadlineSource {
             last = .some(reading.signature)
             let items = try reading.items.get()
             let fresh = items.filter { seen.insert($0.id).inserted }
+            // A broken document: its items first, then where it broke (at the next call).
+            if let broken = reading.broken {
+                guard !fresh.isEmpty else { throw broken }
+                pending = broken
+            }
             return FeedFileSource.publicationOrder(fresh).map { Arrival(offset: 0, headline: $0) }
         }
+    }
+}
+
+/// A feed file whose document broke before its end: the items before the break were read.
+public struct FeedBreak: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var problem: FeedProblem
+    public var itemsBefore: Int
+
+    public var description: String {
+        let kept = switch itemsBefore {
+        case 0: "no item before it"
+        case 1: "the item before it is shown"
+        default: "the \(itemsBefore) items before it are shown"
+        }
+        return "\(path): the feed breaks at \(problem); \(kept)"
     }
 }
 
