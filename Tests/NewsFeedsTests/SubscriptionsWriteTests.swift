@@ -180,3 +180,48 @@ struct SubscriptionsWriteTests {
         #expect(SubscriptionsFile.line(for: subs[1]) == "http://b.example/ - only tags")
     }
 }
+
+@Suite("Subscriptions file: for the commands")
+struct SubscriptionsCommandTests {
+    @Test("feeds add's location: a URL, or a path relative to the working directory")
+    func addArgument() throws {
+        let cwd = SubscriptionsFile.absolute(".")
+        #expect(try SubscriptionsFile.subscription(location: "https://lwn.net/headlines/rss", name: "lwn", home: nil).get()
+            == Subscription(location: .url("https://lwn.net/headlines/rss"), name: "lwn"))
+        #expect(try SubscriptionsFile.subscription(location: "feeds/a.xml", name: nil, home: nil).get().location == .path(cwd + "/feeds/a.xml"))
+        #expect(try SubscriptionsFile.subscription(location: "~/a.xml", name: nil, home: "/home/ada").get().location == .path("/home/ada/a.xml"))
+        #expect(throws: LocationProblem.self) { try SubscriptionsFile.subscription(location: "ftp://x/", name: nil, home: nil).get() }
+        #expect(throws: LocationProblem.self) { try SubscriptionsFile.subscription(location: "https://x/", name: "two words", home: nil).get() }
+    }
+
+    @Test("importing: feeds already there are left out, taken names get -2")
+    func importing() throws {
+        let file = try SubscriptionsFile.parse(Array("https://a.example/ news\n\nhttps://b.example/ lwn\n".utf8), path: "/f", home: nil)
+        let incoming = [
+            Subscription(location: .url("https://A.example/#x"), name: "other"),
+            Subscription(location: .url("https://c.example/"), name: "News", tags: ["t"]),
+            Subscription(location: .url("https://d.example/"), name: "news-2"),
+            Subscription(location: .url("https://e.example/")),
+            Subscription(location: .url("https://e.example/"), name: "again"),
+        ]
+        let (added, already) = file.importing(incoming)
+        #expect(added == [
+            Subscription(location: .url("https://c.example/"), name: "News-2", tags: ["t"]),
+            Subscription(location: .url("https://d.example/"), name: "news-2-2"),
+            Subscription(location: .url("https://e.example/")),
+        ])
+        #expect(already.map(\.line) == [1])
+    }
+
+    @Test("source names: given ones, then host names made unique")
+    func sourceNames() {
+        let subs = [
+            Subscription(location: .url("https://lwn.net/a"), name: nil),
+            Subscription(location: .url("https://lwn.net/b"), name: nil),
+            Subscription(location: .url("https://x.example/"), name: "lwn-2"),
+            Subscription(location: .path("/feeds/hn.xml")),
+            Subscription(location: .url("https://www.theverge.com/rss")),
+        ]
+        #expect(SubscriptionsFile.sourceNames(subs) == ["lwn", "lwn-3", "lwn-2", "hn", "theverge"])
+    }
+}

@@ -420,3 +420,71 @@ public struct SubscriptionsFile: Sendable, Equatable {
 extension String {
     func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }
+
+// MARK: For the commands
+
+extension SubscriptionsFile {
+    /// The subscription `feeds add LOCATION [NAME]` means: `location` as in the file, but a
+    /// relative path is relative to the working directory; `name` must be a source name.
+    public static func subscription(location: String, name: String?, home: String?) -> Result<Subscription, LocationProblem> {
+        let cwd = absolute(".")
+        let parsed: FeedLocation
+        switch FeedLocation.parse(location, relativeTo: cwd, home: home) {
+        case .success(let l): parsed = l
+        case .failure(let problem): return .failure(problem)
+        }
+        if let name, let problem = SourceName.problem(name) {
+            return .failure(LocationProblem("\(quoted(name)) cannot be a name: \(problem)"))
+        }
+        return .success(Subscription(location: parsed, name: name))
+    }
+
+    /// What importing `incoming` (from OPML) into this file adds: the feeds not in it yet,
+    /// a name that is taken (in the file or earlier in `incoming`, ignoring case) made unique
+    /// with `-2`, `-3`...; and the feeds left out because the file has them already (with
+    /// the line). Pass `added` to ``append(_:to:home:)``.
+    public func importing(_ incoming: [Subscription]) -> (added: [Subscription], alreadyThere: [(Subscription, line: Int)]) {
+        var lines: [String: Int] = [:]
+        var names = Set<String>()
+        for e in entries {
+            lines[e.subscription.location.key] = e.line
+            if let n = e.subscription.name { names.insert(n.lowercased()) }
+        }
+        var added: [Subscription] = []
+        var already: [(Subscription, line: Int)] = []
+        var keys = Set<String>()
+        for var sub in incoming {
+            if let line = lines[sub.location.key] { already.append((sub, line)); continue }
+            guard keys.insert(sub.location.key).inserted else { continue }
+            if let name = sub.name, names.contains(name.lowercased()) {
+                var n = 2
+                let stem = name.prefix(SourceName.maxLength - 4)
+                while names.contains("\(stem)-\(n)".lowercased()) { n += 1 }
+                sub.name = "\(stem)-\(n)"
+            }
+            if let name = sub.name { names.insert(name.lowercased()) }
+            added.append(sub)
+        }
+        return (added, already)
+    }
+
+    /// The source name of every entry, in order: its own name, or one from its URL's host
+    /// (``SourceName/defaultName(for:)``; a path's file name) made unique against every
+    /// name (`lwn`, `lwn-2`); given names are unique already.
+    public var sourceNames: [String] { SubscriptionsFile.sourceNames(subscriptions) }
+
+    public static func sourceNames(_ subscriptions: [Subscription]) -> [String] {
+        var used = Set(subscriptions.compactMap { $0.name?.lowercased() })
+        return subscriptions.map { sub in
+            if let name = sub.name { return name }
+            let base = sub.effectiveName
+            var name = base, n = 2
+            while used.contains(name.lowercased()) {
+                name = "\(base.prefix(SourceName.maxLength - 4))-\(n)"
+                n += 1
+            }
+            used.insert(name.lowercased())
+            return name
+        }
+    }
+}
