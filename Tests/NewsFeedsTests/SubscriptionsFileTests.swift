@@ -204,3 +204,22 @@ struct SubscriptionsFileTests {
         #expect(SubscriptionsFile.formatEvery(.seconds(90)) == "1m30s")
     }
 }
+
+@Suite("Subscriptions file: size")
+struct SubscriptionsFileSizeTests {
+    @Test("a long line of many words and a file of 10,000 feeds parse in linear time")
+    func large() throws {
+        let words = "https://a.example/ a " + Array(repeating: "tag", count: 200_000).joined(separator: " ")
+        let start = ContinuousClock.now
+        #expect(try parseFeeds(words)[0].tags == ["tag"])
+        let many = (0..<10_000).map { "https://h\($0).example/feed n\($0) every=10m t" }.joined(separator: "\n")
+        #expect(try parseFeeds(many).count == 10_000)
+        #expect(ContinuousClock.now - start < .seconds(30))
+    }
+
+    @Test("a control character in a comment is fine; in a word it is not")
+    func controlInComment() throws {
+        #expect(try parseFeeds("https://a.example/ a # \u{07} bell").count == 1)
+        #expect(feedsError("https://a.example/\u{07}x")?.reason.contains("U+0007") == true)
+    }
+}

@@ -160,18 +160,21 @@ public struct SubscriptionsFile: Sendable, Equatable {
         var words: [Word] = []
         var scalars = Substring(line).unicodeScalars[...]
         func isBlank(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" }
+        func check(_ s: Unicode.Scalar) throws(SubscriptionError) {
+            if (s.value < 0x20 && s != "\t") || s.value == 0x7F {
+                throw fail("a control character (U+\(String(s.value, radix: 16, uppercase: true).leftPadded(4))) in the line")
+            }
+        }
         while true {
             while let s = scalars.first, isBlank(s) { scalars = scalars.dropFirst() }
             guard let first = scalars.first, first != "#" else { break }
-            if let bad = scalars.first(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
-                throw fail("a control character (U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(4))) in the line")
-            }
             var text = String.UnicodeScalarView()
             if first == "\"" {
                 scalars = scalars.dropFirst()
                 var closed = false
                 while let s = scalars.first {
                     scalars = scalars.dropFirst()
+                    try check(s)
                     if s == "\"" { closed = true; break }
                     if s == "\\", let next = scalars.first, next == "\"" || next == "\\" {
                         text.append(next)
@@ -185,6 +188,7 @@ public struct SubscriptionsFile: Sendable, Equatable {
                 words.append(Word(text: String(text), quoted: true))
             } else {
                 while let s = scalars.first, !isBlank(s) {
+                    try check(s)
                     text.append(s)
                     scalars = scalars.dropFirst()
                 }
