@@ -323,3 +323,71 @@ struct SplitMix {
         return Int(z % UInt64(bound))
     }
 }
+
+@Suite("OPML and subscriptions: hostile input")
+struct SubscriptionsHostileInputTests {
+    @Test("damaged OPML files are read or refused, never a crash (property)")
+    func damagedOPML() async throws {
+        let originals = try ["feedly.opml", "thunderbird.opml", "nested-odd.opml", "latin1.opml", "freshrss.opml.xml"].map { try fixture("opml/" + $0) }
+        let edits = Gen.uint64(in: 0...UInt64.max).array(of: 1...20)
+        let inserts = Array("<>&\"';#\u{0}\u{1B}/=".utf8)
+        await propertyCheck(count: 300, input: Gen.int(in: 0...(originals.count - 1)), edits) { which, seeds in
+            var bytes = originals[which]
+            for seed in seeds {
+                var rng = SplitMix(seed)
+                let at = rng.next(bytes.count + 1)
+                switch rng.next(4) {
+                case 0 where at < bytes.count: bytes.remove(at: at)
+                case 1: bytes.insert(inserts[rng.next(inserts.count)], at: at)
+                case 2 where at < bytes.count: bytes[at] = UInt8(truncatingIfNeeded: rng.next(256))
+                default: bytes = Array(bytes[..<at])
+                }
+            }
+            do {
+                let doc = try OPML.parse(bytes, path: "/d.opml")
+                for sub in doc.subscriptions {
+                    #expect(sub.name.map(SourceName.isValid) ?? true)
+                    #expect(sub.tags.allSatisfy(SourceName.isValid))
+                    // What was imported can be written to the subscriptions file and read back.
+                    #expect((try? parseFeeds(SubscriptionsFile.line(for: sub))) == [sub])
+                }
+                #expect(doc.notes.allSatisfy { !$0.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0 } })
+            } catch let error as SubscriptionError {
+                #expect(error.kind == .malformed || error.kind == .unreadable)
+                #expect(!error.description.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0 })
+            } catch {
+                Issue.record("not a SubscriptionError: \(error)")
+            }
+        }
+    }
+
+    @Test("random lines in the subscriptions file are read or refused at their line, never a crash (property)")
+    func randomLines() async {
+        let pieces = ["https://a.example/", "http://", "ftp://x", "~/x", "a.xml", "\"q r\"", "\"", "\\", "#", " ", "\t", "every=", "every=5m",
+                      "every=0", "x=y", "-", "name", "Tag", "é", "\u{1B}", "\u{202E}", "\r", "=", "file:///a", "file://h/a", "feed://b.example/"]
+        let lines = Gen.element(of: pieces).compactMap { $0 }.array(of: 0...8).map { $0.joined() }.array(of: 1...6)
+        await propertyCheck(count: 300, input: lines) { lines in
+            let text = lines.joined(separator: "\n")
+            do {
+                let subs = try parseFeeds(text)
+                #expect((try? parseFeeds(subs.map(SubscriptionsFile.line(for:)).joined(separator: "\n"))) == subs)
+            } catch let error as SubscriptionError {
+                #expect(error.kind == .malformed)
+                #expect((1...lines.count).contains(error.line))
+                #expect(!error.description.unicodeScalars.contains { $0.value == 0x1B || $0 == "\u{202E}" })
+            } catch {
+                Issue.record("not a SubscriptionError: \(error)")
+            }
+        }
+    }
+
+    @Test("a FIFO in place of the file is refused at once, not waited on")
+    func fifo() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(mkfifo(root + "/feeds", 0o600) == 0)
+        let error = #expect(throws: SubscriptionError.self) { try SubscriptionsFile.load(path: root + "/feeds", home: nil) }
+        #expect(error?.kind == .unreadable)
+        #expect(throws: SubscriptionError.self) { try OPML.read(path: root + "/feeds") }
+    }
+}
