@@ -99,6 +99,22 @@ struct SubscriptionsWriteTests {
         #expect(String(decoding: try bytes(at: path), as: UTF8.self) == "https://a.example/ a every=soon\n")
     }
 
+    @Test("a location the file cannot hold is refused before anything is written")
+    func unholdable() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = root + "/feeds"
+        let spaced = #expect(throws: SubscriptionError.self) {
+            try SubscriptionsFile.add(Subscription(location: .url("https://a.example/a b")), to: path, home: nil)
+        }
+        #expect(spaced?.description == "\(path): cannot add 'https://a.example/a b': a URL cannot contain a space (write it as %20)")
+        let relative = #expect(throws: SubscriptionError.self) {
+            try SubscriptionsFile.add(Subscription(location: .path("relative.xml")), to: path, home: nil)
+        }
+        #expect(relative?.line == 0)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test("paths with spaces and quotes are written quoted and read back")
     func quotedPaths() throws {
         let root = try temporaryFolder()

@@ -337,9 +337,17 @@ public struct SubscriptionsFile: Sendable, Equatable {
             if let every = sub.every, every < minimumEvery {
                 throw SubscriptionError(.malformed, path: target, line: 0, "every= must be at least 1s")
             }
+            // A location the file could not hold (a URL with a space, a relative path).
+            let written = line(for: sub)
+            let fail = { (reason: String) in
+                SubscriptionError(.malformed, path: target, line: 0, "cannot add \(quoted(sub.location.description)): \(reason)")
+            }
+            guard let back = try parseLine(written, folder: folder, home: home, fail: fail), back.location == sub.location else {
+                throw fail("it would not read back as the same location (a path must be absolute)")
+            }
             keys[sub.location.key] = -1
             if let name = sub.name { names[name.lowercased()] = -1 }
-            text += Array(line(for: sub).utf8) + newline
+            text += Array(written.utf8) + newline
         }
         // What is written must read back as the old entries and the new ones.
         let updated = try parse(text, path: target, home: home)
