@@ -91,6 +91,13 @@ struct SubscriptionsFileTests {
         #expect(subs[2].name == "hn" && subs[5].name == "ab" && subs[6].name == "quoted")
     }
 
+    @Test("the old feed: pseudo-scheme is read as the URL it stands for")
+    func feedScheme() throws {
+        #expect(try parseFeeds("feed://x.example/a\nfeed:https://y.example/b").map(\.location)
+            == [.url("http://x.example/a"), .url("https://y.example/b")])
+        #expect(feedsError("feed:x")?.reason.contains("'feed:' must be followed by") == true)
+    }
+
     @Test("CRLF line ends and a byte order mark are read")
     func crlfAndBOM() throws {
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("https://a.example/ a\r\n# c\r\nhttps://b.example/ b\r\n".utf8)
