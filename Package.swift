@@ -99,7 +99,11 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsFeedsTests",
-            dependencies: ["NewsFeeds", "NewsCore"],
+            dependencies: [
+                "NewsFeeds",
+                "NewsCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(
