@@ -28,7 +28,7 @@ struct Newsdesk: AsyncParsableCommand {
             SIGINT/SIGTERM/SIGHUP.
             """,
         version: "newsdesk \(version)",
-        subcommands: [LiveCommand.self, RecordCommand.self, ReplayCommand.self, ImportCommand.self],
+        subcommands: [LiveCommand.self, RecordCommand.self, ReplayCommand.self, ImportCommand.self, FeedsCommand.self],
         defaultSubcommand: LiveCommand.self
     )
 

@@ -108,3 +108,32 @@ struct FeedBinaryTests {
         #expect(both.status == 0 && both.lines.first?.contains("Tech: ") == true, "\(both.stderr)")
     }
 }
+
+/// Issue 12's `feeds` commands in the real binary, on a subscriptions file under XDG_CONFIG_HOME.
+@Suite("feeds commands: the binary", .timeLimit(.minutes(2)))
+struct FeedsCommandBinaryTests {
+    @Test("feeds add, list, export and import use $XDG_CONFIG_HOME/newsdesk/feeds (or --feeds FILE), with sysexits codes")
+    func commands() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = ["XDG_CONFIG_HOME": dir.path]
+        let add = try await run(newsdeskBinary, ["feeds", "add", "https://lwn.net/headlines/rss", "lwn", "--every", "30m", "--tag", "linux"], environment: env)
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(try String(contentsOfFile: dir.path + "/newsdesk/feeds", encoding: .utf8) == "https://lwn.net/headlines/rss lwn every=30m linux\n")
+        let again = try await run(newsdeskBinary, ["feeds", "add", "https://lwn.net/headlines/rss"], environment: env)
+        #expect(again.status == 65 && again.stderr.contains("feeds:1:"), "\(again.stderr)")
+        let list = try await run(newsdeskBinary, ["feeds", "list"], environment: env)
+        #expect(list.status == 0 && list.lines == ["NAME  EVERY  TAGS   FEED", "lwn   30m    linux  https://lwn.net/headlines/rss"], "\(list.lines)")
+        let export = try await run(newsdeskBinary, ["feeds", "export"], environment: env)
+        #expect(export.status == 0 && export.stdout.contains("xmlUrl=\"https://lwn.net/headlines/rss\""))
+        let opml = dir.appendingPathComponent("subs.opml").path
+        try export.stdout.write(toFile: opml, atomically: true, encoding: .utf8)
+        let other = dir.appendingPathComponent("other").path
+        let imported = try await run(newsdeskBinary, ["feeds", "import", opml, "--feeds", other], environment: env)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try String(contentsOfFile: other, encoding: .utf8) == "https://lwn.net/headlines/rss lwn every=30m linux\n")
+        try "https://x.example/ every=never\n".write(toFile: other, atomically: true, encoding: .utf8)
+        let malformed = try await run(newsdeskBinary, ["feeds", "list", "--feeds", other], environment: env)
+        #expect(malformed.status == 78 && malformed.stderr.contains("other:1:"), "\(malformed.stderr)")
+    }
+}

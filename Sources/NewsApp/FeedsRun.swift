@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NewsCore
+import NewsFeeds
+
+/// `newsdesk feeds add|list|import|export`: the subscriptions file
+/// (`$XDG_CONFIG_HOME/newsdesk/feeds`, see ``SubscriptionsFile``). Each run writes its
+/// output and messages through the given functions and returns the exit status (sysexits:
+/// 65 a duplicate or a broken OPML file, 66 a missing input, 73 a file that cannot be
+/// written, 74 an output error, 78 a malformed subscriptions file).
+public struct FeedsRun {
+    /// The subscriptions file; nil when neither XDG_CONFIG_HOME nor HOME gives one.
+    public var path: String?
+    public var home: String?
+    /// Standard output, and messages for standard error (without the `newsdesk: ` before them), a line at a time.
+    public var out: (String) -> Void
+    public var err: (String) -> Void
+
+    public init(path: String?, home: String?, out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+        self.path = path
+        self.home = home
+        self.out = out
+        self.err = err
+    }
+
+    /// The file `--feeds FILE` names, else the XDG one for `environment`.
+    public static func path(given: String?, environment: [String: String]) -> String? {
+        given ?? SubscriptionsFile.defaultPath(environment: environment)
+    }
+
+    /// The exit status for a problem with the file (or an OPML file).
+    static func status(_ error: SubscriptionError) -> Int32 {
+        switch error.kind {
+        case .malformed: 78
+        case .duplicate: 65
+        case .unreadable: 66
+        case .unwritable: 73
+        }
+    }
+
+    func noPath() -> Int32 {
+        err("no subscriptions file: neither XDG_CONFIG_HOME nor HOME is an absolute folder (give --feeds FILE)")
+        return 78
+    }
+
+    /// `feeds add LOCATION [NAME] [--every D] [--tag T]...`.
+    public func add(location: String, name: String?, every: Duration?, tags: [String]) -> Int32 {
+        guard let path else { return noPath() }
+        var subscription: Subscription
+        switch SubscriptionsFile.subscription(location: location, name: name, home: home) {
+        case .success(let s): subscription = s
+        case .failure(let problem):
+            err("feeds add: \(problem)")
+            return 64
+        }
+        if let every {
+            guard every >= SubscriptionsFile.minimumEvery else {
+                err("feeds add: --every must be at least \(SubscriptionsFile.formatEvery(SubscriptionsFile.minimumEvery))")
+                return 64
+            }
+            subscription.every = every
+        }
+        for tag in tags {
+            if let problem = SourceName.problem(tag) {
+                err("feeds add: --tag \(TerminalSafe.sanitize(tag)): \(problem)")
+                return 64
+            }
+        }
+        subscription.tags = tags
+        do {
+            let file = try SubscriptionsFile.add(subscription, to: path, home: home)
+            let names = file.sourceNames
+            let shown = file.entries.last.map { _ in names.last ?? subscription.effectiveName } ?? subscription.effectiveName
+            err("added \(TerminalSafe.sanitize(subscription.location.description)) as \(TerminalSafe.sanitize(shown)) to \(TerminalSafe.sanitize(file.path))")
+            return 0
+        } catch {
+            err("\(error)")
+            return FeedsRun.status(error)
+        }
+    }
+
+    /// `feeds list`: one line per feed (its source name, how often, its tags, where it is).
+    public func list() -> Int32 {
+        guard let path else { return noPath() }
+        let file: SubscriptionsFile
+        do {
+            guard let loaded = try SubscriptionsFile.load(path: path, home: home) else {
+                err("no subscriptions yet (\(TerminalSafe.sanitize(SubscriptionsFile.absolute(path))) does not exist): add one with 'newsdesk feeds add URL'")
+                return 0
+            }
+            file = loaded
+        } catch {
+            err("\(error)")
+            return FeedsRun.status(error)
+        }
+        let names = file.sourceNames
+        let rows = file.entries.indices.map { i -> [String] in
+            let s = file.entries[i].subscription
+            return [names[i], s.every.map(SubscriptionsFile.formatEvery) ?? "-", s.tags.isEmpty ? "-" : s.tags.joined(separator: ","),
+                    s.location.description].map(TerminalSafe.sanitize)
+        }
+        for line in FeedsRun.table(header: ["NAME", "EVERY", "TAGS", "FEED"], rows: rows) { out(line) }
+        return 0
+    }
+
+    /// `feeds import FILE.opml`: the feeds in it that the file does not have yet.
+    public func importOPML(_ opml: String) -> Int32 {
+        guard let path else { return noPath() }
+        do {
+            let document = try OPML.read(path: opml)
+            for note in document.notes { err("\(note)") }
+            let file = try SubscriptionsFile.load(path: path, home: home) ?? SubscriptionsFile(path: path)
+            let (added, already) = file.importing(document.subscriptions)
+            if !added.isEmpty { try SubscriptionsFile.append(added, to: path, home: home) }
+            var summary = "imported \(CountText.counted(added.count, "feed", "feeds")) into \(TerminalSafe.sanitize(SubscriptionsFile.absolute(path)))"
+            if !already.isEmpty { summary += "; \(CountText.counted(already.count, "feed was", "feeds were")) there already" }
+            err(summary)
+            return document.subscriptions.isEmpty ? 65 : 0
+        } catch {
+            err("\(error)")
+            // A missing or broken OPML file is bad input (66, 65); the subscriptions file as before.
+            if error.path == opml || error.path == SubscriptionsFile.absolute(opml) {
+                return error.kind == .unreadable ? 66 : 65
+            }
+            return FeedsRun.status(error)
+        }
+    }
+
+    /// `feeds export`: the subscriptions as OPML 2.0 on standard output.
+    public func export(now: Timestamp) -> Int32 {
+        guard let path else { return noPath() }
+        do {
+            let file = try SubscriptionsFile.load(path: path, home: home) ?? SubscriptionsFile(path: path)
+            var text = OPML.export(file.subscriptions, now: now)
+            if text.hasSuffix("\n") { text.removeLast() }
+            out(text)
+            return 0
+        } catch {
+            err("\(error)")
+            return FeedsRun.status(error)
+        }
+    }
+
+    /// Left-aligned columns, two spaces apart; the last column is not padded.
+    static func table(header: [String], rows: [[String]]) -> [String] {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { TextWidth.columns($0[c]) }.max() ?? 0 }
+        return all.map { row in
+            row.indices.map { c in
+                c == row.count - 1 ? row[c] : row[c] + String(repeating: " ", count: widths[c] - TextWidth.columns(row[c]))
+            }.joined(separator: "  ")
+        }
+    }
+}
