@@ -73,7 +73,7 @@ public enum ImportRun {
             try await run(options)
         case .success(.feed):
             // A feed's headlines carry their summaries, about the feed's size again: sorted
-            // runs of a few thousand keep the peak near the parser's own (DECISIONS.md).
+            // runs of about a thousand keep the peak near the parser's own (DECISIONS.md).
             var options = request.options
             options.runSize = min(options.runSize, ImportRun.feedRunSize)
             try await run(options, feed: FeedImport.producer(path: request.options.input, name: request.name,
@@ -135,7 +135,7 @@ public enum ImportRun {
     }
 
     /// Items of a feed sorted in memory at a time before they spill to a sorted run.
-    public static let feedRunSize = 4096
+    public static let feedRunSize = 1024
 
     /// The lines (for stderr) that report `summary`: the first 20 problems, how many more,
     /// then what was imported; and the exit status, 65 when nothing was (no file is written:
