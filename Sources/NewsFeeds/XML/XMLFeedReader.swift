@@ -104,13 +104,6 @@ final class XMLFeedReader {
 
     // MARK: Running libxml2
 
-    /// Parses `bytes` whole (``begin()``, ``push(_:)`` in chunks, ``endPush()``).
-    func run(_ bytes: UnsafeBufferPointer<UInt8>) {
-        begin()
-        push(bytes)
-        endPush()
-    }
-
     /// Starts the push parser: ``push(_:)`` then gives it the document, ``endPush()`` ends it.
     func begin() {
         var handler = xmlSAXHandler()
