@@ -85,14 +85,13 @@ public enum ImportInput: Equatable, Sendable {
     /// size limit, when that start is JSON whose kind the rest may decide). A file that
     /// cannot be opened or read is exit 66.
     public static func sniff(path: String) -> Result<SniffedKind, Refusal> {
-        // A pipe or FIFO can be read only once, so it is not even opened here: looking at
-        // its start would take that start from the importer, and once this end closed, the
-        // writer may be gone and opening the FIFO again waits for ever. Its name, or
-        // --format, says what it is.
-        var entry = stat()
-        if stat(path, &entry) == 0, (entry.st_mode & S_IFMT) != S_IFREG, (entry.st_mode & S_IFMT) != S_IFDIR {
+        // A stream can be read only once, so it is not even opened here: looking at its
+        // start and closing it would take that start from the importer, and once this end
+        // closed the writer may be gone, so that opening a FIFO again waits for ever.
+        // ``openOnce(path:limits:)`` keeps what it read for the import; `import` uses it.
+        if isStream(path) {
             if ImportFormat.guess(path) != nil { return .success(.unknown) }
-            return .failure(Refusal(status: 64, message: "\(path): a pipe or FIFO is read once, so its content cannot be looked at first: give --format csv or --format jsonl, or import a file"))
+            return .failure(Refusal(status: 64, message: "\(path): a stream is read once, by the import itself (ImportInput.openOnce), not looked at first"))
         }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return .failure(Refusal(status: 66, message: "\(path): cannot open it (\(String(cString: strerror(errno))))")) }
