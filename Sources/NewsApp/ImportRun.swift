@@ -62,22 +62,46 @@ public struct ImportRequest: Sendable {
 public enum ImportRun {
     /// Imports a feed, CSV or JSON Lines as the content (or `--format`) says; see
     /// ``run(_:feed:)`` for the rest.
+    ///
+    /// A stream (`-` for standard input, a pipe, a FIFO) is opened and read from once,
+    /// whatever `--format` says: its start tells the format, and the import goes on from
+    /// the same descriptor with those bytes first (``ImportStream``).
     public static func run(_ request: ImportRequest) async throws(CommandExit) {
-        switch request.input(sniffed: { ImportInput.sniff(path: request.options.input) }) {
+        let path = request.options.input
+        var stream: ImportStream?
+        var streamKind: SniffedKind?
+        if ImportInput.isStream(path) {
+            switch ImportInput.openOnce(path: path) {
+            case .failure(let refusal):
+                warn(TerminalSafe.sanitize(refusal.message))
+                throw CommandExit(refusal.status)
+            case .success(let (kind, opened)):
+                (streamKind, stream) = (kind, opened)
+            }
+        }
+        switch request.input(sniffed: { streamKind.map { .success($0) } ?? ImportInput.sniff(path: path) }) {
         case .failure(let refusal):
             warn(TerminalSafe.sanitize(refusal.message))
             throw CommandExit(refusal.status)
         case .success(.table(let format)):
             var options = request.options
             options.format = format
+            if let stream {
+                switch stream.relay() {
+                case .failure(let refusal):
+                    warn(TerminalSafe.sanitize(refusal.message))
+                    throw CommandExit(refusal.status)
+                case .success(let relayed): options.readFrom = relayed
+                }
+            }
             try await run(options)
         case .success(.feed):
             // A feed's headlines carry their summaries, about the feed's size again: sorted
-            // runs of a few thousand keep the peak near the parser's own (DECISIONS.md).
+            // runs of about a thousand keep the peak near the parser's own (DECISIONS.md).
             var options = request.options
             options.runSize = min(options.runSize, ImportRun.feedRunSize)
-            try await run(options, feed: FeedImport.producer(path: request.options.input, name: request.name,
-                                                                     readTime: request.readTime))
+            try await run(options, feed: FeedImport.producer(path: path, name: request.name,
+                                                             readTime: request.readTime, stream: stream))
         }
     }
 
@@ -135,7 +159,7 @@ public enum ImportRun {
     }
 
     /// Items of a feed sorted in memory at a time before they spill to a sorted run.
-    public static let feedRunSize = 4096
+    public static let feedRunSize = 1024
 
     /// The lines (for stderr) that report `summary`: the first 20 problems, how many more,
     /// then what was imported; and the exit status, 65 when nothing was (no file is written:

@@ -18,17 +18,47 @@ public enum FeedFile {
         let size = Int(info.st_size)
         guard size <= limits.maxBytes else { throw .tooLarge(bytes: size, limit: limits.maxBytes) }
         // Regular files report their size; pipes and devices report 0 and are read in steps.
-        var bytes = [UInt8](repeating: 0, count: max(size, 64 << 10))
-        var done = 0
+        return try read(fd: fd, after: [], name: path, expected: size, limits: limits)
+    }
+
+    /// Reads what is left of a stream (a pipe, a FIFO, standard input) that has given
+    /// `prefix` already, to its end, and returns `prefix` and the rest: the stream is read
+    /// once and never reopened. More than `limits.maxBytes` in all is
+    /// ``FeedError/tooLarge(bytes:limit:)`` as soon as the limit is passed (a stream says
+    /// nothing of its size; `bytes` is then what was read, just past the limit). `fd` is
+    /// left open; `name` names it in errors.
+    public static func read(fd: Int32, after prefix: [UInt8], name: String, limits: FeedLimits = FeedLimits()) throws(FeedError) -> [UInt8] {
+        try read(fd: fd, after: prefix, name: name, expected: 0, limits: limits)
+    }
+
+    /// Makes `bytes` `count` long (zeros after its bytes): one zeroed allocation and one
+    /// copy, not a byte-at-a-time append (which a debug build takes seconds over for 32 MiB).
+    public static func grow(_ bytes: inout [UInt8], to count: Int) {
+        guard count > bytes.count else { return }
+        if bytes.isEmpty { bytes = [UInt8](repeating: 0, count: count); return }
+        var bigger = [UInt8](repeating: 0, count: count)
+        bigger.withUnsafeMutableBufferPointer { to in
+            bytes.withUnsafeBufferPointer { from in to.baseAddress!.update(from: from.baseAddress!, count: from.count) }
+        }
+        bytes = bigger
+    }
+
+    private static func read(fd: Int32, after prefix: [UInt8], name: String, expected: Int, limits: FeedLimits) throws(FeedError) -> [UInt8] {
+        guard prefix.count <= limits.maxBytes else { throw .tooLarge(bytes: prefix.count, limit: limits.maxBytes) }
+        var bytes = prefix
+        var done = bytes.count
+        // A regular file: one allocation of its size and a byte more, so that the read that
+        // finds the end does not grow (and copy) the whole buffer; a stream grows by doubling.
+        grow(&bytes, to: max(expected + 1, 64 << 10, done))
         while true {
             if done == bytes.count {
                 guard bytes.count <= limits.maxBytes else { throw .tooLarge(bytes: bytes.count, limit: limits.maxBytes) }
-                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limits.maxBytes + 1 - bytes.count)))
+                grow(&bytes, to: bytes.count + min(bytes.count, limits.maxBytes + 1 - bytes.count))
             }
             let n = bytes.withUnsafeMutableBytes { readBytes(fd, $0.baseAddress! + done, $0.count - done) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .unreadable("cannot read \(path): \(String(cString: strerror(errno)))")
+                throw .unreadable("cannot read \(name): \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
             done += n

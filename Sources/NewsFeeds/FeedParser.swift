@@ -39,8 +39,10 @@ public enum FeedParser {
         }
     }
 
+    /// `chunkSize`: the size of the chunks libxml2 is given (nil: 64 KiB), for the tests.
     static func parse(bytes: UnsafeBufferPointer<UInt8>, baseURL: String?, name: String?, readTime: Timestamp,
-                      limits: FeedLimits, format forced: FeedFormat?, sink: ((FeedItem) -> Void)?) throws(FeedError) -> FeedDocument {
+                      limits: FeedLimits, format forced: FeedFormat?, sink: ((FeedItem) -> Void)?,
+                      chunkSize: Int? = nil) throws(FeedError) -> FeedDocument {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(bytes: bytes.count, limit: limits.maxBytes) }
         let format: FeedFormat, version: String?
         if let forced {
@@ -63,7 +65,7 @@ public enum FeedParser {
             if doc.version == nil { doc.version = version }
         } else {
             doc = try parseXML(decoded, bytes, format: format, version: version, baseURL: baseURL, name: name, readTime: readTime,
-                               limits: limits, sink: sink)
+                               limits: limits, sink: sink, chunkSize: chunkSize)
         }
         doc.problems.insert(contentsOf: problems, at: 0)
         return doc
@@ -83,19 +85,20 @@ public enum FeedParser {
     }()
 
     static func parseXML(_ decoded: FeedEncoding.Decoded, _ bytes: UnsafeBufferPointer<UInt8>, format: FeedFormat, version: String?, baseURL: String?,
-                         name: String?, readTime: Timestamp, limits: FeedLimits, sink: ((FeedItem) -> Void)?) throws(FeedError) -> FeedDocument {
+                         name: String?, readTime: Timestamp, limits: FeedLimits, sink: ((FeedItem) -> Void)?,
+                         chunkSize: Int? = nil) throws(FeedError) -> FeedDocument {
         _ = initialized
         return try decoded.withUTF8(bytes) { (utf8) throws(FeedError) -> FeedDocument in
-            let prepass = XMLPrepass(utf8)
+            var prepass = XMLPrepass(utf8)
             let reader = XMLFeedReader(fileBase: baseURL, readTime: readTime, limits: limits, format: format, version: version,
                                        encoding: decoded.encoding, lineOffset: prepass.skippedLines, inputSize: utf8.count)
             reader.sink = sink
             reader.sourceName = name
-            if let mended = prepass.mended {
-                mended.withUnsafeBufferPointer { reader.run($0) }
-            } else {
-                reader.run(UnsafeBufferPointer(rebasing: utf8[prepass.start...]))
-            }
+            if let chunkSize { reader.chunkSize = chunkSize }
+            // The prepass mends as libxml2 reads: no mended copy of the whole document.
+            reader.begin()
+            prepass.run(utf8) { reader.push($0) }
+            reader.endPush()
             if let fatal = reader.fatal { throw fatal }
             reader.finish(name: name)
             var doc = reader.doc

@@ -37,7 +37,7 @@ struct ImportCommand: AsyncParsableCommand {
               newsdesk import feed.xml --out feed.jsonl --name kernel
             """)
 
-    @Argument(help: ArgumentHelp("The data to import.", valueName: "input"))
+    @Argument(help: ArgumentHelp("The data to import: a file, a pipe or FIFO, or - for standard input.", valueName: "input"))
     var input: String
 
     @Option(help: ArgumentHelp("The recording to write.", valueName: "file"))

@@ -30,8 +30,9 @@ public final class CSVReader {
     public private(set) var position = 0
     private var line = 1
 
-    public init(path: String, maxRecord: Int = LineReader.defaultMaxLine) throws(FileError) {
-        self.path = path
+    /// `name`: what messages call the input, when not `path` (a relay of a stream).
+    public init(path: String, name: String? = nil, maxRecord: Int = LineReader.defaultMaxLine) throws(FileError) {
+        self.path = name ?? path
         self.maxRecord = maxRecord
         (fd, size) = try FileError.openForReading(path)
         buffer = [UInt8](repeating: 0, count: 1 << 16)

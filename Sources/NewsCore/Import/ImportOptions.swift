@@ -1,6 +1,10 @@
 /// What to import, and how.
 public struct ImportOptions: Sendable {
     public var input: String
+    /// Where the input's bytes are read when not from `input` itself (`input` then only
+    /// names it in messages and the recording): a relay of a pipe whose start was read to
+    /// tell its format (`newsdesk import - --out x`).
+    public var readFrom: String?
     public var output: String
     public var format: ImportFormat
     public var title: FieldSpec?

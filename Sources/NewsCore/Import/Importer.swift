@@ -150,7 +150,7 @@ public struct Importer {
         switch options.format {
         case .csv:
             let reader: CSVReader
-            do { reader = try CSVReader(path: options.input) } catch { throw .input(error) }
+            do { reader = try CSVReader(path: options.readFrom ?? options.input, name: options.input) } catch { throw .input(error) }
             var columns: [String: Int] = [:]
             // The header, or without one the first row (read again below as data): numbered
             // fields are checked against its width before any row is imported.
@@ -211,7 +211,7 @@ public struct Importer {
             }
         case .jsonl:
             let lines: LineReader
-            do { lines = try LineReader(path: options.input) } catch { throw .input(error) }
+            do { lines = try LineReader(path: options.readFrom ?? options.input) } catch { throw .input(error) }
             for spec in options.givenSpecs {
                 if case .column = spec { throw .usage("JSON Lines fields are named, not numbered") }
             }

@@ -1,5 +1,11 @@
-/// A small, strict JSON reader and writer over UTF-8 bytes, purpose-built for the
-/// recording format (see `docs/recording-format.md`).
+/// A small JSON reader over UTF-8 bytes, purpose-built for the recording format (see
+/// `docs/recording-format.md`), strict there, and lenient for JSON Feed documents from the
+/// web (NewsFeeds' `JSONFeedReader`): the one JSON scanner of the project.
+///
+/// Lenient, it takes what a browser's JSON would not but a feed reader should: a raw
+/// control character inside a string (kept), invalid UTF-8 and an unpaired surrogate
+/// escape (each becomes U+FFFD), a number in any form made of digits, signs, `.` and
+/// `e` (kept as its text). Everything else is the same grammar and the same errors.
 ///
 /// Reading walks one object's fields in place: known fields are decoded straight into
 /// their types, unknown ones are skipped without building anything, so a typical event
@@ -12,22 +18,32 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(message) (column \(column))" }
 }
 
-struct JSONScanner {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var position = 0
+public struct JSONScanner {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public var position = 0
+    /// Lenient (JSON Feed) rather than strict (recordings): see the type's description.
+    /// Only paths that strict reading refuses look at it, so strict reading pays nothing.
+    public let lenient: Bool
     /// Nesting limit for skipped values: deeper input is rejected, not recursed into.
     static let maxDepth = 64
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    public init(_ bytes: UnsafeBufferPointer<UInt8>, lenient: Bool = false) {
+        self.bytes = bytes
+        self.lenient = lenient
+    }
 
-    func fail(_ message: String, at position: Int? = nil) -> JSONError {
+    public func fail(_ message: String, at position: Int? = nil) -> JSONError {
         JSONError(message: message, column: (position ?? self.position) + 1)
     }
 
-    var atEnd: Bool { position >= bytes.count }
+    public var atEnd: Bool { position >= bytes.count }
+
+    /// What the end of the input is called in errors: a recording is read a line at a
+    /// time, a JSON Feed is a document.
+    public var endName: String { lenient ? "the end of the document" : "the end of the line" }
 
     @inline(__always)
-    mutating func skipSpace() {
+    public mutating func skipSpace() {
         while position < bytes.count {
             let b = bytes[position]
             if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { position += 1 } else { return }
@@ -35,23 +51,23 @@ struct JSONScanner {
     }
 
     @inline(__always)
-    mutating func expect(_ byte: UInt8, _ what: String) throws(JSONError) {
+    public mutating func expect(_ byte: UInt8, _ what: String) throws(JSONError) {
         skipSpace()
         guard position < bytes.count, bytes[position] == byte else {
-            throw fail(position < bytes.count ? "expected \(what)" : "expected \(what), found the end of the line")
+            throw fail(position < bytes.count ? "expected \(what)" : "expected \(what), found \(endName)")
         }
         position += 1
     }
 
     /// True (and consumed) if the next non-space byte is `byte`.
     @inline(__always)
-    mutating func take(_ byte: UInt8) -> Bool {
+    public mutating func take(_ byte: UInt8) -> Bool {
         skipSpace()
         if position < bytes.count && bytes[position] == byte { position += 1; return true }
         return false
     }
 
-    mutating func peek() -> UInt8? {
+    public mutating func peek() -> UInt8? {
         skipSpace()
         return position < bytes.count ? bytes[position] : nil
     }
@@ -69,14 +85,14 @@ struct JSONScanner {
                 return start..<(position - 1)
             }
             if b == 0x5C { position = start; return nil }
-            if b < 0x20 { throw fail("a control character inside a string must be escaped") }
+            if b < 0x20 && !lenient { throw fail("a control character inside a string must be escaped") }
             position += 1
         }
         throw fail("unterminated string", at: start - 1)
     }
 
-    /// A string value (decoding escapes). Invalid UTF-8 is an error.
-    mutating func string() throws(JSONError) -> String {
+    /// A string value (decoding escapes). Invalid UTF-8 is an error (lenient: U+FFFD).
+    public mutating func string() throws(JSONError) -> String {
         let quote = position
         if let range = try rawString() {
             return try makeString(UnsafeBufferPointer(rebasing: bytes[range]), at: quote)
@@ -89,7 +105,7 @@ struct JSONScanner {
                 position += 1
                 return try out.withUnsafeBufferPointer { buffer throws(JSONError) -> String in try makeString(buffer, at: quote) }
             }
-            if b < 0x20 { throw fail("a control character inside a string must be escaped") }
+            if b < 0x20 && !lenient { throw fail("a control character inside a string must be escaped") }
             if b != 0x5C {
                 out.append(b)
                 position += 1
@@ -113,14 +129,21 @@ struct JSONScanner {
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A surrogate pair: \uD83D\uDE80.
                     guard position + 1 < bytes.count, bytes[position] == 0x5C, bytes[position + 1] == 0x75 else {
+                        if lenient { out.append(contentsOf: Self.replacement); continue }
                         throw fail("unpaired surrogate in \\u escape")
                     }
                     position += 2
                     let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("unpaired surrogate in \\u escape") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    if (0xDC00...0xDFFF).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if lenient {
+                        scalar = 0xFFFD
+                    } else {
+                        throw fail("unpaired surrogate in \\u escape")
+                    }
                 } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw fail("unpaired surrogate in \\u escape")
+                    if !lenient { throw fail("unpaired surrogate in \\u escape") }
+                    scalar = 0xFFFD
                 }
                 out.append(contentsOf: Unicode.Scalar(scalar)!.utf8)
             default:
@@ -148,18 +171,58 @@ struct JSONScanner {
         return value
     }
 
+    static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+
     private func makeString(_ buffer: UnsafeBufferPointer<UInt8>, at quote: Int) throws(JSONError) -> String {
         // Fast check: plain ASCII is valid UTF-8 as it is.
         var high: UInt8 = 0
         for b in buffer { high |= b }
-        if high < 0x80 { return String(decoding: buffer, as: UTF8.self) }
+        if high < 0x80 || lenient { return String(decoding: buffer, as: UTF8.self) }
         guard let s = String(validating: buffer, as: UTF8.self) else { throw fail("invalid UTF-8 in a string", at: quote) }
         return s
+    }
+
+    /// Where the number that comes next is, as written: checked against the JSON grammar,
+    /// or (lenient) any run of digits, signs, `.`, `e` and `E` that is not empty.
+    public mutating func numberText() throws(JSONError) -> Range<Int> {
+        skipSpace()
+        let start = position
+        if lenient {
+            while position < bytes.count {
+                let b = bytes[position]
+                guard (0x30...0x39).contains(b) || b == 0x2D || b == 0x2B || b == 0x2E || b | 0x20 == 0x65 else { break }
+                position += 1
+            }
+            guard position > start else { throw fail("expected a value", at: start) }
+            return start..<position
+        }
+        _ = try scanNumber()
+        return start..<position
     }
 
     /// A number as Double (JSON grammar, checked).
     mutating func number() throws(JSONError) -> Double {
         skipSpace()
+        let start = position
+        let integral = try scanNumber()
+        let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
+        if integral && slice.count <= 18 {
+            // Exact and fast for the integers the format uses.
+            var value: Int64 = 0
+            var negative = false
+            for b in slice {
+                if b == 0x2D { negative = true } else { value = value * 10 + Int64(b - 0x30) }
+            }
+            return Double(negative ? -value : value)
+        }
+        guard let value = Double(String(decoding: slice, as: UTF8.self)) else { throw fail("number out of range", at: start) }
+        return value
+    }
+
+    /// Past a number in the JSON grammar (no space before it); true when it has neither
+    /// fraction nor exponent.
+    @inline(__always)
+    private mutating func scanNumber() throws(JSONError) -> Bool {
         let start = position
         if position < bytes.count && bytes[position] == 0x2D { position += 1 }
         guard position < bytes.count, (0x30...0x39).contains(bytes[position]) else { throw fail("expected a number", at: start) }
@@ -182,18 +245,7 @@ struct JSONScanner {
             guard position < bytes.count, (0x30...0x39).contains(bytes[position]) else { throw fail("expected a digit in the exponent") }
             while position < bytes.count && (0x30...0x39).contains(bytes[position]) { position += 1 }
         }
-        let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
-        if integral && slice.count <= 18 {
-            // Exact and fast for the integers the format uses.
-            var value: Int64 = 0
-            var negative = false
-            for b in slice {
-                if b == 0x2D { negative = true } else { value = value * 10 + Int64(b - 0x30) }
-            }
-            return Double(negative ? -value : value)
-        }
-        guard let value = Double(String(decoding: slice, as: UTF8.self)) else { throw fail("number out of range", at: start) }
-        return value
+        return integral
     }
 
     /// An integer (a number without fraction that fits 64 bits).
@@ -217,10 +269,10 @@ struct JSONScanner {
         return false
     }
 
-    mutating func literal(_ word: StaticString) throws(JSONError) {
+    public mutating func literal(_ word: StaticString) throws(JSONError) {
         let start = position
         let n = word.utf8CodeUnitCount
-        guard position + n <= bytes.count else { throw fail("unexpected end of the line") }
+        guard position + n <= bytes.count else { throw fail("unexpected \(endName)") }
         for i in 0..<n where bytes[position + i] != word.utf8Start[i] { throw fail("invalid value", at: start) }
         position += n
     }
@@ -228,7 +280,7 @@ struct JSONScanner {
     /// Skips any value, nested up to ``maxDepth``.
     mutating func skipValue(depth: Int = 0) throws(JSONError) {
         guard depth < Self.maxDepth else { throw fail("nested too deeply") }
-        guard let b = peek() else { throw fail("expected a value, found the end of the line") }
+        guard let b = peek() else { throw fail("expected a value, found \(endName)") }
         switch b {
         case 0x22: _ = try string()
         case 0x7B:

@@ -1,6 +1,7 @@
 import NewsCore
 
-/// A JSON value, as the JSON Feed reader needs it.
+/// A JSON value, as the JSON Feed reader needs it (read by NewsCore's ``JSONScanner``,
+/// lenient).
 enum JSONValue {
     case null
     case bool(Bool)
@@ -24,140 +25,48 @@ enum JSONValue {
     }
 }
 
-struct JSONSyntaxError: Error {
-    var offset: Int
-    var message: String
-}
+extension JSONScanner {
+    /// Why ``value(depth:maxDepth:)`` refused a value nested too deeply.
+    static let tooDeepMessage = "values nested deeper than the limit"
 
-/// A small JSON reader over UTF-8 bytes, depth-bounded; errors say at which byte.
-struct JSONReader {
-    let s: UnsafeBufferPointer<UInt8>
-    var i = 0
-    let maxDepth: Int
-
-    init(_ s: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
-        self.s = s
-        self.maxDepth = maxDepth
-    }
-
-    mutating func space() { while i < s.count, FeedDate.isSpace(s[i]) { i += 1 } }
-
-    func fail(_ message: String) -> JSONSyntaxError { JSONSyntaxError(offset: i, message: message) }
-
-    mutating func take(_ b: UInt8) -> Bool {
-        space()
-        if i < s.count && s[i] == b { i += 1; return true }
-        return false
-    }
-
-    mutating func expect(_ b: UInt8) throws(JSONSyntaxError) {
-        guard take(b) else { throw fail(i >= s.count ? "the JSON ends early" : "expected '\(Character(UnicodeScalar(b)))'") }
-    }
-
-    mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        guard depth <= maxDepth else { throw JSONSyntaxError(offset: i, message: "values nested deeper than \(maxDepth)") }
-        space()
-        guard i < s.count else { throw fail("the JSON ends early") }
-        switch s[i] {
+    /// The value that comes next, as a tree (a JSON Feed's item is small; the feed itself
+    /// is walked field by field), nested at most `maxDepth` deep.
+    mutating func value(depth: Int, maxDepth: Int) throws(JSONError) -> JSONValue {
+        guard depth <= maxDepth else { throw fail(Self.tooDeepMessage) }
+        guard let b = peek() else { throw fail("expected a value, found \(endName)") }
+        switch b {
         case 0x7B:
-            i += 1
+            position += 1
             var fields: [(String, JSONValue)] = []
             if take(0x7D) { return .object(fields) }
             repeat {
-                space()
                 let key = try string()
-                try expect(0x3A)
-                fields.append((key, try value(depth: depth + 1)))
+                try expect(0x3A, "':' after a field name")
+                fields.append((key, try value(depth: depth + 1, maxDepth: maxDepth)))
             } while take(0x2C)
-            try expect(0x7D)
+            try expect(0x7D, "',' or '}'")
             return .object(fields)
         case 0x5B:
-            i += 1
+            position += 1
             var items: [JSONValue] = []
             if take(0x5D) { return .array(items) }
-            repeat { items.append(try value(depth: depth + 1)) } while take(0x2C)
-            try expect(0x5D)
+            repeat { items.append(try value(depth: depth + 1, maxDepth: maxDepth)) } while take(0x2C)
+            try expect(0x5D, "',' or ']'")
             return .array(items)
         case 0x22: return .string(try string())
-        case 0x74: try word("true"); return .bool(true)
-        case 0x66: try word("false"); return .bool(false)
-        case 0x6E: try word("null"); return .null
+        case 0x74: try literal("true"); return .bool(true)
+        case 0x66: try literal("false"); return .bool(false)
+        case 0x6E: try literal("null"); return .null
         default:
-            let start = i
-            while i < s.count, FeedDate.isDigit(s[i]) || s[i] == 0x2D || s[i] == 0x2B || s[i] == 0x2E || s[i] | 0x20 == 0x65 { i += 1 }
-            guard i > start else { throw fail("expected a JSON value") }
-            return .number(String(decoding: s[start..<i], as: UTF8.self))
+            let range = try numberText()
+            return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
         }
-    }
-
-    mutating func word(_ w: StaticString) throws(JSONSyntaxError) {
-        let n = w.utf8CodeUnitCount
-        guard i + n <= s.count else { throw fail("the JSON ends early") }
-        for k in 0..<n where s[i + k] != w.utf8Start[k] { throw fail("expected a JSON value") }
-        i += n
-    }
-
-    mutating func string() throws(JSONSyntaxError) -> String {
-        guard i < s.count, s[i] == 0x22 else { throw fail("expected a string") }
-        i += 1
-        var out: [UInt8] = []
-        var run = i
-        while i < s.count {
-            let b = s[i]
-            if b == 0x22 {
-                out.append(contentsOf: s[run..<i])
-                i += 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if b == 0x5C {
-                out.append(contentsOf: s[run..<i])
-                i += 1
-                guard i < s.count else { break }
-                let e = s[i]
-                i += 1
-                switch e {
-                case 0x22, 0x5C, 0x2F: out.append(e)
-                case 0x62: out.append(0x08)
-                case 0x66: out.append(0x0C)
-                case 0x6E: out.append(0x0A)
-                case 0x72: out.append(0x0D)
-                case 0x74: out.append(0x09)
-                case 0x75:
-                    var v = try hex4()
-                    if v >= 0xD800 && v <= 0xDBFF, i + 1 < s.count, s[i] == 0x5C, s[i + 1] == 0x75 {
-                        i += 2
-                        let low = try hex4()
-                        v = low >= 0xDC00 && low <= 0xDFFF ? 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00) : 0xFFFD
-                    }
-                    if v >= 0xD800 && v <= 0xDFFF { v = 0xFFFD }
-                    FeedEncoding.appendScalar(v, to: &out)
-                default: throw fail("a bad escape in a string")
-                }
-                run = i
-                continue
-            }
-            i += 1
-        }
-        throw fail("a string is not closed")
-    }
-
-    mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
-        guard i + 4 <= s.count else { throw fail("the JSON ends early") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = s[i] | 0x20
-            if FeedDate.isDigit(s[i]) { v = v * 16 + UInt32(s[i] - 0x30) }
-            else if c >= 0x61 && c <= 0x66 { v = v * 16 + UInt32(c - 0x61 + 10) }
-            else { throw fail("a bad \\u escape") }
-            i += 1
-        }
-        return v
     }
 
     /// Line and column (1-based, bytes) of `offset`.
-    func position(_ offset: Int) -> (Int, Int) {
+    func lineAndColumn(_ offset: Int) -> (Int, Int) {
         var line = 1, lineStart = 0
-        for k in 0..<min(offset, s.count) where s[k] == 0x0A { line += 1; lineStart = k + 1 }
+        for k in 0..<min(offset, bytes.count) where bytes[k] == 0x0A { line += 1; lineStart = k + 1 }
         return (line, offset - lineStart + 1)
     }
 }
@@ -169,7 +78,7 @@ enum JSONFeedReader {
     static func parse(_ s: UnsafeBufferPointer<UInt8>, fileBase: String?, name: String?, readTime: Timestamp,
                       limits: FeedLimits, encoding: String, sink: ((FeedItem) -> Void)? = nil) throws(FeedError) -> FeedDocument {
         var doc = FeedDocument(format: .jsonFeed, encoding: encoding)
-        var r = JSONReader(s, maxDepth: limits.maxDepth)
+        var r = JSONScanner(s, lenient: true)
         var streamed = 0
         // Items whose url was relative or whose id came from it, with the url as written:
         // fixed once the whole feed is read (its home_page_url may come after them).
@@ -181,7 +90,7 @@ enum JSONFeedReader {
         /// One item, converted as soon as it is read (its JSON tree is not kept).
         func take(_ value: JSONValue, end: Int) {
             guard case .object = value else {
-                let (line, column) = r.position(end)
+                let (line, column) = r.lineAndColumn(end)
                 doc.problems.append(FeedProblem(line: line, column: column, message: "an item that is not an object was skipped"))
                 return
             }
@@ -204,7 +113,7 @@ enum JSONFeedReader {
                 }
             }
             guard let title else {
-                let (line, column) = r.position(end)
+                let (line, column) = r.lineAndColumn(end)
                 doc.problems.append(FeedProblem(line: line, column: column, message: "an item with no title, summary or link was skipped"))
                 return
             }
@@ -239,24 +148,23 @@ enum JSONFeedReader {
             }
         }
 
-        do {
-            try r.expect(0x7B)
+        do throws(JSONError) {
+            try r.expect(0x7B, "'{' (a JSON Feed is an object)")
             if !r.take(0x7D) {
                 repeat {
-                    r.space()
                     let key = try r.string()
-                    try r.expect(0x3A)
+                    try r.expect(0x3A, "':' after a field name")
                     if key == "items" {
-                        try r.expect(0x5B)
+                        try r.expect(0x5B, "'[' (items is an array)")
                         if !r.take(0x5D) {
                             repeat {
-                                let value = try r.value(depth: 2)
-                                take(value, end: r.i)
+                                let value = try r.value(depth: 2, maxDepth: limits.maxDepth)
+                                take(value, end: r.position)
                             } while r.take(0x2C)
-                            try r.expect(0x5D)
+                            try r.expect(0x5D, "',' or ']'")
                         }
                     } else {
-                        let v = try r.value(depth: 1)
+                        let v = try r.value(depth: 1, maxDepth: limits.maxDepth)
                         switch key {
                         case "version":
                             if let v = v.string, let slash = v.lastIndex(of: "/") {
@@ -269,13 +177,11 @@ enum JSONFeedReader {
                         }
                     }
                 } while r.take(0x2C)
-                try r.expect(0x7D)
+                try r.expect(0x7D, "',' or '}'")
             }
         } catch {
-            if error.message.hasPrefix("values nested deeper") {
-                throw .tooDeep(limit: limits.maxDepth, line: r.position(error.offset).0)
-            }
-            let (line, column) = r.position(error.offset)
+            let (line, column) = r.lineAndColumn(error.column - 1)
+            if error.message == JSONScanner.tooDeepMessage { throw .tooDeep(limit: limits.maxDepth, line: line) }
             doc.brokenAt = FeedProblem(line: line, column: column, message: error.message)
         }
         let feedLink = doc.link.map { FeedLinks.resolve($0, against: fileBase) }

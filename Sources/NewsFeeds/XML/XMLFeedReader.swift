@@ -63,6 +63,10 @@ final class XMLFeedReader {
     var rootSeen = false
     var ctxt: xmlParserCtxtPtr?
     var stopped = false
+    /// The size of the chunks libxml2 is given (a parameter for the tests: any size parses the same).
+    var chunkSize = 64 << 10
+    /// Small pieces gathered into the next chunk (see ``push(_:)``).
+    var gathered: [UInt8] = []
 
     // State
     var depth = 0
@@ -100,7 +104,8 @@ final class XMLFeedReader {
 
     // MARK: Running libxml2
 
-    func run(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// Starts the push parser: ``push(_:)`` then gives it the document, ``endPush()`` ends it.
+    func begin() {
         var handler = xmlSAXHandler()
         handler.initialized = 0xDEED_BEAF  // XML_SAX2_MAGIC
         handler.startDocument = xmlSAX2StartDocument
@@ -119,28 +124,62 @@ final class XMLFeedReader {
             // serror's first argument is the context's userData: the parser context itself.
             XMLFeedReader.of(ctx)?.error(error.pointee)
         }
-        guard let ctxt = xmlCreatePushParserCtxt(&handler, nil, nil, 0, nil) else { return }
+        guard let ctxt = xmlCreatePushParserCtxt(&handler, nil, nil, 0, nil) else { stopped = true; return }
         self.ctxt = ctxt
         let options = XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue
         xmlCtxtUseOptions(ctxt, Int32(options))
         let unmanaged = Unmanaged.passUnretained(self)
         ctxt.pointee._private = unmanaged.toOpaque()
         _ = xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
-        let chunk = 64 << 10
+        gathered.reserveCapacity(chunkSize)
+    }
+
+    /// Gives the parser the next piece of the document. Small pieces (the prepass's
+    /// replacements and the text between them) are gathered into chunks of ``chunkSize``;
+    /// a large one goes to libxml2 in place, a chunk at a time. Nothing after a stop.
+    func push(_ piece: UnsafeBufferPointer<UInt8>) {
+        guard !stopped, let base = piece.baseAddress else { return }
+        if piece.count < chunkSize / 4 {
+            if gathered.count + piece.count > chunkSize { flush() }
+            gathered.append(contentsOf: piece)
+            return
+        }
+        flush()
         var offset = 0
-        let base = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
-        while offset < bytes.count && !stopped {
-            let count = min(chunk, bytes.count - offset)
-            xmlParseChunk(ctxt, base + offset, Int32(count), 0)
+        while offset < piece.count && !stopped {
+            let count = min(chunkSize, piece.count - offset)
+            parseChunk(UnsafeRawPointer(base + offset).assumingMemoryBound(to: CChar.self), count)
             offset += count
         }
-        if !stopped { xmlParseChunk(ctxt, base, 0, 1) }
+    }
+
+    /// Ends the document (unless the parse stopped) and frees the parser.
+    func endPush() {
+        flush()
+        guard let ctxt else { return }
+        if !stopped { xmlParseChunk(ctxt, nil, 0, 1) }
         if let myDoc = ctxt.pointee.myDoc {
             ctxt.pointee.myDoc = nil
             xmlFreeDoc(myDoc)
         }
         xmlFreeParserCtxt(ctxt)
         self.ctxt = nil
+    }
+
+    private func flush() {
+        guard !gathered.isEmpty else { return }
+        if !stopped {
+            gathered.withUnsafeBufferPointer { b in
+                parseChunk(UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), b.count)
+            }
+        }
+        gathered.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always)
+    private func parseChunk(_ p: UnsafePointer<CChar>, _ count: Int) {
+        guard let ctxt, !stopped else { return }
+        xmlParseChunk(ctxt, p, Int32(count), 0)
     }
 
     @inline(__always)

@@ -15,10 +15,11 @@
 /// Comments, CDATA sections, processing instructions and the doctype are copied as they
 /// are (control characters aside). Entities declared in the doctype's internal subset
 /// are left to libxml2, which expands them with its own loop and amplification checks.
-/// Nothing is copied when nothing needs mending.
+/// The mended document is never assembled: ``run(_:emit:)`` hands it on in pieces as it
+/// scans (unchanged stretches of the input as they are, without a copy; replacements
+/// between them), so the parser takes it chunk by chunk and no second copy of the whole
+/// document exists.
 struct XMLPrepass {
-    /// The bytes to parse: nil when the input needs no change (parse it from `start`).
-    var mended: [UInt8]?
     /// Where parsing starts in the input (past blank space before the declaration).
     var start = 0
     /// Lines skipped before `start` (added to libxml2's line numbers).
@@ -59,6 +60,7 @@ struct XMLPrepass {
         return below20 || hasZero(v ^ (ones &* 0x3C)) || hasZero(v ^ (ones &* 0x26)) || hasZero(v ^ (ones &* 0xEF))
     }
 
+    /// Finds where parsing starts (``start``, ``skippedLines``); ``run(_:emit:)`` mends.
     init(_ s: UnsafeBufferPointer<UInt8>) {
         let n = s.count
         var i = 0
@@ -68,15 +70,20 @@ struct XMLPrepass {
             start = i
         } else {
             skippedLines = 0
-            i = 0
         }
-        var out: [UInt8] = []
-        var copied = i  // input up to here is in `out` (once mending has begun)
-        var mending = false
+    }
+
+    /// Scans `s` (the input given to `init`) from ``start`` to its end and hands the mended
+    /// document to `emit` in order, in pieces: stretches of `s` that need no change (large
+    /// ones, often the whole document, pointing into `s`) and the replacements between
+    /// them. The counts of what was mended are complete when it returns.
+    mutating func run(_ s: UnsafeBufferPointer<UInt8>, emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let n = s.count
+        var i = start
+        var copied = i  // input before this has been emitted
         func mend(_ from: Int, _ to: Int, _ replacement: [UInt8]) {
-            if !mending { mending = true; out.reserveCapacity(n - start + 1024) ; copied = start }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: s[copied..<from]))
-            out.append(contentsOf: replacement)
+            if from > copied { emit(UnsafeBufferPointer(rebasing: s[copied..<from])) }
+            replacement.withUnsafeBufferPointer { emit($0) }
             copied = to
         }
         let fffd: [UInt8] = [0xEF, 0xBF, 0xBD]
@@ -144,10 +151,7 @@ struct XMLPrepass {
             let bad = forbidden(i)
             if bad > 0 { badCharacters += 1; mend(i, i + bad, fffd); i += bad } else { i += 1 }
         }
-        if mending {
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: s[copied..<n]))
-            mended = out
-        }
+        if n > copied { emit(UnsafeBufferPointer(rebasing: s[copied..<n])) }
     }
 
     /// Past the doctype at `i`, noting the general entities its internal subset declares.
