@@ -70,9 +70,12 @@ struct FeedBinaryTests {
         try "<html><body>not a feed</body></html>\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let newer = rssFeed([("a3", "Alpha three", 3), ("a1", "Alpha one", 1), ("a2", "Alpha two", 2), ("a4", "Alpha four", 4)], title: "Alpha")
         try newer.write(toFile: a + ".new", atomically: true, encoding: .utf8)
-        // Five headlines: four at the start, the fifth once alpha.xml is replaced (checked every 2 s).
+        // Five headlines: four at the start, the fifth once alpha.xml is replaced (checked
+        // every 2 s), which is done once the first four are out (however slow the start).
+        let out = dir.appendingPathComponent("out").path
         let result = try await shell(#"""
-            "$ND" --plain --feed '\#(a)' --feed beta='\#(b)' --feed '\#(bad)' --count 5 & sleep 3; mv '\#(a).new' '\#(a)'; wait
+            "$ND" --plain --feed '\#(a)' --feed beta='\#(b)' --feed '\#(bad)' --count 5 > '\#(out)' &
+            until [ "$(wc -l < '\#(out)')" -ge 4 ]; do sleep 0.1; done; mv '\#(a).new' '\#(a)'; wait; s=$?; cat '\#(out)'; exit $s
             """#, timeout: .seconds(40))
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.lines

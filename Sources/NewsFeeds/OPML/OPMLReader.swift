@@ -55,14 +55,14 @@ public enum OPML {
         return try bytes.withUnsafeBufferPointer { (input) throws(SubscriptionError) -> OPMLDocument in
             let decoded = FeedEncoding.decode(input)
             return try decoded.withUTF8(input) { (utf8) throws(SubscriptionError) -> OPMLDocument in
-                let prepass = XMLPrepass(utf8)
+                var prepass = XMLPrepass(utf8)
                 let reader = OPMLReader(path: path, lineOffset: prepass.skippedLines)
+                // An OPML file is small: its mended text is gathered, then read.
+                var mended: [UInt8] = []
+                mended.reserveCapacity(utf8.count)
+                prepass.run(utf8) { mended.append(contentsOf: $0) }
                 reader.notes = (decoded.problems + prepass.problems).map { "\(TerminalSafe.sanitize(path)): \($0)" }
-                if let mended = prepass.mended {
-                    mended.withUnsafeBufferPointer { reader.run($0) }
-                } else {
-                    reader.run(UnsafeBufferPointer(rebasing: utf8[prepass.start...]))
-                }
+                mended.withUnsafeBufferPointer { reader.run($0) }
                 if let error = reader.fatal { throw error }
                 if !reader.rootSeen {
                     throw SubscriptionError(.malformed, path: path, line: 0, "not an OPML file: no XML element in it")
