@@ -5,15 +5,17 @@ import NewsCore
 /// cancelled (every source task stops, buffered output is flushed) instead of the
 /// process dying mid-write. A closed pipe (`| head -5`) also ends it quietly.
 ///
-/// A signal always ends the process: when the cancelled work has not finished within
-/// `grace` (a thread stuck in a system call no cancellation reaches), or at a second
-/// signal, the process exits at once with the signal's status.
+/// A second signal ends the process at once with the signal's status; so does the first
+/// when the cancelled work has not finished within `grace` (given for the live feed,
+/// whose sources may sit in a system call no cancellation reaches; not for work that
+/// must remove its temporary files, which a loaded machine may make slow).
 public enum Interruptible {
-    /// How long cancelled work may take to finish after a signal.
-    public static let grace: Duration = .seconds(3)
+    /// How long the live feed's cancelled work may take to finish after a signal.
+    public static let liveGrace: Duration = .seconds(3)
 
     /// Returns the exit status: 0, 130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP, 1 on error.
-    public static func run(onError: ((any Error) -> Void)? = nil, _ work: @escaping @Sendable () async throws -> Void) async -> Int32 {
+    public static func run(onError: ((any Error) -> Void)? = nil, grace: Duration? = nil,
+                           _ work: @escaping @Sendable () async throws -> Void) async -> Int32 {
         signal(SIGPIPE, SIG_IGN)  // a closed pipe becomes EPIPE from write(), handled by OutputWriter
         let task = Task { try await work() }
         let received = SignalBox()
@@ -24,9 +26,10 @@ public enum Interruptible {
             source.setEventHandler {
                 guard received.set(sig) else { exit(128 + sig) }  // the second signal
                 task.cancel()
-                let (seconds, attoseconds) = grace.components
-                DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) {
-                    exit(128 + sig)
+                if let (seconds, attoseconds) = grace?.components {
+                    DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) {
+                        exit(128 + sig)
+                    }
                 }
             }
             source.resume()

@@ -120,7 +120,7 @@ struct LiveCommand: AsyncParsableCommand {
                     historyCapacity: feed.history, filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: recorder)
                 status = try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
             } else {
-                status = await Interruptible.run {
+                status = await Interruptible.run(grace: Interruptible.liveGrace) {
                     try await PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
                                            recorder: recorder, lineBuffered: output.lineBuffered)
                         .run(try sources(), clock: ClockChoice(feed.speed), options: merge)
