@@ -81,9 +81,9 @@ struct LiveCommand: AsyncParsableCommand {
         // Standard input's lines may name any source.
         try validateFilter(output.filter, sources: live.specs.contains(where: \.isStandardInput) ? [] : live.names)
         // As with `record`: at --speed max an unbounded recording grows as fast as the disk.
-        if recording.record != nil && feed.speed == .max && output.count == nil && output.duration == nil {
-            throw ValidationError("--record at --speed max needs --count or --duration: without them it writes as fast as it can, without end")
-        }
+        let end = UsageRules.liveRecordProblem(record: recording.record, speed: feed.speed, count: output.count,
+                                               duration: output.duration?.milliseconds)
+        if let end { throw ValidationError(end) }
     }
 
     func run() async throws {
