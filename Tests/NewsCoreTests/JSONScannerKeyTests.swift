@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NewsCore
 
@@ -63,5 +64,36 @@ struct JSONScannerKeyTests {
             return
         }
         #expect(error.message.contains("',' or '}'"))
+    }
+}
+
+/// `RecordingReader.nextArrival()`, which the replay's batches read, against `next()`.
+@Suite("Recording reader arrivals")
+struct RecordingReaderArrivalTests {
+    @Test("nextArrival gives next()'s arrivals, skipping the same blank and malformed lines")
+    func sameArrivals() throws {
+        let path = "/tmp/newscore-arrivals-\(UInt64.random(in: 0...UInt64.max)).jsonl"
+        defer { unlink(path) }
+        let text = """
+            {"format":"newsdesk-recording","version":1,"started":"2026-01-01T00:00:00Z","sources":["a"]}
+            {"offset":0,"id":"a-1","source":"a","title":"One","outlet":"O","note":"n"}
+
+            {"offset":5,"source":"a"}
+            {"offset":10,"id":7,"source":"a","title":"Two","summary":"S","url":"u","extra":[1]}
+            {"offset":20,"id":"a-3","source":"a","title":"Three","published":"2026-01-01T00:00:01Z"}
+
+            """
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+        let byEvent = try RecordingReader(path: path)
+        var events: [RecordedEvent] = []
+        while let event = try byEvent.next() { events.append(event) }
+        let byArrival = try RecordingReader(path: path)
+        var arrivals: [Arrival] = []
+        while let arrival = try byArrival.nextArrival() { arrivals.append(arrival) }
+        #expect(events.map(\.line) == [2, 5, 6])
+        #expect(arrivals == events.map(\.arrival))
+        #expect(arrivals.map(\.headline.id) == ["a-1", "7", "a-3"])
+        #expect(arrivals[0].headline.note == "n" && arrivals[1].headline.url == "u")
+        #expect(byArrival.malformed == byEvent.malformed && byEvent.malformed == 1)
     }
 }
