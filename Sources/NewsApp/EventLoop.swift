@@ -55,9 +55,12 @@ public final class EventLoop {
         screen.draw(grid)
     }
 
-    /// Runs until quit; `onEffect` gets every effect but quit. Returns the exit status.
-    public func run(onEffect: (AppEffect) async -> Void = { _ in }, afterEvent: (AppEvent) async -> Void = { _ in }) async -> Int32 {
+    /// Runs until quit; `onEffect` gets every effect but quit, `firstFrame` is called once
+    /// the first frame is on the screen. Returns the exit status.
+    public func run(firstFrame: () -> Void = {}, onEffect: (AppEffect) async -> Void = { _ in },
+                    afterEvent: (AppEvent) async -> Void = { _ in }) async -> Int32 {
         draw()
+        firstFrame()
         // A seam for the tests: crash on purpose once the view is up, to show that a crash
         // restores the terminal before the backtrace is printed (see DECISIONS.md).
         if ProcessInfo.processInfo.environment["NEWSDESK_TEST_CRASH"] == "after-first-frame" {

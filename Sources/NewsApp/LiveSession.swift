@@ -53,26 +53,31 @@ public final class LiveSession {
         let generation = loop.feedGeneration
         let feed = FeedClock(settings.clock, start: start)
         let names = sources.map(\.name)
-        let feedTask = Task.detached {
-            try await feed.run(sources, options: options) { cursor in
-                recycler.set(cursor.recycler)
-                defer { recycler.set(nil) }
-                try await pumpFeed(cursor, start: start, queue: queue, recorder: recorder, generation: generation)
-                // The merge ends at --duration without a word from the sources: each has
-                // finished, so that the header says the feed ended (repeats are ignored).
-                for name in names { queue.post(.sourceFinished(source: name), generation: generation) }
-            }
-        }
-        let tickTask = Task.detached {
-            while !Task.isCancelled { queue.post(.tick(now: try await feed.tick())) }
-        }
+        var feedTask: Task<Void, any Error>?, tickTask: Task<Void, any Error>?
         defer {
-            feedTask.cancel()
-            tickTask.cancel()
+            feedTask?.cancel()
+            tickTask?.cancel()
         }
-        let status = await loop.run()
-        feedTask.cancel()
-        _ = await feedTask.result  // the recorder has written everything before it closes
+        // The feed starts once the first frame is up: the sources' first batches are
+        // generated on another thread, which a loaded machine's view needed for its first
+        // frame (the start-up figure; DECISIONS.md, 2026-12-02).
+        let status = await loop.run(firstFrame: {
+            feedTask = Task.detached {
+                try await feed.run(sources, options: options) { cursor in
+                    recycler.set(cursor.recycler)
+                    defer { recycler.set(nil) }
+                    try await pumpFeed(cursor, start: start, queue: queue, recorder: recorder, generation: generation)
+                    // The merge ends at --duration without a word from the sources: each has
+                    // finished, so that the header says the feed ended (repeats are ignored).
+                    for name in names { queue.post(.sourceFinished(source: name), generation: generation) }
+                }
+            }
+            tickTask = Task.detached {
+                while !Task.isCancelled { queue.post(.tick(now: try await feed.tick())) }
+            }
+        })
+        feedTask?.cancel()
+        _ = await feedTask?.result  // the recorder has written everything before it closes
         return status
     }
 }

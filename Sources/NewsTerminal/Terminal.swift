@@ -142,7 +142,9 @@ public final class Terminal {
                 // One cchar_t: the character and its zero-width marks (at most 4: CCHARW_MAX 5).
                 var count = 1
                 scalars[0] = wchar_t(bitPattern: cell.scalar.value)
-                for mark in cell.marks { scalars[count] = wchar_t(bitPattern: mark.value); count += 1 }
+                if !cell.marks.isEmpty {
+                    for mark in cell.marks { scalars[count] = wchar_t(bitPattern: mark.value); count += 1 }
+                }
                 var replaced = false
                 if cell.scalar.value >= 0x300 || count > 1, let wcwidth = Terminal.libcWidth,
                    !cell.agrees(with: { Int(wcwidth(wchar_t(bitPattern: $0))) }) {
@@ -158,7 +160,10 @@ public final class Terminal {
                     scalars[0] = 0x20
                     _ = nd_add_cluster(scalars, 1, attributes(cell.style), pair(cell.style))
                 }
-                bytesWritten += scalars[0..<count].reduce(0) { $0 + UTF8.width(Unicode.Scalar(UInt32(bitPattern: $1)) ?? " ") }  // an estimate: ncurses adds the escapes
+                // An estimate: ncurses adds the escapes. A loop, not `reduce` with a closure: a
+                // closure formed here is main-actor isolated, and Swift checks that at run
+                // time in every call from the (Swift 5) standard library, once per cell.
+                for i in 0..<count { bytesWritten += UTF8.width(Unicode.Scalar(UInt32(bitPattern: scalars[i])) ?? " ") }
                 column += Int(max(1, cell.width))
             }
         }
@@ -194,6 +199,7 @@ public final class Terminal {
         return a
     }
 
+    @inline(__always)
     private func pair(_ style: Style) -> Int16 {
         guard color, style.foreground != .default || style.background != .default else { return 0 }
         let key = UInt16(style.foreground.rawValue) << 8 | UInt16(style.background.rawValue)

@@ -91,74 +91,18 @@ struct ImportCommand: AsyncParsableCommand {
     var strict = false
 
     func validate() throws {
-        if let format, ImportFormat(rawValue: format.lowercased()) == nil {
-            throw ValidationError("--format must be csv or jsonl, not '\(format)'")
-        }
-        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name cannot be empty") }
-        if let interval, DurationText.parse(interval) == nil {
-            throw ValidationError("--interval '\(interval)' is not a duration like 2s, 500ms or 1m")
-        }
-        if let interval, let ms = DurationText.parse(interval), ms > 86_400_000 {
-            throw ValidationError("--interval '\(interval)' is over a day; events are spaced at most a day apart")
-        }
-        if interval != nil && time != nil { throw ValidationError("use --time or --interval, not both") }
-        if let renameSource, ImportRun.parseRenames(renameSource) == nil {
-            throw ValidationError("--rename-source takes pairs like sport=sports,sci_tech=tech")
-        }
-        for spec in [title, time, source, id].compactMap({ $0 }) + HeadlineField.allCases.compactMap(option(for:)) {
-            if spec.isEmpty { throw ValidationError("a field name cannot be empty") }
-            if let n = Int(spec), n < 1 { throw ValidationError("column numbers start at 1, not \(n)") }
-        }
+        if let problem = arguments.problem { throw ValidationError(problem) }
     }
 
-    /// The option that names or numbers an optional field (no option: only a column with one
-    /// of its ``HeadlineField/importNames`` is read).
-    func option(for field: HeadlineField) -> String? {
-        switch field {
-        case .outlet: nil
-        case .summary: summary
-        case .url: url
-        case .note: nil
-        }
-    }
-
-    /// The options given that only CSV and JSON Lines take (a feed refuses them, by name).
-    var tableOptions: [String] {
-        var given: [String] = []
-        func note(_ value: Any?, _ flag: String) { if value != nil { given.append(flag) } }
-        note(title, "--title")
-        note(time, "--time")
-        note(source, "--source")
-        note(id, "--id")
-        for field in HeadlineField.allCases { note(option(for: field), "--\(field.key)") }
-        if noHeader { given.append("--no-header") }
-        note(timeFormat, "--time-format")
-        note(renameSource, "--rename-source")
-        note(only, "--only")
-        note(interval, "--interval")
-        return given
+    /// The options as NewsApp's ``ImportArguments`` holds them (and checks them).
+    var arguments: ImportArguments {
+        ImportArguments(input: input, out: out, force: force, format: format, name: name, title: title, time: time,
+                        source: source, id: id, url: url, summary: summary, noHeader: noHeader, timeFormat: timeFormat,
+                        renameSource: renameSource, only: only, interval: interval, strict: strict)
     }
 
     func run() async throws {
-        let given = format.flatMap { ImportFormat(rawValue: $0.lowercased()) }
-        var options = ImportOptions(input: input, output: out, format: given ?? ImportFormat.guess(input) ?? .csv)
-        options.title = title.map(FieldSpec.init)
-        options.time = time.map(FieldSpec.init)
-        options.source = source.map(FieldSpec.init)
-        options.id = id.map(FieldSpec.init)
-        for field in HeadlineField.allCases {
-            if let spec = option(for: field) { options.fields[field] = FieldSpec(spec) }
-        }
-        options.header = !noHeader
-        options.timeFormat = timeFormat.map(TimeFormat.init) ?? .automatic
-        options.rename = renameSource.flatMap(ImportRun.parseRenames) ?? [:]
-        options.only = only.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
-        options.interval = interval.flatMap(DurationText.parse)
-        options.strict = strict
-        options.overwrite = force
-
-        let request = ImportRequest(options: options, format: given, name: name, tableOptions: tableOptions,
-                                    readTime: Timestamp(seconds: Date().timeIntervalSince1970))
+        let request = arguments.request(readTime: Timestamp(seconds: Date().timeIntervalSince1970))
         try await withExitCode { try await ImportRun.run(request) }
     }
 }

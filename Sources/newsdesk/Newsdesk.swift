@@ -82,9 +82,9 @@ struct LiveCommand: AsyncParsableCommand {
         let specs = live.specs
         try validateFilter(output.filter, sources: specs.contains(where: \.isStandardInput) ? [] : live.names(specs))
         // As with `record`: at --speed max an unbounded recording grows as fast as the disk.
-        if recording.record != nil && feed.speed == .max && output.count == nil && output.duration == nil {
-            throw ValidationError("--record at --speed max needs --count or --duration: without them it writes as fast as it can, without end")
-        }
+        let end = UsageRules.liveRecordProblem(record: recording.record, speed: feed.speed, count: output.count,
+                                               duration: output.duration?.milliseconds)
+        if let end { throw ValidationError(end) }
     }
 
     func run() async throws {

@@ -8,29 +8,13 @@ extension Speed: ExpressibleByArgument {
     func validate() throws { if let problem { throw ValidationError(problem) } }
 }
 
-/// A length of time on the command line: `90s`, `12m`, `1h5m`, `500ms`, or a plain number
-/// of seconds, read by `DurationText` as `--from` is. A leading `-` is kept, so that
-/// `validate()` can say that the value must not be negative.
-struct DurationArgument: ExpressibleByArgument, Equatable, CustomStringConvertible {
-    /// Negative for `-5s`.
-    var milliseconds: Int64
-    /// As it was typed (for messages and the help's default).
-    var description: String
+/// `--duration`, `--stale-after` and `--idle-limit` (see NewsApp's ``DurationArgument``).
+extension DurationArgument: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public var defaultValueDescription: String { description }
 
-    init?(argument: String) {
-        let negative = argument.hasPrefix("-")
-        guard let ms = DurationText.parse(negative ? String(argument.dropFirst()) : argument) else { return nil }
-        milliseconds = negative ? -ms : ms
-        description = argument
-    }
-
-    var defaultValueDescription: String { description }
-
-    /// Throws unless the value is 0 or more (`above: true`: more than 0).
     func validate(_ option: String, above: Bool = false) throws {
-        if above ? milliseconds <= 0 : milliseconds < 0 {
-            throw ValidationError("\(option) must be \(above ? "above 0" : "0 or more"), not \(self) (a time like 90s, 12m, 1h5m, or seconds)")
-        }
+        if let problem = problem(option, above: above) { throw ValidationError(problem) }
     }
 }
 
@@ -61,33 +45,22 @@ struct FeedOptions: ParsableArguments {
 
     func validate() throws {
         try speed.validate()
-        if history < 1 { throw ValidationError("--history must be at least 1, not \(history)") }
-        if let problem = fault.flatMap(SimulatedFeed.faultProblem) { throw ValidationError(problem) }
-        if let startTime, ISOTime.parse(startTime) == nil {
-            throw ValidationError("--start-time '\(startTime)' is not an ISO 8601 time like 2026-01-01T09:00:00Z or a date like 2026-01-01")
-        }
+        if let problem = UsageRules.historyProblem(history) ?? simulated.problem { throw ValidationError(problem) }
     }
+
+    /// The options of the simulated sources, as NewsApp takes them.
+    var simulated: SimulatedFeedOptions { SimulatedFeedOptions(seed: seed, startTime: startTime, fault: fault) }
 
     /// The simulated sources for this run, with any `--fault` put in.
     func sources(start: Timestamp) throws -> [any HeadlineSource] {
-        try SimulatedFeed.sources(seed: resolvedSeed(), start: start, fault: fault)
+        try SimulatedFeed.sources(seed: simulated.resolvedSeed, start: start, fault: fault)
     }
-
-    /// The seed to use: the one given, or one drawn once per run (recorded in a recording's header).
-    func resolvedSeed() -> UInt64 { seed ?? FeedOptions.runSeed }
-    private static let runSeed = UInt64.random(in: 0...UInt64(UInt32.max))
 
     /// The start time: the one given, or the time of this run (the same all through it).
-    func resolvedStart() -> Timestamp {
-        if let startTime, let t = ISOTime.parse(startTime) { return t }
-        return FeedOptions.runStart
-    }
-    private static let runStart = Timestamp(seconds: Date().timeIntervalSince1970)
+    func resolvedStart() -> Timestamp { simulated.resolvedStart }
 
     /// A recording's first line: where this feed came from.
-    var recordingHeader: RecordingHeader {
-        RecordingHeader(started: resolvedStart(), seed: resolvedSeed(), sources: SimulatedSource.defaultNames)
-    }
+    var recordingHeader: RecordingHeader { simulated.recordingHeader }
 }
 
 /// What to print and when to stop.
@@ -120,7 +93,7 @@ struct OutputOptions: ParsableArguments {
     var lineBuffered = false
 
     func validate() throws {
-        if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
+        if let problem = UsageRules.countProblem(count) { throw ValidationError(problem) }
         try duration?.validate("--duration")
         try staleAfter.validate("--stale-after", above: true)
         // --filter's source names depend on the sources: `LiveCommand.validate` checks it.
@@ -149,22 +122,10 @@ struct LiveSourceOptions: ParsableArguments {
     /// The names of the sources run, in the header's order: the feeds as given, then the simulated ones.
     func names(_ specs: [FeedSpec]) -> [String] { specs.map(\.name) + (runsSimulated ? SimulatedSource.defaultNames : []) }
 
-    /// Feeds run in real time on the real clock: what only makes sense for the simulated
-    /// sources is refused without them, and `--speed`/`--start-time` with feeds at all.
+    /// See ``LiveFeeds/optionProblem(feeds:specs:simulated:speed:feed:)``.
     func validate(_ feed: FeedOptions) throws {
-        guard !feeds.isEmpty else {
-            if simulated { throw ValidationError("--simulated goes with --feed (without --feed the simulated sources run anyway)") }
-            return
-        }
-        if let problem = LiveFeeds.usageProblem(specs) { throw ValidationError(problem) }
-        if feed.speed != .factor(1) {
-            throw ValidationError("--speed does not go with --feed: feeds arrive in real time (record them, then replay at any speed)")
-        }
-        if feed.startTime != nil { throw ValidationError("--start-time does not go with --feed: feeds run on the real clock") }
-        if !simulated {
-            if feed.seed != nil { throw ValidationError("--seed is for the simulated sources: add --simulated to run them beside --feed") }
-            if feed.fault != nil { throw ValidationError("--fault is for the simulated sources: add --simulated to run them beside --feed") }
-        }
+        let problem = LiveFeeds.optionProblem(feeds: feeds, specs: specs, simulated: simulated, speed: feed.speed, feed: feed.simulated)
+        if let problem { throw ValidationError(problem) }
     }
 }
 
@@ -179,9 +140,7 @@ struct RecordOptions: ParsableArguments {
     /// Standard output already carries the view or the printed lines: a recording there
     /// would be mixed with them.
     func validate() throws {
-        if record == "-" {
-            throw ValidationError("--record - would mix the recording with the feed on standard output: give a file, or use 'newsdesk record --out -'")
-        }
+        if let problem = UsageRules.liveRecordTargetProblem(record) { throw ValidationError(problem) }
     }
 }
 
@@ -214,14 +173,8 @@ struct ReplayTimingOptions: ParsableArguments {
         try speed.validate()
         try idleLimit?.validate("--idle-limit")
         try staleAfter.validate("--stale-after", above: true)
-        if let from, from.hasPrefix("-") {
-            throw ValidationError("--from must be 0 or more, not \(from)")
-        }
-        if let from, ReplayStart.parse(from) == nil {
-            throw ValidationError("--from '\(from)' is not a time like 90s, 12m, 1h5m or a percentage like 25%")
-        }
+        if let problem = UsageRules.fromProblem(from) { throw ValidationError(problem) }
     }
-
 }
 
 /// An invalid `--filter` is a usage error (exit 64) with a caret under the problem (see ``Filters/problem``).

@@ -32,11 +32,10 @@ struct RecordCommand: AsyncParsableCommand {
     var duration: DurationArgument?
 
     func validate() throws {
-        if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
+        if let problem = UsageRules.countProblem(count) { throw ValidationError(problem) }
         try duration?.validate("--duration")
-        if feed.speed == .max && count == nil && duration == nil {
-            throw ValidationError("record --speed max needs --count or --duration: without them it writes as fast as it can, without end")
-        }
+        let end = UsageRules.recordProblem(speed: feed.speed, count: count, duration: duration?.milliseconds)
+        if let end { throw ValidationError(end) }
     }
 
     func run() async throws {
@@ -96,8 +95,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func validate() throws {
         try validateFilter(filter)
-        if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
-        if history < 1 { throw ValidationError("--history must be at least 1, not \(history)") }
+        if let problem = UsageRules.countProblem(count) ?? UsageRules.historyProblem(history) { throw ValidationError(problem) }
     }
 
     func run() async throws {

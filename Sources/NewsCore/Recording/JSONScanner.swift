@@ -325,6 +325,32 @@ public struct JSONScanner {
         try expect(0x7D, "',' or '}'")
     }
 
+    /// An object's fields one at a time, for a caller that walks them in a loop (as the
+    /// recording reader does: no closure per field to call, see DECISIONS.md 2026-12-02).
+    /// `first` is true on the first call; each key's value must be consumed before the next
+    /// call. Nil after the closing brace. The same steps and messages as ``object(_:)``.
+    @inline(__always)
+    mutating func nextKey(first: Bool) throws(JSONError) -> Key? {
+        if first {
+            try expect(0x7B, "'{' (each line must be a JSON object)")
+            if take(0x7D) { return nil }
+        } else if !take(0x2C) {
+            try expect(0x7D, "',' or '}'")
+            return nil
+        }
+        skipSpace()
+        let keyStart = position
+        let key: Key
+        if let raw = try rawString() {
+            key = .raw(raw)
+        } else {
+            position = keyStart
+            key = .decoded(try string())
+        }
+        try expect(0x3A, "':' after a field name")
+        return key
+    }
+
     enum Key {
         case raw(Range<Int>)
         case decoded(String)

@@ -47,6 +47,14 @@ public final class RecordingReader {
 
     /// The next event, or nil at the end of the file. Throws only when `strict`.
     public func next() throws(LineProblem) -> RecordedEvent? {
+        guard let arrival = try nextArrival() else { return nil }
+        return RecordedEvent(line: lines.lineNumber, arrival: arrival)
+    }
+
+    /// ``next()`` without the line number: the replay's batches take the arrival as it is
+    /// parsed (a recorded event is 136 bytes since headlines have a note, and each copy of one
+    /// was a `memcpy` call; DECISIONS.md, 2026-12-02).
+    public func nextArrival() throws(LineProblem) -> Arrival? {
         while let line = lines.next() {
             let number = lines.lineNumber
             switch line {
@@ -55,8 +63,7 @@ public final class RecordingReader {
             case .text(let bytes, let terminated):
                 if bytes.isEmpty || isBlank(bytes) { continue }
                 do {
-                    let arrival = try RecordingEvent.parse(bytes, started: header.started, line: number)
-                    return RecordedEvent(line: number, arrival: arrival)
+                    return try RecordingEvent.parse(bytes, started: header.started, line: number)
                 } catch {
                     if !terminated {
                         // The writer always ends lines; a cut-off last line means it was interrupted.

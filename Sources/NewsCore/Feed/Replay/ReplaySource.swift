@@ -104,7 +104,7 @@ public struct ReplaySource: HeadlineSource {
             while batch.count < source.batchSize {
                 // A stream: what has arrived goes out now, not once a batch is full.
                 if !batch.isEmpty && reader.wouldWait { break }
-                guard let event = try reader.next() else {
+                guard var arrival = try reader.nextArrival() else {
                     if source.spool.map({ !$0.isComplete }) == true {
                         return batch  // woken by cancellation (the iterator throws)
                     }
@@ -120,9 +120,8 @@ public struct ReplaySource: HeadlineSource {
                     finished = true
                     return batch.isEmpty ? nil : batch
                 }
-                let played = roundBase + timing.play(event.arrival.offset)
+                let played = roundBase + timing.play(arrival.offset)
                 if played < source.from { continue }
-                var arrival = event.arrival
                 arrival.offset = played
                 batch.append(arrival)
             }
