@@ -289,7 +289,8 @@ public struct AppState {
             return press(key)
         case .sourceRestarting(let source, let text, let retryIn):
             failing[source] = text
-            show("\(source) failed: \(text); retrying in \(DurationText.format(retryIn))")
+            // A source that paces its own retries (retryIn 0) says when in its text.
+            show(retryIn > 0 ? "\(source) failed: \(text); retrying in \(DurationText.format(retryIn))" : "\(source): \(text)")
         case .sourceFailed(let source, let text):
             failing[source] = text
             show("\(source) failed: \(text)")

@@ -25,3 +25,9 @@ public protocol HeadlineSource: AsyncSequence, Sendable where Element == [Arriva
 extension HeadlineSource {
     public var timing: SourceTiming { .scheduled }
 }
+
+/// An error from a source that paces its own retries (an HTTP feed waits out its backoff
+/// and `Retry-After`; a watched file waits for its next change): the merge reports it and
+/// asks the source again at once, without a backoff of its own (``RestartPolicy``), and
+/// the error's text says what the source does next.
+public protocol SelfPacedSourceError: Error {}

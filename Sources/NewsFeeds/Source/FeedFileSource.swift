@@ -197,7 +197,7 @@ public struct FeedFileSource: HeadlineSource {
 }
 
 /// A feed file whose document broke before its end: the items before the break were read.
-public struct FeedBreak: Error, Sendable, CustomStringConvertible {
+public struct FeedBreak: SelfPacedSourceError, Sendable, CustomStringConvertible {
     public var path: String
     public var problem: FeedProblem
     public var itemsBefore: Int
@@ -268,3 +268,7 @@ public actor FeedStartingRead {
         }
     }
 }
+
+/// A watched feed file that cannot be read is looked at again when it changes (every
+/// `interval`), not on the merge's backoff.
+extension FeedError: SelfPacedSourceError {}

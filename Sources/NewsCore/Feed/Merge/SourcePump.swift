@@ -1,6 +1,6 @@
 /// One source's task: pull its batches and push them into its lane. With a restart
-/// policy, a failure is reported and the same iterator is asked again after the backoff
-/// (a source that cannot go on returns nil then).
+/// policy, a failure is reported and the same iterator is asked again after the backoff,
+/// or at once for a ``SelfPacedSourceError`` (a source that cannot go on returns nil then).
 func pump<S: HeadlineSource>(_ source: S, lane: Int, into storage: MergeStorage, restart: RestartPolicy?) async {
     var iterator = source.makeAsyncIterator()
     var delay = restart?.initial ?? .zero
@@ -15,6 +15,11 @@ func pump<S: HeadlineSource>(_ source: S, lane: Int, into storage: MergeStorage,
             guard let restart, !Task.isCancelled else {
                 storage.end(lane: lane, with: error)
                 return
+            }
+            if error is any SelfPacedSourceError {
+                // The source waits before its next try itself: ask it again now.
+                storage.fail(lane: lane, error: error, delay: .zero)
+                continue
             }
             storage.fail(lane: lane, error: error, delay: delay)
             do { try await restart.sleep(delay) } catch { break }
