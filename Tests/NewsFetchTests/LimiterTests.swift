@@ -36,10 +36,11 @@ private func eventually(_ condition: () -> Bool) async -> Bool {
     return condition()
 }
 
-@Suite("Fetch limiter", .timeLimit(.minutes(1)))
+@Suite("Fetch limiter", .timeLimit(.minutes(2)))
 struct FetchLimiterTests {
     @Test("Never more than 8 at once in all, nor 2 to one host; every task gets its turn")
     func bounds() async throws {
+        try await onTestThread {
         let limiter = FetchLimiter(total: 8, perHost: 2)
         let peak = Protected<(total: Int, host: [String: Int], now: [String: Int], done: Int)>((0, [:], [:], 0))
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -64,14 +65,16 @@ struct FetchLimiterTests {
         #expect(p.total <= 8)
         #expect(p.host.values.allSatisfy { $0 <= 2 })
         #expect(limiter.running() == 0 && limiter.waiting == 0)
+        }
     }
 
     @Test("A host at its limit does not hold back a fetch for another host")
     func busyHostDoesNotBlockOthers() async throws {
+        try await onTestThread {
         let limiter = FetchLimiter(total: 8, perHost: 2)
         let gate = Gate()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<3 { group.addTask { try await limiter.withPermit(host: "slow") { await gate.wait() } } }
+            for _ in 0..<3 { group.addTask(executorPreference: testThread) { try await limiter.withPermit(host: "slow") { await gate.wait() } } }
             #expect(await eventually { limiter.running(host: "slow") == 2 && limiter.waiting == 1 })
             // The third "slow" one waits; "fast" goes at once.
             try await limiter.withPermit(host: "fast") { #expect(limiter.running(host: "fast") == 1) }
@@ -80,34 +83,38 @@ struct FetchLimiterTests {
             try await group.waitForAll()
         }
         #expect(limiter.running() == 0)
+        }
     }
 
     @Test("The total bound holds across hosts, and waiters go in order as permits free up")
     func totalBound() async throws {
+        try await onTestThread {
         let limiter = FetchLimiter(total: 2, perHost: 2)
         let gate = Gate()
         let order = Protected<[String]>([])
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for h in ["a", "b"] { group.addTask { try await limiter.withPermit(host: h) { await gate.wait() } } }
+            for h in ["a", "b"] { group.addTask(executorPreference: testThread) { try await limiter.withPermit(host: h) { await gate.wait() } } }
             #expect(await eventually { limiter.running() == 2 })
-            group.addTask { try await limiter.withPermit(host: "c") { order.withLock { $0.append("c") } } }
+            group.addTask(executorPreference: testThread) { try await limiter.withPermit(host: "c") { order.withLock { $0.append("c") } } }
             #expect(await eventually { limiter.waiting == 1 })
-            group.addTask { try await limiter.withPermit(host: "d") { order.withLock { $0.append("d") } } }
+            group.addTask(executorPreference: testThread) { try await limiter.withPermit(host: "d") { order.withLock { $0.append("d") } } }
             #expect(await eventually { limiter.waiting == 2 })
             #expect(limiter.running() == 2)
             gate.open()
             try await group.waitForAll()
         }
         #expect(order.withLock { $0 } == ["c", "d"])
+        }
     }
 
     @Test("A waiter that is cancelled stops waiting and takes no permit")
     func cancelledWaiter() async throws {
+        try await onTestThread {
         let limiter = FetchLimiter(total: 1, perHost: 1)
         let gate = Gate()
-        let holder = Task { try await limiter.withPermit(host: "h") { await gate.wait() } }
+        let holder = Task(executorPreference: testThread) { try await limiter.withPermit(host: "h") { await gate.wait() } }
         #expect(await eventually { limiter.running() == 1 })
-        let waiter = Task { try await limiter.withPermit(host: "h") { "ran" } }
+        let waiter = Task(executorPreference: testThread) { try await limiter.withPermit(host: "h") { "ran" } }
         #expect(await eventually { limiter.waiting == 1 })
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
@@ -117,5 +124,6 @@ struct FetchLimiterTests {
         try await holder.value
         #expect(try await limiter.withPermit(host: "h") { "again" } == "again")
         #expect(limiter.running() == 0)
+        }
     }
 }

@@ -4,10 +4,11 @@ import Testing
 @testable import NewsFetch
 
 /// HTTPFeedSource against the real loopback server, alone and merged with others.
-@Suite("HTTP feeds over loopback", .timeLimit(.minutes(1)))
+@Suite("HTTP feeds over loopback", .timeLimit(.minutes(2)))
 struct LiveFeedTests {
     @Test("200, then 304 with the validators, then a new item: only the new one comes")
     func pollsAServer() async throws {
+        try await onTestThread {
         let clock = ManualClock()
         try await TestServer.with { server in
             let v1 = Feeds.rss(items: [("a", "First", 10), ("b", "Second", 20)])
@@ -29,10 +30,12 @@ struct LiveFeedTests {
             }
             #expect(server.requests("/feed").map { $0.header("if-none-match") } == [nil, "\"1\"", "\"1\""])
         }
+        }
     }
 
     @Test("500 from the server: the source backs off and says so")
     func serverErrorBackoff() async throws {
+        try await onTestThread {
         let clock = ManualClock()
         try await TestServer.with { server in
             server.route("/feed", .send(status: 500))
@@ -48,11 +51,13 @@ struct LiveFeedTests {
                 #expect(messages == ["HTTP 500, retrying in 1s", "HTTP 500, retrying in 2s", "HTTP 500, retrying in 4s"])
             }
         }
+        }
     }
 
     @Test("20 feeds in one merge, 5 of them misbehaving: the other 15 arrive before the timeout has even passed")
     func fifteenOnTime() async throws {
-        let timeout = Duration.seconds(3)
+        try await onTestThread {
+        let timeout = Duration.seconds(4)
         let good = try await TestServer.start(host: "127.0.0.1")
         // Each misbehaving feed on a host of its own (all loopback), as it would be in life.
         var bad: [TestServer] = []
@@ -103,8 +108,8 @@ struct LiveFeedTests {
             let done = try #require(goodDoneAt)
             #expect(done < timeout, "the 15 healthy feeds took \(done)")
             #expect(arrived.keys.filter { !$0.hasPrefix("good") }.isEmpty)
-            #expect(problems["hang"] == "timed out after 3s, retrying in 1s")
-            #expect(problems["drip"] == "timed out after 3s, retrying in 1s")
+            #expect(problems["hang"] == "timed out after 4s, retrying in 1s")
+            #expect(problems["drip"] == "timed out after 4s, retrying in 1s")
             #expect(problems["fail"] == "HTTP 500, retrying in 1s")
             #expect(problems["html"] == "an HTML page, not a feed, retrying in 1s")
             #expect(problems["huge"] == "body over 100000 bytes, retrying in 1s")
@@ -115,5 +120,6 @@ struct LiveFeedTests {
         }
         await stopAll()
         #expect(good.requests().count == 15)
+        }
     }
 }

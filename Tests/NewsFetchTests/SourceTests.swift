@@ -25,7 +25,7 @@ func failure(of it: inout HTTPFeedSource.Iterator) async -> String? {
     }
 }
 
-@Suite("HTTP feed source", .timeLimit(.minutes(1)))
+@Suite("HTTP feed source", .timeLimit(.minutes(2)))
 struct HTTPFeedSourceTests {
     @Test("First every item in publication order, then only items with a new id; nothing for a 304")
     func onlyNewItems() async throws {
@@ -134,6 +134,17 @@ struct HTTPFeedSourceTests {
         #expect(next4?.first?.headline.title == "Жхв")
         _ = try await it.next()
         #expect(clock.sleeps == [.seconds(3600), .seconds(3600)])
+    }
+
+    @Test("A request cancelled while the source is not is a failure to retry, not the source's silent end")
+    func cancelledRequestIsAFailure() async throws {
+        let clock = ManualClock()
+        let fetcher = ScriptedFetcher([.failed(.cancelled), ok(Feeds.rss(items: [("a", "A", 1)]))])
+        var it = source(fetcher, clock: clock).makeAsyncIterator()
+        let message = await failure(of: &it)
+        #expect(message == "cancelled, retrying in 1s")
+        let next = try await it.next()
+        #expect(next?.count == 1)
     }
 
     @Test("Ids seen are bounded, oldest forgotten first, never below four documents' worth")

@@ -137,7 +137,9 @@ public final class FeedFetcher: FeedFetching {
                     throw FetchFailure.badRedirect("HTTP \(status) without a Location")
                 }
                 guard let next = Self.resolve(location, against: url), Target(next) != nil else {
-                    throw FetchFailure.badRedirect("HTTP \(status) to a URL that cannot be fetched: \(location)")
+                    // The server's text, shown to a person: made terminal-safe and kept short.
+                    let shown = TerminalSafe.sanitize(String(location.prefix(200)))
+                    throw FetchFailure.badRedirect("HTTP \(status) to a URL that cannot be fetched: \(shown)")
                 }
                 hops += 1
                 guard visited.insert(Self.loopKey(next)).inserted else { throw FetchFailure.redirectLoop }

@@ -139,7 +139,9 @@ public struct HTTPFeedSource: HeadlineSource {
                 source.onEvent?(source.name, .rateLimited(status: status, until: schedule.due))
                 throw HTTPFeedError(reason: "HTTP \(status)", retryIn: wait)
             case .failed(let failure):
-                if failure == .cancelled { throw CancellationError() }
+                // Cancelled by the merge (quitting): stop. A request cancelled for any other
+                // reason is a failure like another, retried; never a silent end of the source.
+                if failure == .cancelled && Task.isCancelled { throw CancellationError() }
                 throw fail(reason: failure.description)
             }
         }
