@@ -147,6 +147,24 @@ struct HTTPFeedSourceTests {
         #expect(next?.count == 1)
     }
 
+    @Test("Without a seed, each URL gets its own jitter: feeds started together drift apart")
+    func jitterPerURL() async throws {
+        func firstWait(_ url: String) async throws -> Duration? {
+            let clock = ManualClock()
+            let fetcher = ScriptedFetcher([ok(Feeds.rss(items: [("a", "A", 1)])), .notModified(NotModified(validators: Validators(), finalURL: url)),
+                                           ok(Feeds.rss(items: [("b", "B", 2)]))])
+            var it = HTTPFeedSource(name: "j", url: url, fetcher: fetcher, limiter: FetchLimiter(), policy: PollPolicy(),
+                                    now: clock.nowFunction, sleep: clock.sleepFunction).makeAsyncIterator()
+            _ = try await it.next()
+            _ = try await it.next()
+            return clock.sleeps.first
+        }
+        let waits = try await [firstWait("http://a.test/feed"), firstWait("http://b.test/feed"), firstWait("http://c.test/feed")]
+        #expect(Set(waits).count == 3)
+        #expect(waits.allSatisfy { $0.map { $0 >= .seconds(900) && $0 <= .seconds(990) } == true })
+        #expect(try await firstWait("http://a.test/feed") == waits[0])
+    }
+
     @Test("Ids seen are bounded, oldest forgotten first, never below four documents' worth")
     func seenIsBounded() {
         var seen = SeenIDs(minimum: 10)

@@ -58,12 +58,13 @@ public struct HTTPFeedSource: HeadlineSource {
     /// - Parameters:
     ///   - name: the source name for its headlines.
     ///   - validators: from the last run (the subscriptions' saved state), if any.
-    ///   - seed: for the jitter (the app derives one per feed; tests fix it).
+    ///   - seed: for the jitter; nil (the rule) derives one from the URL, so that feeds
+    ///     started together drift apart, and the same feed keeps its rhythm from run to run.
     ///   - now: the wall clock (a test clock in tests).
     ///   - sleep: waits until a poll is due (a test clock's sleep in tests).
     ///   - onEvent: told of every poll's outcome, with the source's name.
     public init(name: String, url: String, fetcher: any FeedFetching, limiter: FetchLimiter,
-                policy: PollPolicy = PollPolicy(), validators: Validators = Validators(), seed: UInt64 = 0,
+                policy: PollPolicy = PollPolicy(), validators: Validators = Validators(), seed: UInt64? = nil,
                 now: @escaping @Sendable () -> Timestamp = WallClock.now,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 limits: FeedLimits = FeedLimits(),
@@ -74,7 +75,7 @@ public struct HTTPFeedSource: HeadlineSource {
         self.limiter = limiter
         self.policy = policy
         self.validators = validators
-        self.seed = seed
+        self.seed = seed ?? StableHash.fnv1a(url)
         self.now = now
         self.sleep = sleep
         self.limits = limits
