@@ -83,6 +83,12 @@ public struct FeedDocument: Sendable {
     public var problems: [FeedProblem]
     /// Set when the document broke before its end: every item completed before it is kept.
     public var brokenAt: FeedProblem?
+    /// The feed's own hints of how often it changes, for a poller (nil when absent or not a
+    /// number): RSS `<ttl>` in minutes, and the syndication module's `sy:updatePeriod`
+    /// (`hourly`, `daily`...) and `sy:updateFrequency` (times per period).
+    public var ttlMinutes: Int?
+    public var updatePeriod: String?
+    public var updateFrequency: Int?
 
     public init(format: FeedFormat, version: String? = nil, title: String = "", link: String? = nil, encoding: String = "UTF-8") {
         self.format = format

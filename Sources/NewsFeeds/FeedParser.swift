@@ -21,10 +21,14 @@ public enum FeedParser {
     ///     item whose own date is missing or unreadable.
     ///   - format: read as this format whatever the content looks like (for the fuzzer);
     ///     nil (the rule) recognises it from the content.
+    ///   - charset: the encoding named outside the document (an HTTP `Content-Type`'s
+    ///     `charset`): used for an XML document without a byte order mark or an `encoding`
+    ///     declaration of its own, and checked against the bytes as a declaration is.
     public static func parse(bytes: UnsafeBufferPointer<UInt8>, baseURL: String? = nil, name: String? = nil,
                              readTime: Timestamp, limits: FeedLimits = FeedLimits(),
-                             format forced: FeedFormat? = nil) throws(FeedError) -> FeedDocument {
-        try parse(bytes: bytes, baseURL: baseURL, name: name, readTime: readTime, limits: limits, format: forced, sink: nil)
+                             format forced: FeedFormat? = nil, charset: String? = nil) throws(FeedError) -> FeedDocument {
+        try parse(bytes: bytes, baseURL: baseURL, name: name, readTime: readTime, limits: limits, format: forced, charset: charset,
+                  sink: nil)
     }
 
     /// The same parse, streaming: each item goes to `each` as it completes and is not kept
@@ -33,16 +37,17 @@ public enum FeedParser {
     /// before the item (a feed's title and link come first in practice).
     public static func parse(bytes: UnsafeBufferPointer<UInt8>, baseURL: String? = nil, name: String? = nil,
                              readTime: Timestamp, limits: FeedLimits = FeedLimits(), format forced: FeedFormat? = nil,
-                             each: (FeedItem) -> Void) throws(FeedError) -> FeedDocument {
+                             charset: String? = nil, each: (FeedItem) -> Void) throws(FeedError) -> FeedDocument {
         try withoutActuallyEscaping(each) { (sink) throws(FeedError) -> FeedDocument in
-            try parse(bytes: bytes, baseURL: baseURL, name: name, readTime: readTime, limits: limits, format: forced, sink: sink)
+            try parse(bytes: bytes, baseURL: baseURL, name: name, readTime: readTime, limits: limits, format: forced, charset: charset,
+                      sink: sink)
         }
     }
 
     /// `chunkSize`: the size of the chunks libxml2 is given (nil: 64 KiB), for the tests.
     static func parse(bytes: UnsafeBufferPointer<UInt8>, baseURL: String?, name: String?, readTime: Timestamp,
-                      limits: FeedLimits, format forced: FeedFormat?, sink: ((FeedItem) -> Void)?,
-                      chunkSize: Int? = nil) throws(FeedError) -> FeedDocument {
+                      limits: FeedLimits, format forced: FeedFormat?, charset: String? = nil,
+                      sink: ((FeedItem) -> Void)?, chunkSize: Int? = nil) throws(FeedError) -> FeedDocument {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(bytes: bytes.count, limit: limits.maxBytes) }
         let format: FeedFormat, version: String?
         if let forced {
@@ -54,7 +59,8 @@ public enum FeedParser {
             format = f
             version = v
         }
-        let decoded = FeedEncoding.decode(bytes)
+        // JSON is UTF-8 whatever a header says (RFC 8259); the hint is for XML only.
+        let decoded = FeedEncoding.decode(bytes, hint: format == .jsonFeed ? nil : charset)
         let problems = decoded.problems.map { FeedProblem(line: 0, column: 0, message: $0) }
         var doc: FeedDocument
         if format == .jsonFeed {
@@ -73,9 +79,9 @@ public enum FeedParser {
 
     public static func parse(bytes: [UInt8], baseURL: String? = nil, name: String? = nil,
                              readTime: Timestamp, limits: FeedLimits = FeedLimits(),
-                             format: FeedFormat? = nil) throws(FeedError) -> FeedDocument {
+                             format: FeedFormat? = nil, charset: String? = nil) throws(FeedError) -> FeedDocument {
         try bytes.withUnsafeBufferPointer { b throws(FeedError) in
-            try parse(bytes: b, baseURL: baseURL, name: name, readTime: readTime, limits: limits, format: format)
+            try parse(bytes: b, baseURL: baseURL, name: name, readTime: readTime, limits: limits, format: format, charset: charset)
         }
     }
 

@@ -43,7 +43,9 @@ public enum FeedEncoding {
         }
     }
 
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Decoded {
+    /// `hint` is an encoding named outside the document (an HTTP `charset`): it stands in
+    /// for a missing declaration (a byte order mark or a declaration wins over it).
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, hint: String? = nil) -> Decoded {
         var problems: [String] = []
         let n = bytes.count
         if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
@@ -54,7 +56,7 @@ public enum FeedEncoding {
         if n >= 4 && bytes[0] == 0 && bytes[1] == 0x3C && bytes[2] == 0 { return utf16(bytes, bigEndian: true) }
         if n >= 4 && bytes[0] == 0x3C && bytes[1] == 0 && bytes[3] == 0 { return utf16(bytes, bigEndian: false) }
 
-        let declared = declaredEncoding(bytes)
+        let declared = declaredEncoding(bytes) ?? hint.flatMap { $0.isEmpty ? nil : $0 }
         let label = declared.map(canonical) ?? "UTF-8"
         let check = utf8Check(bytes)
         switch label {

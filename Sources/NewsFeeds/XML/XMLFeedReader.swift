@@ -22,9 +22,13 @@ final class XMLFeedReader {
         case unknown, rss, rdf, feed, channel, item, entry, title, link, description, guid
         case pubDate, dcDate, published, issued, created, updated, modified
         case id, summary, content, contentEncoded, author, creator, name, image, textinput
+        case ttl, updatePeriod, updateFrequency
     }
 
-    enum Field: Equatable { case none, feedTitle, feedLink, title, link, guid, id, description, content, date(Int), author }
+    enum Field: Equatable {
+        case none, feedTitle, feedLink, title, link, guid, id, description, content, date(Int), author
+        case ttl, updatePeriod, updateFrequency
+    }
 
     struct Item {
         var title: String?
@@ -263,6 +267,9 @@ final class XMLFeedReader {
                 } else {
                     skipDepth = 1
                 }
+            case .ttl: startCapture(.ttl, html: false)
+            case .updatePeriod: startCapture(.updatePeriod, html: false)
+            case .updateFrequency: startCapture(.updateFrequency, html: false)
             default: skipDepth = 1
             }
         case .item:
@@ -356,6 +363,9 @@ final class XMLFeedReader {
         case .none: break
         case .feedTitle: doc.title = cleaned()
         case .feedLink: feedLinkRaw = trimmedText(); feedLinkBase = currentBase
+        case .ttl: doc.ttlMinutes = trimmedText().flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
+        case .updatePeriod: doc.updatePeriod = trimmedText()
+        case .updateFrequency: doc.updateFrequency = trimmedText().flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
         case .title: item.title = cleaned()
         case .link: if item.link == nil || item.link!.isEmpty { item.link = trimmedText(); item.linkBase = currentBase }
         case .guid: item.guid = trimmedText()
@@ -488,6 +498,7 @@ final class XMLFeedReader {
             case "dcterms": namespace = Namespace.dcterms
             case "content": namespace = Namespace.content
             case "rdf": namespace = Namespace.rdf
+            case "sy": namespace = Namespace.sy
             default: namespace = "undeclared:"
             }
         }
@@ -505,6 +516,7 @@ final class XMLFeedReader {
         static let dcterms = "http://purl.org/dc/terms/"
         static let content = "http://purl.org/rss/1.0/modules/content/"
         static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        static let sy = "http://purl.org/rss/1.0/modules/syndication/"
     }
 
     static func tag(_ name: String, _ ns: String, format: FeedFormat) -> Tag {
@@ -534,6 +546,7 @@ final class XMLFeedReader {
             case "name": return .name
             case "image": return .image
             case "textinput", "textInput": return .textinput
+            case "ttl": return .ttl
             case "RDF" where ns == "": return .rdf
             default: return .unknown
             }
@@ -552,6 +565,12 @@ final class XMLFeedReader {
             default: return .unknown
             }
         case Namespace.content: return name == "encoded" ? .contentEncoded : .unknown
+        case Namespace.sy:
+            switch name {
+            case "updatePeriod": return .updatePeriod
+            case "updateFrequency": return .updateFrequency
+            default: return .unknown
+            }
         default: return .unknown
         }
     }

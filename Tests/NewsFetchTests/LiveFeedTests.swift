@@ -1,0 +1,125 @@
+import NewsCore
+import NewsFeeds
+import Testing
+@testable import NewsFetch
+
+/// HTTPFeedSource against the real loopback server, alone and merged with others.
+@Suite("HTTP feeds over loopback", .timeLimit(.minutes(2)))
+struct LiveFeedTests {
+    @Test("200, then 304 with the validators, then a new item: only the new one comes")
+    func pollsAServer() async throws {
+        try await onTestThread {
+        let clock = ManualClock()
+        try await TestServer.with { server in
+            let v1 = Feeds.rss(items: [("a", "First", 10), ("b", "Second", 20)])
+            let v2 = Feeds.rss(items: [("c", "Third", 30), ("a", "First", 10), ("b", "Second", 20)])
+            server.sequence("/feed", [
+                .feed(v1, headers: [("ETag", "\"1\"")]),
+                .send(status: 304, headers: [("ETag", "\"1\"")]),
+                .feed(v2, headers: [("ETag", "\"2\"")]),
+            ])
+            try await FeedFetcher.withFetcher(configuration()) { fetcher in
+                let source = HTTPFeedSource(name: "loop", url: server.url("/feed"), fetcher: fetcher, limiter: FetchLimiter(),
+                                            policy: PollPolicy(interval: .seconds(1), jitter: 0),
+                                            now: clock.nowFunction, sleep: clock.sleepFunction)
+                var it = source.makeAsyncIterator()
+                let next1 = try await it.next()
+                #expect(next1?.map(\.headline.title) == ["First", "Second"])
+                let next2 = try await it.next()
+                #expect(next2?.map(\.headline.title) == ["Third"])
+            }
+            #expect(server.requests("/feed").map { $0.header("if-none-match") } == [nil, "\"1\"", "\"1\""])
+        }
+        }
+    }
+
+    @Test("500 from the server: the source backs off and says so")
+    func serverErrorBackoff() async throws {
+        try await onTestThread {
+        let clock = ManualClock()
+        try await TestServer.with { server in
+            server.route("/feed", .send(status: 500))
+            try await FeedFetcher.withFetcher(configuration()) { fetcher in
+                let source = HTTPFeedSource(name: "fail", url: server.url("/feed"), fetcher: fetcher, limiter: FetchLimiter(),
+                                            policy: PollPolicy(interval: .seconds(1), jitter: 0),
+                                            now: clock.nowFunction, sleep: clock.sleepFunction)
+                var it = source.makeAsyncIterator()
+                var messages: [String] = []
+                for _ in 0..<3 {
+                    do { _ = try await it.next() } catch { messages.append("\(error)") }
+                }
+                #expect(messages == ["HTTP 500, retrying in 1s", "HTTP 500, retrying in 2s", "HTTP 500, retrying in 4s"])
+            }
+        }
+        }
+    }
+
+    @Test("20 feeds in one merge, 5 of them misbehaving: the other 15 arrive before the timeout has even passed")
+    func fifteenOnTime() async throws {
+        try await onTestThread {
+        let timeout = Duration.seconds(4)
+        let good = try await TestServer.start(host: "127.0.0.1")
+        // Each misbehaving feed on a host of its own (all loopback), as it would be in life.
+        var bad: [TestServer] = []
+        for i in 2...6 { bad.append(try await TestServer.start(host: "127.0.0.\(i)")) }
+        func stopAll() async {
+            await good.stop()
+            for b in bad { await b.stop() }
+        }
+
+        for i in 0..<15 {
+            good.route("/f\(i)", .feed(Feeds.rss(title: "Feed \(i)", items: (0..<3).map { ("f\(i)-\($0)", "Feed \(i) item \($0)", $0) })))
+        }
+        bad[0].route("/hang", .hang)
+        bad[1].route("/drip", .drip(status: 200, body: Array(repeating: 0x20, count: 10_000), every: .milliseconds(20)))
+        bad[2].route("/fail", .send(status: 500))
+        bad[3].route("/html", .feed(Feeds.html, type: "text/html"))
+        bad[4].route("/huge", .send(status: 200, body: Array(repeating: 0x20, count: 300_000)))
+        let urls = (0..<15).map { ("good\($0)", good.url("/f\($0)")) }
+            + [("hang", bad[0].url("/hang")), ("drip", bad[1].url("/drip")), ("fail", bad[2].url("/fail")),
+               ("html", bad[3].url("/html")), ("huge", bad[4].url("/huge"))]
+
+        do {
+        try await FeedFetcher.withFetcher(configuration(timeout: timeout, maxBodyBytes: 100_000)) { fetcher in
+            let limiter = FetchLimiter(total: 8, perHost: 2)
+            // The misbehaving ones first in the list: they take their permits first.
+            let sources: [any HeadlineSource] = (urls.suffix(5) + urls.prefix(15)).map { (name, url) -> any HeadlineSource in
+                HTTPFeedSource(name: name, url: url, fetcher: fetcher, limiter: limiter, policy: PollPolicy(interval: .seconds(60)))
+            }
+            let clock = ContinuousClock()
+            let start = clock.now
+            var arrived: [String: Int] = [:]
+            var goodDoneAt: Duration?
+            var problems: [String: String] = [:]
+            try await withMergedFeed(sources: sources, clock: clock,
+                                     options: MergeOptions(restart: RestartPolicy(initial: .milliseconds(50), maximum: .milliseconds(50)))) { feed in
+                for try await event in feed {
+                    switch event {
+                    case .headlines(let batch):
+                        for a in batch { arrived[a.headline.source, default: 0] += 1 }
+                        if goodDoneAt == nil, (0..<15).allSatisfy({ arrived["good\($0)"] == 3 }) { goodDoneAt = clock.now - start }
+                    case .sourceRestarting(let source, let error, _):
+                        if problems[source] == nil { problems[source] = "\(error)" }
+                    default: break
+                    }
+                    if goodDoneAt != nil && problems.count == 5 { break }
+                }
+            }
+            let done = try #require(goodDoneAt)
+            #expect(done < timeout, "the 15 healthy feeds took \(done)")
+            #expect(arrived.keys.filter { !$0.hasPrefix("good") }.isEmpty)
+            #expect(problems["hang"] == "timed out after 4s, retrying in 1s")
+            #expect(problems["drip"] == "timed out after 4s, retrying in 1s")
+            #expect(problems["fail"] == "HTTP 500, retrying in 1s")
+            #expect(problems["html"] == "an HTML page, not a feed, retrying in 1s")
+            #expect(problems["huge"] == "body over 100000 bytes, retrying in 1s")
+        }
+        } catch {
+            await stopAll()
+            throw error
+        }
+        await stopAll()
+        #expect(good.requests().count == 15)
+        }
+    }
+}
