@@ -62,7 +62,7 @@ let package = Package(
         // the in-memory one in tests), so all of it is testable without a terminal.
         .target(
             name: "NewsApp",
-            dependencies: ["NewsUI", "NewsCore", "NewsFeeds", "CLibc"]
+            dependencies: ["NewsUI", "NewsCore", "NewsFeeds", "NewsFetch", "CLibc"]
         ),
         .executableTarget(
             name: "newsdesk",

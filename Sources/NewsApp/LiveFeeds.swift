@@ -5,17 +5,27 @@ import Darwin
 #endif
 import NewsCore
 import NewsFeeds
+import NewsFetch
 
 /// One `--feed` argument: `PATH`, `NAME=PATH`, or `-` (standard input).
 public struct FeedSpec: Sendable, Equatable {
     public var name: String
-    /// `-` for standard input.
+    /// `-` for standard input, or an `http://` / `https://` URL.
     public var path: String
+    /// How often a URL is polled, when its subscription says (else `--every`).
+    public var every: Duration?
     public var isStandardInput: Bool { path == "-" }
+    public var isURL: Bool { FeedSpec.isURL(path) }
 
-    public init(name: String, path: String) {
+    public init(name: String, path: String, every: Duration? = nil) {
         self.name = name
         self.path = path
+        self.every = every
+    }
+
+    static func isURL(_ text: String) -> Bool {
+        let lower = text.prefix(8).lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
     }
 
     /// `NAME=PATH` when the part before the first `=` is a name (not empty, no `/`);
@@ -36,6 +46,7 @@ public struct FeedSpec: Sendable, Equatable {
 
     static func defaultName(_ path: String) -> String {
         if path == "-" { return "stdin" }
+        if isURL(path) { return SourceName.defaultName(for: path) }
         let file = path.split(separator: "/").last.map(String.init) ?? path
         if let dot = file.lastIndex(of: "."), dot != file.startIndex { return String(file[..<dot]) }
         return file.isEmpty ? "feed" : file
@@ -53,7 +64,7 @@ public enum LiveFeeds {
         return arguments.map { argument in
             let (given, path) = FeedSpec.split(argument)
             var spec = FeedSpec(argument: argument)
-            if given == nil && !spec.isStandardInput, let title = title(path) { spec.name = shortSourceName(fromTitle: title) }
+            if given == nil && !spec.isStandardInput && !spec.isURL, let title = title(path) { spec.name = shortSourceName(fromTitle: title) }
             var name = spec.name, n = 2
             while used.contains(name) {
                 name = "\(spec.name)-\(n)"
@@ -79,7 +90,7 @@ public enum LiveFeeds {
     /// (exit 66), as a message, or nil. Files that exist but cannot be read or are not feeds
     /// are reported by their source while the others run.
     public static func missingFile(_ specs: [FeedSpec]) -> String? {
-        for spec in specs where !spec.isStandardInput {
+        for spec in specs where !spec.isStandardInput && !spec.isURL {
             var info = stat()
             if stat(spec.path, &info) != 0 {
                 return "--feed \(spec.path): \(errno == ENOENT ? "no such file" : String(cString: strerror(errno)))"
@@ -97,13 +108,58 @@ public enum LiveFeeds {
     /// ``FeedFileSource`` for a file, looked at every `interval`. The files share one
     /// ``FeedStartingRead``: their starting items arrive together, in publication order.
     ///   `start`, when the feed started, dates the starting items that have no date.
+    ///   A URL is an ``HTTPFeedSource`` polled through `http` (required when a spec is a URL).
     public static func sources(_ specs: [FeedSpec], interval: Duration = .seconds(2), start: Timestamp? = nil,
-                               now: @escaping @Sendable () -> Timestamp = LiveFeeds.realNow) -> [any HeadlineSource] {
-        let files = specs.filter { !$0.isStandardInput }.map { FeedStartingRead.File(name: $0.name, path: absolute($0.path)) }
+                               now: @escaping @Sendable () -> Timestamp = LiveFeeds.realNow,
+                               http: HTTPFeeds? = nil) -> [any HeadlineSource] {
+        let files = specs.filter { !$0.isStandardInput && !$0.isURL }.map { FeedStartingRead.File(name: $0.name, path: absolute($0.path)) }
         var fileSources = FeedStartingRead(files: files, now: now, startTime: start).sources(interval: interval)[...]
-        return specs.map { spec -> any HeadlineSource in
+        return specs.compactMap { spec -> (any HeadlineSource)? in
             if spec.isStandardInput { return LineSource(name: spec.name, now: now) }
+            if spec.isURL {
+                guard let http else { return nil }
+                return HTTPFeedSource(name: spec.name, url: spec.path, fetcher: http.fetcher, limiter: http.limiter,
+                                      policy: PollPolicy(interval: spec.every ?? http.every), now: now)
+            }
             return fileSources.removeFirst()
+        }
+    }
+
+    /// Runs `body` with what HTTP feeds are fetched through when one of `specs` is a URL
+    /// (nil otherwise: no client is made), and shuts the client down after it, however it ends.
+    public static func withHTTP<R>(_ specs: [FeedSpec], every: Duration, timeout: Duration, version: String,
+                                   isolation: isolated (any Actor)? = #isolation,
+                                   _ body: (HTTPFeeds?) async throws -> R) async throws -> R {
+        guard specs.contains(where: \.isURL) else { return try await body(nil) }
+        return try await FeedFetcher.withFetcher(FetchConfiguration(version: version, timeout: timeout)) { fetcher in
+            try await body(HTTPFeeds(fetcher: fetcher, limiter: FetchLimiter(), every: every))
+        }
+    }
+
+    /// The feeds of the subscriptions file at `path`, as specs (each with its source name
+    /// and `every=`), for a run without `--feed`: nil when there is no file (or no path)
+    /// and it was not named with `--feeds` (then the simulated sources run), or when it
+    /// lists no feed. A named file that is missing is exit 66; a malformed one 78
+    /// (`FILE:LINE: reason`).
+    public static func subscribed(path: String?, named: Bool, home: String?) throws(CommandExit) -> [FeedSpec]? {
+        guard let path else { return nil }
+        let loaded: SubscriptionsFile?
+        do throws(SubscriptionError) {
+            loaded = try SubscriptionsFile.load(path: path, home: home)
+        } catch {
+            warn("\(error)")
+            throw CommandExit(error.kind == .malformed ? 78 : 66)
+        }
+        guard let file = loaded else {
+            guard !named else {
+                warn("--feeds \(TerminalSafe.sanitize(path)): no such file")
+                throw CommandExit(66)
+            }
+            return nil
+        }
+        guard !file.entries.isEmpty else { return nil }
+        return zip(file.sourceNames, file.subscriptions).map { name, sub in
+            FeedSpec(name: name, path: sub.location.description, every: sub.every)
         }
     }
 
@@ -119,5 +175,19 @@ public enum LiveFeeds {
         guard let cwd = getcwd(nil, 0) else { return path }
         defer { free(cwd) }
         return String(cString: cwd) + "/" + path
+    }
+}
+
+/// What the HTTP feeds of a run share: one client, one limit on fetches at once (8, 2 per
+/// host), and how often a feed without its own `every=` is polled.
+public struct HTTPFeeds: Sendable {
+    public var fetcher: any FeedFetching
+    public var limiter: FetchLimiter
+    public var every: Duration
+
+    public init(fetcher: any FeedFetching, limiter: FetchLimiter, every: Duration) {
+        self.fetcher = fetcher
+        self.limiter = limiter
+        self.every = every
     }
 }

@@ -78,9 +78,11 @@ struct LiveCommand: AsyncParsableCommand {
 
     func validate() throws {
         try live.validate(feed)
-        // Standard input's lines may name any source.
-        let specs = live.specs
-        try validateFilter(output.filter, sources: specs.contains(where: \.isStandardInput) ? [] : live.names(specs))
+        // Standard input's lines may name any source. (A broken subscriptions file is run()'s to report.)
+        let subscribed = try? live.subscribed(feed)
+        let specs = subscribed.flatMap { $0 } ?? live.specs
+        let names = specs.map(\.name) + (live.runsSimulated && subscribed.flatMap({ $0 }) == nil ? SimulatedSource.defaultNames : [])
+        try validateFilter(output.filter, sources: specs.contains(where: \.isStandardInput) ? [] : names)
         // As with `record`: at --speed max an unbounded recording grows as fast as the disk.
         let end = UsageRules.liveRecordProblem(record: recording.record, speed: feed.speed, count: output.count,
                                                duration: output.duration?.milliseconds)
@@ -90,37 +92,40 @@ struct LiveCommand: AsyncParsableCommand {
     func run() async throws {
         try await withExitCode { () async throws -> Void in
             let feed = self.feed, output = self.output, recording = self.recording, live = self.live
-            let specs = live.specs
+            // The feeds given, else the subscriptions file's, else none (the simulated sources).
+            let subscribed = try live.subscribed(feed)
+            let specs = subscribed ?? live.specs, runsSimulated = subscribed == nil && live.runsSimulated
             if let missing = LiveFeeds.missingFile(specs) {
                 warn(missing)
                 throw CommandExit(66)
             }
-            let start = live.feeds.isEmpty ? feed.resolvedStart() : LiveFeeds.realNow()
+            let start = specs.isEmpty ? feed.resolvedStart() : LiveFeeds.realNow()
             var header = feed.recordingHeader
             header.started = start
-            header.sources = live.names(specs)
-            if !live.runsSimulated { header.seed = nil }
+            header.sources = specs.map(\.name) + (runsSimulated ? SimulatedSource.defaultNames : [])
+            if !runsSimulated { header.seed = nil }
             let recorder = try recording.record.map { [header] in try Recorders.open(path: $0, force: recording.force, header: header) }
             defer { try? recorder?.close() }
             let merge = MergeOptions(endOffset: output.duration?.milliseconds, restart: SimulatedFeed.restart)
-            // The feeds as given, then the simulated sources (when they run).
-            @Sendable func sources() throws -> [any HeadlineSource] {
-                LiveFeeds.sources(specs, start: start) + (live.runsSimulated ? try feed.sources(start: start) : [])
-            }
-            // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
-            let status: Int32
-            if useView(plain: output.plain) {
-                // The view reads keys from the terminal: it cannot also be the feed.
-                if specs.contains(where: \.isStandardInput) && isatty(STDIN_FILENO) == 1 {
-                    warn("--feed - reads standard input, which is the terminal here: pipe headlines into newsdesk, or use --plain to type them")
-                    throw CommandExit(64)
+            let every = Duration.milliseconds(live.every.milliseconds), timeout = Duration.milliseconds(live.timeout.milliseconds)
+            let status = try await LiveFeeds.withHTTP(specs, every: every, timeout: timeout, version: Newsdesk.version) { http -> Int32 in
+                // The feeds as given, then the simulated sources (when they run).
+                @Sendable func sources() throws -> [any HeadlineSource] {
+                    LiveFeeds.sources(specs, start: start, http: http) + (runsSimulated ? try feed.sources(start: start) : [])
                 }
-                let settings = LiveSettings(
-                    sources: try sources(), start: start, clock: ClockChoice(feed.speed), merge: merge,
-                    historyCapacity: feed.history, filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: recorder)
-                status = try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
-            } else {
-                status = await Interruptible.run(grace: Interruptible.liveGrace) {
+                // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
+                guard !useView(plain: output.plain) else {
+                    // The view reads keys from the terminal: it cannot also be the feed.
+                    if specs.contains(where: \.isStandardInput) && isatty(STDIN_FILENO) == 1 {
+                        warn("--feed - reads standard input, which is the terminal here: pipe headlines into newsdesk, or use --plain to type them")
+                        throw CommandExit(64)
+                    }
+                    let settings = LiveSettings(
+                        sources: try sources(), start: start, clock: ClockChoice(feed.speed), merge: merge,
+                        historyCapacity: feed.history, filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: recorder)
+                    return try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
+                }
+                return await Interruptible.run(grace: Interruptible.liveGrace) {
                     try await PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
                                            recorder: recorder, lineBuffered: output.lineBuffered)
                         .run(try sources(), clock: ClockChoice(feed.speed), options: merge)

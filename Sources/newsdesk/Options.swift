@@ -104,20 +104,39 @@ struct OutputOptions: ParsableArguments {
 
 extension ColorChoice: ExpressibleByArgument {}
 
-/// Feeds as live sources (`--feed`), and whether the simulated ones run beside them.
+/// Feeds as live sources (`--feed`, else the subscriptions file), and whether the simulated ones run beside them.
 struct LiveSourceOptions: ParsableArguments {
     @Option(name: .customLong("feed"), help: ArgumentHelp(
-        "Watch a feed file (RSS, Atom, JSON Feed) as a live source: its items, then new ones as the file changes. NAME=PATH names the source; - reads standard input, one headline a line (JSON with a title, or plain text). Repeatable.",
-        valueName: "[name=]path"))
+        "Watch a feed (RSS, Atom, JSON Feed) as a live source: an http(s) URL, polled; a file, read again when it changes; - reads standard input, one headline a line (JSON with a title, or plain text). NAME=... names the source. Repeatable.",
+        valueName: "[name=]url|path"))
     var feeds: [String] = []
 
     @Flag(help: "Run the simulated sources too when --feed is given.")
     var simulated = false
 
+    @Option(name: .customLong("feeds"), help: ArgumentHelp(
+        "The subscriptions file watched without --feed (default: $XDG_CONFIG_HOME/newsdesk/feeds, when it exists).", valueName: "file"))
+    var subscriptions: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Poll each URL this often (at least 1s), unless its subscription says: 10m, 90s.", valueName: "time"))
+    var every = DurationArgument("15m")!
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Give up on a fetch (connecting and the whole body) after this long.", valueName: "time"))
+    var timeout = DurationArgument("20s")!
+
     /// The feeds, a file without NAME= named by its feed's title (read from the file's start).
     var specs: [FeedSpec] { LiveFeeds.specs(feeds, taken: simulated ? SimulatedSource.defaultNames : [], title: LiveFeeds.feedTitle) }
     /// Whether the simulated sources run: without feeds, or with --simulated.
     var runsSimulated: Bool { feeds.isEmpty || simulated }
+
+    /// The subscriptions file's feeds when no --feed is given and none of the simulated
+    /// sources' own options is (see ``LiveFeeds/subscribed(path:named:home:)``).
+    func subscribed(_ feed: FeedOptions) throws(CommandExit) -> [FeedSpec]? {
+        guard feeds.isEmpty, !simulated, feed.speed == .factor(1), feed.seed == nil, feed.fault == nil, feed.startTime == nil else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        return try LiveFeeds.subscribed(path: FeedsRun.path(given: subscriptions, environment: environment), named: subscriptions != nil,
+                                        home: environment["HOME"])
+    }
 
     /// The names of the sources run, in the header's order: the feeds as given, then the simulated ones.
     func names(_ specs: [FeedSpec]) -> [String] { specs.map(\.name) + (runsSimulated ? SimulatedSource.defaultNames : []) }
@@ -126,6 +145,9 @@ struct LiveSourceOptions: ParsableArguments {
     func validate(_ feed: FeedOptions) throws {
         let problem = LiveFeeds.optionProblem(feeds: feeds, specs: specs, simulated: simulated, speed: feed.speed, feed: feed.simulated)
         if let problem { throw ValidationError(problem) }
+        try every.validate("--every", above: true)
+        try timeout.validate("--timeout", above: true)
+        if every.milliseconds < 1000 { throw ValidationError("--every must be at least 1s, not \(every)") }
     }
 }
 

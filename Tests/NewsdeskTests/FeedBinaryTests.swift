@@ -141,3 +141,55 @@ struct FeedsCommandBinaryTests {
         #expect(malformed.status == 78 && malformed.stderr.contains("other:1:"), "\(malformed.stderr)")
     }
 }
+
+/// Issue 12 in the real binary: `--feed URL` and the subscriptions file, against Python's
+/// http.server on 127.0.0.1 and a free port, started by the test (nothing else is contacted).
+@Suite("Feeds over HTTP: the binary", .timeLimit(.minutes(2)))
+struct HTTPFeedBinaryTests {
+    /// `script` in /bin/sh with `$PORT` the port of an http.server serving `dir`.
+    func withServer(_ dir: URL, _ script: String, environment: [String: String] = [:]) async throws -> RunResult {
+        try await run("/bin/sh", ["-c", #"""
+            cd '\#(dir.path)' && python3 -u -m http.server 0 --bind 127.0.0.1 > server.log 2>&1 & SERVER=$!
+            i=0; until grep -q ' port ' '\#(dir.path)/server.log' 2>/dev/null || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done
+            PORT=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' '\#(dir.path)/server.log' | head -1)
+            \#(script)
+            status=$?; kill $SERVER; exit $status
+            """#], environment: ["ND": newsdeskBinary].merging(environment) { $1 }, timeout: .seconds(60))
+    }
+
+    @Test("--feed URL prints the feed's items in publication order; a URL that fails is 'newsdesk: NAME: reason, retrying in ...' on stderr")
+    func feedURL() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try rssFeed([("b", "Second", 2), ("a", "First", 1)], title: "Wire").write(to: dir.appendingPathComponent("a.xml"), atomically: true, encoding: .utf8)
+        let result = try await withServer(dir, #"""
+            "$ND" --plain --feed "wire=http://127.0.0.1:$PORT/a.xml" --feed "http://127.0.0.1:$PORT/missing.xml" --every 1s --duration 3s
+            """#, environment: ["XDG_CONFIG_HOME": dir.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.lines == ["[10:00:00] Wire: First", "[10:00:00] Wire: Second"], "\(result.lines) \(result.stderr)")
+        #expect(result.stderr.contains("newsdesk: 127.0.0.1: HTTP 404, retrying in 1s"), "\(result.stderr)")
+    }
+
+    @Test("Without --feed the subscriptions file's feeds are watched (and the simulated sources are not); --feeds names another; a malformed one is 78")
+    func subscriptions() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try rssFeed([("a", "From the subscription", 1)]).write(to: dir.appendingPathComponent("a.xml"), atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("newsdesk")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        let result = try await withServer(dir, #"""
+            printf 'http://127.0.0.1:%s/a.xml subbed every=1s\n' "$PORT" > '\#(config.path)/feeds'
+            "$ND" --plain --count 1
+            """#, environment: ["XDG_CONFIG_HOME": dir.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.lines == ["[10:00:00] Subbed: From the subscription"], "\(result.lines) \(result.stderr)")
+        try "http://x.example/ every=soon\n".write(to: dir.appendingPathComponent("bad"), atomically: true, encoding: .utf8)
+        let malformed = try await run(newsdeskBinary, ["--plain", "--count", "1", "--feeds", dir.appendingPathComponent("bad").path])
+        #expect(malformed.status == 78 && malformed.stderr.contains("bad:1:"), "\(malformed.stderr)")
+        let missing = try await run(newsdeskBinary, ["--plain", "--count", "1", "--feeds", dir.appendingPathComponent("none").path])
+        #expect(missing.status == 66, "\(missing.stderr)")
+        // The simulated sources' own options mean the simulated sources, subscriptions or not.
+        let simulated = try await run(newsdeskBinary, ["--plain", "--count", "1", "--seed", "3"], environment: ["XDG_CONFIG_HOME": dir.path])
+        #expect(simulated.status == 0 && simulated.lines.count == 1, "\(simulated.stderr)")
+    }
+}

@@ -19,7 +19,7 @@ public enum HTTPFeedEvent: Sendable, Equatable {
 
 /// Why an HTTP feed produced nothing this time, and when it tries again: the message the
 /// merge reports (`HTTP 500, retrying in 4s`).
-public struct HTTPFeedError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct HTTPFeedError: SelfPacedSourceError, Sendable, Equatable, CustomStringConvertible {
     public var reason: String
     public var retryIn: Duration
 
