@@ -89,51 +89,35 @@ struct LiveCommand: AsyncParsableCommand {
         if let end { throw ValidationError(end) }
     }
 
-    func run() async throws {
-        try await withExitCode { () async throws -> Void in
-            let feed = self.feed, output = self.output, recording = self.recording, live = self.live
-            // The feeds given, else the subscriptions file's, else none (the simulated sources).
-            let subscribed = try live.subscribed(feed)
-            let specs = subscribed ?? live.specs, runsSimulated = subscribed == nil && live.runsSimulated
-            if let missing = LiveFeeds.missingFile(specs) {
-                warn(missing)
-                throw CommandExit(66)
-            }
-            let start = specs.isEmpty ? feed.resolvedStart() : LiveFeeds.realNow()
-            var header = feed.recordingHeader
-            header.started = start
-            header.sources = specs.map(\.name) + (runsSimulated ? SimulatedSource.defaultNames : [])
-            if !runsSimulated { header.seed = nil }
-            let recorder = try recording.record.map { [header] in try Recorders.open(path: $0, force: recording.force, header: header) }
-            defer { try? recorder?.close() }
-            let merge = MergeOptions(endOffset: output.duration?.milliseconds, restart: SimulatedFeed.restart)
-            let every = Duration.milliseconds(live.every.milliseconds), timeout = Duration.milliseconds(live.timeout.milliseconds)
-            let status = try await LiveFeeds.withHTTP(specs, every: every, timeout: timeout, version: Newsdesk.version) { http -> Int32 in
-                // The feeds as given, then the simulated sources (when they run).
-                @Sendable func sources() throws -> [any HeadlineSource] {
-                    LiveFeeds.sources(specs, start: start, http: http) + (runsSimulated ? try feed.sources(start: start) : [])
-                }
-                // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
-                guard !useView(plain: output.plain) else {
-                    // The view reads keys from the terminal: it cannot also be the feed.
-                    if specs.contains(where: \.isStandardInput) && isatty(STDIN_FILENO) == 1 {
-                        warn("--feed - reads standard input, which is the terminal here: pipe headlines into newsdesk, or use --plain to type them")
-                        throw CommandExit(64)
-                    }
-                    let settings = LiveSettings(
-                        sources: try sources(), start: start, clock: ClockChoice(feed.speed), merge: merge,
-                        historyCapacity: feed.history, filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: recorder)
-                    return try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
-                }
-                return await Interruptible.run(grace: Interruptible.liveGrace) {
-                    try await PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
-                                           recorder: recorder, lineBuffered: output.lineBuffered)
-                        .run(try sources(), clock: ClockChoice(feed.speed), options: merge)
-                }
-            }
-            try recorder?.close()
-            try CommandExit.check(status)
-        }
+    func run() async throws { try await withExitCode { try await runLive() } }
+
+    /// Wiring only: what runs is ``LiveRun``'s.
+    func runLive() async throws {
+        let feed = self.feed, output = self.output, live = self.live
+        // The feeds given, else the subscriptions file's, else none (the simulated sources).
+        let subscribed = try live.subscribed(feed)
+        let sources: @Sendable (Timestamp) throws -> [any HeadlineSource] = { start in try feed.sources(start: start) }
+        let simulated = subscribed == nil && live.runsSimulated ? sources : nil
+        let merge = MergeOptions(endOffset: output.duration?.milliseconds, restart: SimulatedFeed.restart)
+        let run = LiveRun(
+            specs: subscribed ?? live.specs, simulated: simulated, simulatedStart: feed.resolvedStart(), header: feed.recordingHeader,
+            record: recording.record.map { ($0, recording.force) }, clock: ClockChoice(feed.speed), merge: merge,
+            every: .milliseconds(live.every.milliseconds), timeout: .milliseconds(live.timeout.milliseconds), version: Newsdesk.version)
+        let printer = PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
+                                   recorder: nil, lineBuffered: output.lineBuffered)
+        // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
+        let view: ((LiveRun.Wiring) async throws -> Int32)? = useView(plain: output.plain) ? { wiring in
+            try await liveView(wiring, feed: feed, output: output, merge: merge)
+        } : nil
+        try CommandExit.check(try await run.run(printer: printer, view: view))
+    }
+
+    /// The live view on the terminal, fed by `wiring`.
+    func liveView(_ wiring: LiveRun.Wiring, feed: FeedOptions, output: OutputOptions, merge: MergeOptions) async throws -> Int32 {
+        let settings = LiveSettings(
+            sources: wiring.sources, start: wiring.start, clock: ClockChoice(feed.speed), merge: merge,
+            historyCapacity: feed.history, filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: wiring.recorder)
+        return try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
     }
 }
 

@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NewsCore
+
+/// `newsdesk live` once its arguments are read: which sources run (the feeds given, else
+/// the subscriptions file's, else the simulated ones), the recording, and the view or the
+/// printed lines. The executable fills it in and passes the view (the terminal is not this
+/// module's).
+public struct LiveRun {
+    /// The feeds to watch (`--feed`, or the subscriptions file's).
+    public var specs: [FeedSpec]
+    /// The simulated sources from a start time; nil when they do not run.
+    public var simulated: (@Sendable (Timestamp) throws -> [any HeadlineSource])?
+    /// The simulated feed's start (`--start-time`, or now) when no feed runs.
+    public var simulatedStart: Timestamp
+    /// The recording's header as the simulated feed would write it (its seed, speed...).
+    public var header: RecordingHeader
+    /// `--record FILE` and `--force`.
+    public var record: (path: String, force: Bool)?
+    public var clock: ClockChoice
+    public var merge: MergeOptions
+    /// How often URLs are polled (unless their subscription says), and a fetch's timeout.
+    public var every: Duration
+    public var timeout: Duration
+    public var version: String
+
+    public init(specs: [FeedSpec], simulated: (@Sendable (Timestamp) throws -> [any HeadlineSource])?, simulatedStart: Timestamp,
+                header: RecordingHeader, record: (path: String, force: Bool)?, clock: ClockChoice, merge: MergeOptions,
+                every: Duration, timeout: Duration, version: String) {
+        self.specs = specs
+        self.simulated = simulated
+        self.simulatedStart = simulatedStart
+        self.header = header
+        self.record = record
+        self.clock = clock
+        self.merge = merge
+        self.every = every
+        self.timeout = timeout
+        self.version = version
+    }
+
+    /// What the view needs to start: the sources, when the feed starts, the recorder.
+    public struct Wiring: Sendable {
+        public var sources: [any HeadlineSource]
+        public var start: Timestamp
+        public var recorder: RecordingWriter?
+    }
+
+    /// Runs the feed: in the view when `view` is given, else as lines printed by `printer`
+    /// (its recorder is set here). Exit 66 for a missing feed file, 64 for `--feed -` from
+    /// a terminal in the view, 73 for a recording that cannot be created.
+    public func run(printer: PlainPrinter, view: ((Wiring) async throws -> Int32)?) async throws -> Int32 {
+        if let missing = LiveFeeds.missingFile(specs) {
+            warn(missing)
+            throw CommandExit(66)
+        }
+        // The view reads keys from the terminal: it cannot also be the feed.
+        if view != nil && specs.contains(where: \.isStandardInput) && isatty(STDIN_FILENO) == 1 {
+            warn("--feed - reads standard input, which is the terminal here: pipe headlines into newsdesk, or use --plain to type them")
+            throw CommandExit(64)
+        }
+        let start = specs.isEmpty ? simulatedStart : LiveFeeds.realNow()
+        var header = self.header
+        header.started = start
+        let simulated = self.simulated
+        header.sources = specs.map(\.name) + (simulated == nil ? [] : SimulatedSource.defaultNames)
+        if simulated == nil { header.seed = nil }
+        let recorder = try record.map { [header] in try Recorders.open(path: $0.path, force: $0.force, header: header) }
+        defer { try? recorder?.close() }
+        let specs = self.specs, clock = self.clock, merge = self.merge
+        let status = try await LiveFeeds.withHTTP(specs, every: every, timeout: timeout, version: version) { http -> Int32 in
+            // The feeds as given, then the simulated sources (when they run).
+            @Sendable func sources() throws -> [any HeadlineSource] {
+                LiveFeeds.sources(specs, start: start, http: http) + (try simulated?(start) ?? [])
+            }
+            if let view { return try await view(Wiring(sources: try sources(), start: start, recorder: recorder)) }
+            var printer = printer
+            printer.recorder = recorder
+            return await Interruptible.run(grace: Interruptible.liveGrace) { [printer] in
+                try await printer.run(try sources(), clock: clock, options: merge)
+            }
+        }
+        try recorder?.close()
+        return status
+    }
+}
