@@ -147,15 +147,16 @@ public enum Renderer {
         let hiddenCount = sources.count { $0.hidden }
         let hiddenText = hiddenCount > 3 ? "\(hiddenCount) off" : sources.filter(\.hidden).map { String($0.name.prefix(1)) }.joined(separator: " ") + " off"
         let hiddenLabel = hiddenCount == 0 ? [] : [SourceLabel(name: "", long: hiddenText, short: hiddenText, hidden: true)]
-        /// "+41 more, 3 off, 1 failed" for the sources from `first` on.
+        /// "+41 more", or with counts when some are not well: "+41 more: 37 ok, 3 off, 1 failing".
         func moreLabel(from first: Int) -> SourceLabel {
             let rest = sources[first...]
-            var parts = ["+\(rest.count) more"]
+            var parts: [String] = []
             let off = rest.count { $0.hidden }, failed = rest.count { $0.problem == .failed }, stale = rest.count { $0.problem == .stale }
+            if off + failed + stale > 0 { parts.append("\(rest.count - off - failed - stale) ok") }
             if off > 0 { parts.append("\(off) off") }
-            if failed > 0 { parts.append("\(failed) failed") }
+            if failed > 0 { parts.append("\(failed) failing") }
             if stale > 0 { parts.append("\(stale) stale") }
-            let text = parts.joined(separator: ", ")
+            let text = "+\(rest.count) more" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
             return SourceLabel(name: "", long: text, short: text, hidden: false, problem: failed + stale > 0 ? .failed : nil)
         }
         func labelWidth(_ label: SourceLabel, long: Bool) -> Int { TextWidth.columns(long ? label.long : label.short) + 2 }

@@ -158,9 +158,9 @@ struct SourcesScreenTests {
         for _ in 0..<29 { state.apply(.key(.char("j"))) }
         state.apply(.key(.char(" ")), .key(.char("j")), .key(.char(" ")), .key(.escape))
         #expect(state.hiddenSources == ["feed30", "feed31"])
-        #expect(state.screen[0].contains("  +48 more, 2 off"), "\(state.screen[0])")
+        #expect(state.screen[0].contains("  +48 more: 46 ok, 2 off"), "\(state.screen[0])")
         state.apply(.sourceFailed(source: "feed40", message: "timed out"))
-        #expect(state.screen[0].contains("  +48 more, 2 off, 1 failed"), "\(state.screen[0])")
+        #expect(state.screen[0].contains("  +48 more: 45 ok, 2 off, 1 failing"), "\(state.screen[0])")
         let grid = Renderer.render(state)
         let start = state.screen[0].range(of: "+48")!.lowerBound.utf16Offset(in: state.screen[0])
         #expect(grid[0, start].style == Theme(color: true).barAlert)
