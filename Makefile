@@ -61,6 +61,7 @@ bench: deps
 	$(SWIFT) build -c release --product newsdesk-bench
 	$(SWIFT) build -c release --product newsdesk
 	$(RELEASE_DIR)/newsdesk-bench --newsdesk $(RELEASE_DIR)/newsdesk --write-doc docs/benchmarks.md
+	./scripts/bench-http.sh $(RELEASE_DIR)/newsdesk
 
 ## A short benchmark run (under a minute), for a quick check.
 bench-quick: deps
