@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Issue 12's figures: FEEDS feeds (1,000) of ITEMS items (50) on a loopback server
-# (scripts/feed-server.py): how long one full round takes under the concurrency bound
+# (scripts/feed-server.py, on HOSTS loopback addresses, 4): how long one full round takes under the concurrency bound
 # (8 at a time, 2 per host), the peak memory, the CPU time per fetch, and the CPU used
 # between polls once the round is done (IDLE_SECONDS, 20). Usage: bench-http.sh NEWSDESK
 set -euo pipefail
 nd=${1:-.build/release/newsdesk}
-feeds=${FEEDS:-1000} items=${ITEMS:-50} idle=${IDLE_SECONDS:-20}
+feeds=${FEEDS:-1000} items=${ITEMS:-50} idle=${IDLE_SECONDS:-20} hosts=${HOSTS:-4}
 dir=$(mktemp -d)
 server=
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
-python3 -u "$(dirname "$0")/feed-server.py" "$feeds" "$items" > "$dir/server.log" 2>&1 &
+python3 -u "$(dirname "$0")/feed-server.py" "$feeds" "$items" "$hosts" > "$dir/server.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do grep -q '^port ' "$dir/server.log" && break; sleep 0.1; done
-port=$(sed -n 's/^port //p' "$dir/server.log")
-for i in $(seq "$feeds"); do echo "http://127.0.0.1:$port/feed/$i.xml f$i"; done > "$dir/feeds"
+for _ in $(seq 100); do grep -q '^ports ' "$dir/server.log" && break; sleep 0.1; done
+read -r -a ports <<< "$(sed -n 's/^ports //p' "$dir/server.log")"
+# Feed i on host (i mod HOSTS) + 1: 127.0.0.1, .2, ... each its own host for the bound.
+for i in $(seq "$feeds"); do h=$((i % hosts)); echo "http://127.0.0.$((h + 1)):${ports[$h]}/feed/$i.xml f$i"; done > "$dir/feeds"
 total=$((feeds * items))
 
 # One round: the process ends when every item of every feed is printed.

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """A loopback feed server for the HTTP benchmark: /feed/N.xml is an RSS 2.0 feed of ITEMS
-items (the same bytes every time, with an ETag). Listens on 127.0.0.1 and a free port,
-printed as 'port N' on the first line. Usage: feed-server.py FEEDS ITEMS"""
-import sys, hashlib
+items (the same bytes every time, with an ETag). Listens on HOSTS loopback addresses
+(127.0.0.1, 127.0.0.2...: several hosts, for the per-host bound), each on a free port,
+printed as 'ports P1 P2...' on the first line. Usage: feed-server.py FEEDS ITEMS [HOSTS]"""
+import sys, hashlib, threading
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
 FEEDS, ITEMS = int(sys.argv[1]), int(sys.argv[2])
+HOSTS = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 cache = {}
 
 def feed(n):
@@ -38,7 +40,12 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-print(f"port {server.server_address[1]}", flush=True)
-server.serve_forever()
+servers = []
+for h in range(HOSTS):
+    server = ThreadingHTTPServer((f"127.0.0.{h + 1}", 0), Handler)
+    server.daemon_threads = True
+    servers.append(server)
+print("ports " + " ".join(str(s.server_address[1]) for s in servers), flush=True)
+for server in servers[1:]:
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+servers[0].serve_forever()
