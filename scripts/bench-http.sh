@@ -12,7 +12,7 @@ cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 python3 -u "$(dirname "$0")/feed-server.py" "$feeds" "$items" "$hosts" > "$dir/server.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do grep -q '^ports ' "$dir/server.log" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q '^ports ' "$dir/server.log" 2>/dev/null && break; sleep 0.1; done
 read -r -a ports <<< "$(sed -n 's/^ports //p' "$dir/server.log")"
 # Feed i on host (i mod HOSTS) + 1: 127.0.0.1, .2, ... each its own host for the bound.
 for i in $(seq "$feeds"); do h=$((i % hosts)); echo "http://127.0.0.$((h + 1)):${ports[$h]}/feed/$i.xml f$i"; done > "$dir/feeds"
