@@ -24,7 +24,7 @@ run: build
 ## then each fuzz target for 20 s (libFuzzer + AddressSanitizer) to catch regressions.
 test: build
 	NEWSDESK_BIN=$(BIN_DIR)/newsdesk $(SWIFT) test
-	./scripts/fuzz.sh 20
+	./scripts/fuzz.sh 8
 
 ## Fuzz the recording reader, the importer and the query parser, FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 300

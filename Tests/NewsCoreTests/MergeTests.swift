@@ -235,71 +235,79 @@ struct MergeTests {
 
     @Test("on a virtual clock (--speed max), a stalled source does not stop time for the others; its late headlines still come")
     func stalledSourceOnVirtualClock() async throws {
-        let (stream, input) = AsyncThrowingStream<[Arrival], any Error>.makeStream()
-        func headline(_ offset: Int64) -> [Arrival] {
-            [Arrival(offset: offset, headline: Headline(id: "s\(offset)", source: "stalled", title: "t", published: testStart))]
-        }
-        input.yield(headline(10))  // then nothing: it neither yields nor ends
-        let stalled = StreamSource(name: "stalled", stream: stream)
-        let healthyOffsets = Array(stride(from: Int64(100), through: 5000, by: 100))
-        let healthy = FixedSource(name: "healthy", offsets: healthyOffsets)
-        // The grace period is real time in the app; here it passes when the test says so.
-        let graceClock = TestClock()
-        let options = MergeOptions(stall: StallPolicy(grace: .milliseconds(200)) { try await graceClock.sleep(for: $0) },
-                                   executor: ThreadExecutor(name: "stall test"))
-        let clock = VirtualClock()
-        let seen = Protected<[String]>([])
-        let task = Task {
-            try await withMergedFeed(sources: [stalled, healthy], clock: clock, options: options) { feed in
-                for try await event in feed {
-                    if case .headlines(let batch) = event { seen.withLock { $0 += batch.map { "\($0.headline.source)@\($0.offset)" } } }
+        // On a thread of its own: in a loaded full run the shared pool can be busy for a long time.
+        let thread = ThreadExecutor(name: "stall test body")
+        try await withTaskExecutorPreference(thread) {
+            let (stream, input) = AsyncThrowingStream<[Arrival], any Error>.makeStream()
+            func headline(_ offset: Int64) -> [Arrival] {
+                [Arrival(offset: offset, headline: Headline(id: "s\(offset)", source: "stalled", title: "t", published: testStart))]
+            }
+            input.yield(headline(10))  // then nothing: it neither yields nor ends
+            let stalled = StreamSource(name: "stalled", stream: stream)
+            let healthyOffsets = Array(stride(from: Int64(100), through: 5000, by: 100))
+            let healthy = FixedSource(name: "healthy", offsets: healthyOffsets)
+            // The grace period is real time in the app; here it passes when the test says so.
+            let graceClock = TestClock()
+            let options = MergeOptions(stall: StallPolicy(grace: .milliseconds(200)) { try await graceClock.sleep(for: $0) },
+                                       executor: ThreadExecutor(name: "stall test"))
+            let clock = VirtualClock()
+            let seen = Protected<[String]>([])
+            let task = Task(executorPreference: thread) {
+                try await withMergedFeed(sources: [stalled, healthy], clock: clock, options: options) { feed in
+                    for try await event in feed {
+                        if case .headlines(let batch) = event { seen.withLock { $0 += batch.map { "\($0.headline.source)@\($0.offset)" } } }
+                    }
                 }
             }
+            // Let every grace period the merge starts run out, until the healthy source is done.
+            try await waitUntilAsync {
+                if seen.withLock({ $0.contains("healthy@5000") }) { return true }
+                do { try await graceClock.checkSuspension() } catch { await graceClock.advance(by: .milliseconds(200)) }
+                return false
+            }
+            #expect(clock.now == FeedInstant(offset: .milliseconds(5000)))
+            // The stalled source wakes up with a headline from the past: out at once, late.
+            input.yield(headline(30))
+            try await waitUntil { seen.withLock { $0 }.last == "stalled@30" }
+            input.finish()
+            try await task.value
+            let out = seen.withLock { $0 }
+            #expect(out.filter { $0.hasPrefix("healthy@") } == healthyOffsets.map { "healthy@\($0)" })
+            #expect(out.contains("stalled@10"))
+            #expect(out.last == "stalled@30" && out.count == healthyOffsets.count + 2)
         }
-        // Let every grace period the merge starts run out, until the healthy source is done.
-        try await waitUntilAsync {
-            if seen.withLock({ $0.contains("healthy@5000") }) { return true }
-            do { try await graceClock.checkSuspension() } catch { await graceClock.advance(by: .milliseconds(200)) }
-            return false
-        }
-        #expect(clock.now == FeedInstant(offset: .milliseconds(5000)))
-        // The stalled source wakes up with a headline from the past: out at once, late.
-        input.yield(headline(30))
-        try await waitUntil { seen.withLock { $0 }.last == "stalled@30" }
-        input.finish()
-        try await task.value
-        let out = seen.withLock { $0 }
-        #expect(out.filter { $0.hasPrefix("healthy@") } == healthyOffsets.map { "healthy@\($0)" })
-        #expect(out.contains("stalled@10"))
-        #expect(out.last == "stalled@30" && out.count == healthyOffsets.count + 2)
     }
 
     @Test("on a virtual clock with an end, a feed whose every source has stalled jumps to the end instead of waiting for ever")
     func everySourceStalledWithEnd() async throws {
-        let (stream, input) = AsyncThrowingStream<[Arrival], any Error>.makeStream()
-        defer { input.finish() }
-        input.yield([Arrival(offset: 10, headline: Headline(id: "s10", source: "stalled", title: "t", published: testStart))])
-        let stalled = StreamSource(name: "stalled", stream: stream)
-        let graceClock = TestClock()
-        let options = MergeOptions(endOffset: 60_000, stall: StallPolicy(grace: .milliseconds(200)) { try await graceClock.sleep(for: $0) },
-                                   executor: ThreadExecutor(name: "stall test"))
-        let seen = Protected<[String]>([])
-        let ended = Protected(false)
-        let task = Task {
-            try await withMergedFeed(sources: [stalled], clock: VirtualClock(), options: options) { feed in
-                for try await event in feed {
-                    if case .headlines(let batch) = event { seen.withLock { $0 += batch.map { "\($0.headline.source)@\($0.offset)" } } }
+        // On a thread of its own: in a loaded full run the shared pool can be busy for a long time.
+        let thread = ThreadExecutor(name: "stall test body")
+        try await withTaskExecutorPreference(thread) {
+            let (stream, input) = AsyncThrowingStream<[Arrival], any Error>.makeStream()
+            defer { input.finish() }
+            input.yield([Arrival(offset: 10, headline: Headline(id: "s10", source: "stalled", title: "t", published: testStart))])
+            let stalled = StreamSource(name: "stalled", stream: stream)
+            let graceClock = TestClock()
+            let options = MergeOptions(endOffset: 60_000, stall: StallPolicy(grace: .milliseconds(200)) { try await graceClock.sleep(for: $0) },
+                                       executor: ThreadExecutor(name: "stall test"))
+            let seen = Protected<[String]>([])
+            let ended = Protected(false)
+            let task = Task(executorPreference: thread) {
+                try await withMergedFeed(sources: [stalled], clock: VirtualClock(), options: options) { feed in
+                    for try await event in feed {
+                        if case .headlines(let batch) = event { seen.withLock { $0 += batch.map { "\($0.headline.source)@\($0.offset)" } } }
+                    }
                 }
+                ended.withLock { $0 = true }
             }
-            ended.withLock { $0 = true }
+            try await waitUntilAsync {
+                if ended.withLock({ $0 }) { return true }
+                do { try await graceClock.checkSuspension() } catch { await graceClock.advance(by: .milliseconds(200)) }
+                return false
+            }
+            try await task.value
+            #expect(seen.withLock { $0 } == ["stalled@10"])
         }
-        try await waitUntilAsync {
-            if ended.withLock({ $0 }) { return true }
-            do { try await graceClock.checkSuspension() } catch { await graceClock.advance(by: .milliseconds(200)) }
-            return false
-        }
-        try await task.value
-        #expect(seen.withLock { $0 } == ["stalled@10"])
     }
 
     @Test("a failing source is retried after 1 s, 2 s, 4 s... capped, starting over once it works; the others keep flowing")
