@@ -8,12 +8,20 @@ nd=${1:-.build/release/newsdesk}
 feeds=${FEEDS:-1000} items=${ITEMS:-50} idle=${IDLE_SECONDS:-20} hosts=${HOSTS:-4}
 dir=$(mktemp -d)
 server=
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$dir"; }
+cleanup() { [ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
-python3 -u "$(dirname "$0")/feed-server.py" "$feeds" "$items" "$hosts" > "$dir/server.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q '^ports ' "$dir/server.log" 2>/dev/null && break; sleep 0.1; done
-read -r -a ports <<< "$(sed -n 's/^ports //p' "$dir/server.log")"
+# One server process a host (Python's global lock would make one process the bottleneck).
+servers=()
+for h in $(seq "$hosts"); do
+    python3 -u "$(dirname "$0")/feed-server.py" "$feeds" "$items" "$hosts" "$h" > "$dir/server$h.log" 2>&1 &
+    servers+=($!)
+done
+server="${servers[*]}"
+ports=()
+for h in $(seq "$hosts"); do
+    for _ in $(seq 100); do grep -q '^ports ' "$dir/server$h.log" 2>/dev/null && break; sleep 0.1; done
+    ports+=("$(sed -n 's/^ports //p' "$dir/server$h.log")")
+done
 # Feed i on host (i mod HOSTS) + 1: 127.0.0.1, .2, ... each its own host for the bound.
 for i in $(seq "$feeds"); do h=$((i % hosts)); echo "http://127.0.0.$((h + 1)):${ports[$h]}/feed/$i.xml f$i"; done > "$dir/feeds"
 total=$((feeds * items))

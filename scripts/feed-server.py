@@ -2,12 +2,14 @@
 """A loopback feed server for the HTTP benchmark: /feed/N.xml is an RSS 2.0 feed of ITEMS
 items (the same bytes every time, with an ETag). Listens on HOSTS loopback addresses
 (127.0.0.1, 127.0.0.2...: several hosts, for the per-host bound), each on a free port,
-printed as 'ports P1 P2...' on the first line. Usage: feed-server.py FEEDS ITEMS [HOSTS]"""
-import sys, hashlib, threading
+printed as 'ports P1 P2...' on the first line; with ONLY, just 127.0.0.ONLY (one process a
+host escapes Python's global lock). Usage: feed-server.py FEEDS ITEMS [HOSTS [ONLY]]"""
+import sys, hashlib, threading, socket
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
 FEEDS, ITEMS = int(sys.argv[1]), int(sys.argv[2])
 HOSTS = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+ONLY = int(sys.argv[4]) if len(sys.argv) > 4 else None
 cache = {}
 
 def feed(n):
@@ -24,6 +26,12 @@ def feed(n):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def log_message(self, *args): pass
+    def setup(self):
+        super().setup()
+        # Headers and body go out in two writes: without this, Nagle's algorithm and the
+        # client's delayed ACK hold the body back 40 ms a response (the server, not the
+        # client, would be what the benchmark measured).
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     def do_GET(self):
         try:
             n = int(self.path.removeprefix("/feed/").removesuffix(".xml"))
@@ -41,7 +49,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 servers = []
-for h in range(HOSTS):
+for h in ([ONLY - 1] if ONLY else range(HOSTS)):
     server = ThreadingHTTPServer((f"127.0.0.{h + 1}", 0), Handler)
     server.daemon_threads = True
     servers.append(server)
