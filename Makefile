@@ -21,7 +21,7 @@ run: build
 	@$(BIN_DIR)/newsdesk $(ARGS)
 
 ## Build and run every test: unit, property and end-to-end against the built binary,
-## then each fuzz target for 20 s (libFuzzer + AddressSanitizer) to catch regressions.
+## then each fuzz target for 8 s (libFuzzer + AddressSanitizer) to catch regressions.
 test: build
 	NEWSDESK_BIN=$(BIN_DIR)/newsdesk $(SWIFT) test
 	./scripts/fuzz.sh 8
