@@ -307,22 +307,11 @@ public struct JSONScanner {
     /// Walks an object's fields: `field` gets each key (raw bytes, or decoded when escaped)
     /// and must consume its value (or call `skipValue`).
     mutating func object(_ field: (inout JSONScanner, Key) throws(JSONError) -> Void) throws(JSONError) {
-        try expect(0x7B, "'{' (each line must be a JSON object)")
-        if take(0x7D) { return }
-        repeat {
-            skipSpace()
-            let keyStart = position
-            let key: Key
-            if let raw = try rawString() {
-                key = .raw(raw)
-            } else {
-                position = keyStart
-                key = .decoded(try string())
-            }
-            try expect(0x3A, "':' after a field name")
+        var first = true
+        while let key = try nextKey(first: first) {
+            first = false
             try field(&self, key)
-        } while take(0x2C)
-        try expect(0x7D, "',' or '}'")
+        }
     }
 
     /// An object's fields one at a time, for a caller that walks them in a loop (as the

@@ -349,43 +349,10 @@ extension Attributes {
         return nil
     }
 
-    /// An attribute's value. Without entity substitution libxml2 passes every `&` of the
-    /// value on as `&#38;` (whether written `&amp;` or `&#38;`), so a bare `&name;` left in
-    /// it is a reference to an entity of the doctype, not expanded.
+    /// An attribute's value (see ``XMLAttributeValue``); an entity of the doctype left in it
+    /// is marked with U+FFFF (not a character XML allows, so never in the data) for
+    /// `OPMLReader.unexpandedEntity`.
     private func decoded(_ base: UnsafeMutablePointer<UnsafePointer<xmlChar>?>) -> String? {
-        guard let start = base[3], let end = base[4] else { return nil }
-        let bytes = UnsafeBufferPointer(start: start, count: end - start)
-        guard bytes.contains(0x26) else { return String(decoding: bytes, as: UTF8.self) }
-        var out: [UInt8] = []
-        var i = 0
-        let amp: [UInt8] = Array("&#38;".utf8)
-        while i < bytes.count {
-            if bytes[i] == 0x26 {
-                if i + 5 <= bytes.count && Array(bytes[i..<i + 5]) == amp {
-                    out.append(0x26)
-                    i += 5
-                    continue
-                }
-                // An entity left as it is: marked with U+FFFF (not a character XML allows, so
-                // never in the data) for `OPMLReader.unexpandedEntity`.
-                out += [0xEF, 0xBF, 0xBF]
-            }
-            out.append(bytes[i])
-            i += 1
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
+        XMLAttributeValue.decode(base, unexpandedMark: [0xEF, 0xBF, 0xBF])
     }
 }

@@ -603,22 +603,7 @@ struct Attributes {
     }
 
     private func string(_ base: UnsafeMutablePointer<UnsafePointer<xmlChar>?>) -> String? {
-        guard let start = base[3], let end = base[4] else { return nil }
-        // Without entity substitution libxml2 passes `&amp;` in a value on as `&#38;`.
-        let bytes = UnsafeBufferPointer(start: start, count: end - start)
-        guard bytes.contains(0x26) else { return String(decoding: bytes, as: UTF8.self) }
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x26 && i + 4 < bytes.count && bytes[i + 1] == 0x23 && bytes[i + 2] == 0x33 && bytes[i + 3] == 0x38 && bytes[i + 4] == 0x3B {
-                out.append(0x26)
-                i += 5
-            } else {
-                out.append(bytes[i])
-                i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        XMLAttributeValue.decode(base)
     }
 }
 
