@@ -86,11 +86,12 @@ let package = Package(
             name: "newsdesk-fuzz",
             dependencies: ["NewsCore", "NewsFeeds"]
         ),
-        // libxml2 (the system's, from libxml2-dev) for NewsFeeds' streaming XML reader.
-        .systemLibrary(
+        // libxml2 (the system's; headers from libxml2-dev) for NewsFeeds' streaming XML
+        // reader, loaded with dlopen on the first XML document rather than linked, so that a
+        // start of newsdesk does not load it and ICU with it (include/CLibxml2.h, DECISIONS.md).
+        .target(
             name: "CLibxml2",
-            pkgConfig: "libxml-2.0",
-            providers: [.apt(["libxml2-dev"])]
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])]
         ),
         // Feed parsing (RSS, RDF, Atom, JSON Feed) into headlines: its own room, so that
         // NewsCore stays free of libxml2. No fetching, no storing.
@@ -99,7 +100,8 @@ let package = Package(
             dependencies: ["NewsCore", "CLibxml2"],
             // The SAX callbacks update the reader's state a million times a feed; the
             // run-time exclusivity checks on that class cost a fifth of the parse (DECISIONS.md).
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+            // -I: CLibxml2's header includes libxml2's own.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xcc", "-I/usr/include/libxml2"])]
         ),
         // Feeds over HTTP: the client wrapper (HTTP/), polling rules (Poll/) and the live
         // source (Source/). Its own room, so that NewsFeeds and NewsCore stay free of SwiftNIO.

@@ -85,15 +85,14 @@ public enum FeedParser {
         }
     }
 
-    static let initialized: Bool = {
-        xmlInitParser()
-        return true
-    }()
+    /// Why libxml2 cannot be used, or nil once it is loaded (see CLibxml2.h: it is loaded
+    /// on the first XML document, not with every start of newsdesk).
+    static var xmlUnavailable: String? { ndxml_load() == 1 ? nil : ndxml_load_error().map { String(cString: $0) } ?? "libxml2 could not be loaded" }
 
     static func parseXML(_ decoded: FeedEncoding.Decoded, _ bytes: UnsafeBufferPointer<UInt8>, format: FeedFormat, version: String?, baseURL: String?,
                          name: String?, readTime: Timestamp, limits: FeedLimits, sink: ((FeedItem) -> Void)?,
                          chunkSize: Int? = nil) throws(FeedError) -> FeedDocument {
-        _ = initialized
+        if let why = xmlUnavailable { throw .unreadable(why) }
         return try decoded.withUTF8(bytes) { (utf8) throws(FeedError) -> FeedDocument in
             var prepass = XMLPrepass(utf8)
             let reader = XMLFeedReader(fileBase: baseURL, readTime: readTime, limits: limits, format: format, version: version,

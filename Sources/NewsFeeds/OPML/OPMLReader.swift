@@ -51,7 +51,7 @@ public enum OPML {
         guard bytes.count <= maxBytes else {
             throw SubscriptionError(.unreadable, path: path, line: 0, "larger than \(maxBytes >> 20) MiB")
         }
-        _ = FeedParser.initialized
+        if let why = FeedParser.xmlUnavailable { throw SubscriptionError(.unreadable, path: path, line: 0, why) }
         return try bytes.withUnsafeBufferPointer { (input) throws(SubscriptionError) -> OPMLDocument in
             let decoded = FeedEncoding.decode(input)
             return try decoded.withUTF8(input) { (utf8) throws(SubscriptionError) -> OPMLDocument in
@@ -103,10 +103,7 @@ final class OPMLReader {
     func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         var handler = xmlSAXHandler()
         handler.initialized = 0xDEED_BEAF  // XML_SAX2_MAGIC
-        handler.startDocument = xmlSAX2StartDocument
-        handler.internalSubset = xmlSAX2InternalSubset
-        handler.entityDecl = xmlSAX2EntityDecl
-        handler.getEntity = xmlSAX2GetEntity
+        ndxml_set_sax2_defaults(&handler)
         handler.startElementNs = { ctx, local, _, uri, _, _, count, _, attributes in
             guard let local else { return }
             OPMLReader.of(ctx)?.start(local, uri, Int(count), attributes)
@@ -118,29 +115,29 @@ final class OPMLReader {
             guard let ctx, let error else { return }
             OPMLReader.of(ctx)?.error(error.pointee)
         }
-        guard let ctxt = xmlCreatePushParserCtxt(&handler, nil, nil, 0, nil) else {
+        guard let ctxt = ndxml_CreatePushParserCtxt(&handler, nil, nil, 0, nil) else {
             fatal = SubscriptionError(.malformed, path: path, line: 0, "libxml2 could not start")
             return
         }
         self.ctxt = ctxt
         let options = XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue
-        xmlCtxtUseOptions(ctxt, Int32(options))
+        ndxml_CtxtUseOptions(ctxt, Int32(options))
         ctxt.pointee._private = Unmanaged.passUnretained(self).toOpaque()
-        _ = xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
+        _ = ndxml_SwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
         let chunk = 64 << 10
         var offset = 0
         let base = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
         while offset < bytes.count && !stopped {
             let count = min(chunk, bytes.count - offset)
-            xmlParseChunk(ctxt, base + offset, Int32(count), 0)
+            ndxml_ParseChunk(ctxt, base + offset, Int32(count), 0)
             offset += count
         }
-        if !stopped { xmlParseChunk(ctxt, base, 0, 1) }
+        if !stopped { ndxml_ParseChunk(ctxt, base, 0, 1) }
         if let myDoc = ctxt.pointee.myDoc {
             ctxt.pointee.myDoc = nil
-            xmlFreeDoc(myDoc)
+            ndxml_FreeDoc(myDoc)
         }
-        xmlFreeParserCtxt(ctxt)
+        ndxml_FreeParserCtxt(ctxt)
         self.ctxt = nil
     }
 
@@ -150,12 +147,12 @@ final class OPMLReader {
         return Unmanaged<OPMLReader>.fromOpaque(reader).takeUnretainedValue()
     }
 
-    var line: Int { ctxt.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) + lineOffset } ?? 0 }
+    var line: Int { ctxt.map { Int(ndxml_SAX2GetLineNumber(UnsafeMutableRawPointer($0))) + lineOffset } ?? 0 }
 
     func stop(_ error: SubscriptionError) {
         if fatal == nil { fatal = error }
         stopped = true
-        if let ctxt { xmlStopParser(ctxt) }
+        if let ctxt { ndxml_StopParser(ctxt) }
     }
 
     func note(_ line: Int, _ what: String) {

@@ -112,10 +112,7 @@ final class XMLFeedReader {
     func begin() {
         var handler = xmlSAXHandler()
         handler.initialized = 0xDEED_BEAF  // XML_SAX2_MAGIC
-        handler.startDocument = xmlSAX2StartDocument
-        handler.internalSubset = xmlSAX2InternalSubset
-        handler.entityDecl = xmlSAX2EntityDecl
-        handler.getEntity = xmlSAX2GetEntity
+        ndxml_set_sax2_defaults(&handler)
         handler.startElementNs = { ctx, local, prefix, uri, _, _, count, _, attributes in
             guard let local else { return }
             XMLFeedReader.of(ctx)?.start(local, prefix, uri, Int(count), attributes)
@@ -128,13 +125,13 @@ final class XMLFeedReader {
             // serror's first argument is the context's userData: the parser context itself.
             XMLFeedReader.of(ctx)?.error(error.pointee)
         }
-        guard let ctxt = xmlCreatePushParserCtxt(&handler, nil, nil, 0, nil) else { stopped = true; return }
+        guard let ctxt = ndxml_CreatePushParserCtxt(&handler, nil, nil, 0, nil) else { stopped = true; return }
         self.ctxt = ctxt
         let options = XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue
-        xmlCtxtUseOptions(ctxt, Int32(options))
+        ndxml_CtxtUseOptions(ctxt, Int32(options))
         let unmanaged = Unmanaged.passUnretained(self)
         ctxt.pointee._private = unmanaged.toOpaque()
-        _ = xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
+        _ = ndxml_SwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
         gathered.reserveCapacity(chunkSize)
     }
 
@@ -161,12 +158,12 @@ final class XMLFeedReader {
     func endPush() {
         flush()
         guard let ctxt else { return }
-        if !stopped { xmlParseChunk(ctxt, nil, 0, 1) }
+        if !stopped { ndxml_ParseChunk(ctxt, nil, 0, 1) }
         if let myDoc = ctxt.pointee.myDoc {
             ctxt.pointee.myDoc = nil
-            xmlFreeDoc(myDoc)
+            ndxml_FreeDoc(myDoc)
         }
-        xmlFreeParserCtxt(ctxt)
+        ndxml_FreeParserCtxt(ctxt)
         self.ctxt = nil
     }
 
@@ -183,7 +180,7 @@ final class XMLFeedReader {
     @inline(__always)
     private func parseChunk(_ p: UnsafePointer<CChar>, _ count: Int) {
         guard let ctxt, !stopped else { return }
-        xmlParseChunk(ctxt, p, Int32(count), 0)
+        ndxml_ParseChunk(ctxt, p, Int32(count), 0)
     }
 
     @inline(__always)
@@ -195,7 +192,7 @@ final class XMLFeedReader {
     func stop(_ error: FeedError) {
         if fatal == nil { fatal = error }
         stopped = true
-        if let ctxt { xmlStopParser(ctxt) }
+        if let ctxt { ndxml_StopParser(ctxt) }
     }
 
     func error(_ e: xmlError) {
@@ -208,13 +205,13 @@ final class XMLFeedReader {
         if e.level == XML_ERR_FATAL {
             if doc.brokenAt == nil && fatal == nil { doc.brokenAt = problem }
             stopped = true
-            if let ctxt { xmlStopParser(ctxt) }
+            if let ctxt { ndxml_StopParser(ctxt) }
         } else if doc.problems.count < 100 {
             doc.problems.append(problem)
         }
     }
 
-    var line: Int { ctxt.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) + lineOffset } ?? 0 }
+    var line: Int { ctxt.map { Int(ndxml_SAX2GetLineNumber(UnsafeMutableRawPointer($0))) + lineOffset } ?? 0 }
 
     // MARK: Events
 
