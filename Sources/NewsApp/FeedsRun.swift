@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,6 +25,14 @@ public struct FeedsRun {
         self.home = home
         self.out = out
         self.err = err
+    }
+
+    /// The `feeds` commands on the file `--feeds FILE` names (else the XDG one), printing to
+    /// standard output and standard error.
+    public init(given: String?) {
+        let environment = ProcessInfo.processInfo.environment
+        self.init(path: FeedsRun.path(given: given, environment: environment), home: environment["HOME"],
+                  out: { print($0) }, err: { warn($0) })
     }
 
     /// The file `--feeds FILE` names, else the XDG one for `environment`.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import NewsCore
 import NewsFeeds
 import NewsFetch
@@ -161,6 +162,22 @@ public enum LiveFeeds {
         return zip(file.sourceNames, file.subscriptions).map { name, sub in
             FeedSpec(name: name, path: sub.location.description, every: sub.every)
         }
+    }
+
+    /// The subscriptions file's feeds for `live` (see ``subscribed(path:named:home:)``): the
+    /// file `--feeds` names, else the XDG one; none when a --feed is given, or --simulated, or
+    /// one of the simulated sources' own options (`simulatedAsked`).
+    public static func subscribed(given: String?, feedsGiven: Bool, simulatedAsked: Bool) throws(CommandExit) -> [FeedSpec]? {
+        guard !feedsGiven, !simulatedAsked else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        return try subscribed(path: FeedsRun.path(given: given, environment: environment), named: given != nil, home: environment["HOME"])
+    }
+
+    /// The source names a `--filter`'s `source:` may name: the feeds', then the simulated
+    /// sources' when they run; any name at all when standard input is read (its lines name their own).
+    public static func filterSources(_ specs: [FeedSpec], simulated: Bool) -> [String]? {
+        if specs.contains(where: \.isStandardInput) { return nil }
+        return specs.map(\.name) + (simulated ? SimulatedSource.defaultNames : [])
     }
 
     /// The wall clock's time.

@@ -12,12 +12,8 @@ import NewsCore
 public struct LiveRun {
     /// The feeds to watch (`--feed`, or the subscriptions file's).
     public var specs: [FeedSpec]
-    /// The simulated sources from a start time; nil when they do not run.
-    public var simulated: (@Sendable (Timestamp) throws -> [any HeadlineSource])?
-    /// The simulated feed's start (`--start-time`, or now) when no feed runs.
-    public var simulatedStart: Timestamp
-    /// The recording's header as the simulated feed would write it (its seed, speed...).
-    public var header: RecordingHeader
+    /// The simulated sources' options (seed, start, faults); nil when they do not run.
+    public var simulated: SimulatedFeedOptions?
     /// `--record FILE` and `--force`.
     public var record: (path: String, force: Bool)?
     public var clock: ClockChoice
@@ -27,13 +23,10 @@ public struct LiveRun {
     public var timeout: Duration
     public var version: String
 
-    public init(specs: [FeedSpec], simulated: (@Sendable (Timestamp) throws -> [any HeadlineSource])?, simulatedStart: Timestamp,
-                header: RecordingHeader, record: (path: String, force: Bool)?, clock: ClockChoice, merge: MergeOptions,
-                every: Duration, timeout: Duration, version: String) {
+    public init(specs: [FeedSpec], simulated: SimulatedFeedOptions?, record: (path: String, force: Bool)?, clock: ClockChoice,
+                merge: MergeOptions, every: Duration, timeout: Duration, version: String) {
         self.specs = specs
         self.simulated = simulated
-        self.simulatedStart = simulatedStart
-        self.header = header
         self.record = record
         self.clock = clock
         self.merge = merge
@@ -62,19 +55,18 @@ public struct LiveRun {
             warn("--feed - reads standard input, which is the terminal here: pipe headlines into newsdesk, or use --plain to type them")
             throw CommandExit(64)
         }
-        let start = specs.isEmpty ? simulatedStart : LiveFeeds.realNow()
-        var header = self.header
-        header.started = start
+        // The simulated feed alone starts at --start-time (or now); feeds are in real time.
         let simulated = self.simulated
-        header.sources = specs.map(\.name) + (simulated == nil ? [] : SimulatedSource.defaultNames)
-        if simulated == nil { header.seed = nil }
+        let start = specs.isEmpty ? simulated?.resolvedStart ?? LiveFeeds.realNow() : LiveFeeds.realNow()
+        let header = RecordingHeader(started: start, seed: simulated?.resolvedSeed,
+                                     sources: specs.map(\.name) + (simulated == nil ? [] : SimulatedSource.defaultNames))
         let recorder = try record.map { [header] in try Recorders.open(path: $0.path, force: $0.force, header: header) }
         defer { try? recorder?.close() }
         let specs = self.specs, clock = self.clock, merge = self.merge
         let status = try await LiveFeeds.withHTTP(specs, every: every, timeout: timeout, version: version) { http -> Int32 in
             // The feeds as given, then the simulated sources (when they run).
             @Sendable func sources() throws -> [any HeadlineSource] {
-                LiveFeeds.sources(specs, start: start, http: http) + (try simulated?(start) ?? [])
+                LiveFeeds.sources(specs, start: start, http: http) + (try simulated?.sources(start: start) ?? [])
             }
             if let view { return try await view(Wiring(sources: try sources(), start: start, recorder: recorder)) }
             var printer = printer

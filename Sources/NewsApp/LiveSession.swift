@@ -17,6 +17,12 @@ public struct LiveSettings: Sendable {
     /// Every merged headline is written here, whatever the view shows.
     public var recorder: RecordingWriter?
 
+    /// The settings for the sources and the recording of `wiring`.
+    public init(_ wiring: LiveRun.Wiring, clock: ClockChoice, merge: MergeOptions, historyCapacity: Int, filter: String?, staleAfter: Int64) {
+        self.init(sources: wiring.sources, start: wiring.start, clock: clock, merge: merge, historyCapacity: historyCapacity,
+                  filter: filter, staleAfter: staleAfter, recorder: wiring.recorder)
+    }
+
     public init(sources: [any HeadlineSource], start: Timestamp, clock: ClockChoice, merge: MergeOptions, historyCapacity: Int,
                 filter: String?, staleAfter: Int64, recorder: RecordingWriter?) {
         self.sources = sources

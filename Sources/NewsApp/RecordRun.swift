@@ -16,6 +16,11 @@ public enum Recorders {
 
     /// `--out -`: the recording on (a duplicate of) standard output. A reader that goes
     /// away is EPIPE from write(), not a SIGPIPE that kills before the header is written.
+    /// `--out`: standard output for `-`, else the file at `target`.
+    public static func open(_ target: String, force: Bool, header: RecordingHeader) throws(CommandExit) -> RecordingWriter {
+        try target == "-" ? openStandardOutput(header: header) : open(path: target, force: force, header: header)
+    }
+
     public static func openStandardOutput(header: RecordingHeader) throws(CommandExit) -> RecordingWriter {
         signal(SIGPIPE, SIG_IGN)
         do {
@@ -36,6 +41,12 @@ public struct RecordRun: Sendable {
     /// Whether to show the progress line (on a terminal): not when the recording itself
     /// goes to the same terminal (`--out -` on a tty).
     public var showProgress: Bool
+
+    /// A recording to `out`: the progress line goes to standard error, unless the recording
+    /// itself is on the terminal (`--out -` there: the two would mix).
+    public init(limit: Int, clock: ClockChoice, options: MergeOptions, out: String) {
+        self.init(limit: limit, clock: clock, options: options, showProgress: !(out == "-" && isatty(STDOUT_FILENO) == 1))
+    }
 
     public init(limit: Int, clock: ClockChoice, options: MergeOptions, showProgress: Bool) {
         self.limit = limit

@@ -10,6 +10,11 @@ public enum UsageRules {
         return nil
     }
 
+    /// `--every`: at least a second (a feed polled more often than that is not polite).
+    public static func everyProblem(_ every: DurationArgument) -> String? {
+        every.milliseconds < 1000 ? "--every must be at least 1s, not \(every)" : nil
+    }
+
     /// `--history`: at least 1.
     public static func historyProblem(_ history: Int) -> String? {
         history < 1 ? "--history must be at least 1, not \(history)" : nil
@@ -79,6 +84,11 @@ public struct SimulatedFeedOptions: Sendable, Equatable {
         return SimulatedFeedOptions.runStart
     }
     private static let runStart = Timestamp(seconds: Date().timeIntervalSince1970)
+
+    /// The simulated sources, with any `--fault` put in, from `start` (else ``resolvedStart``).
+    public func sources(start: Timestamp? = nil) throws -> [any HeadlineSource] {
+        try SimulatedFeed.sources(seed: resolvedSeed, start: start ?? resolvedStart, fault: fault)
+    }
 
     /// A recording's first line: where this feed came from.
     public var recordingHeader: RecordingHeader {

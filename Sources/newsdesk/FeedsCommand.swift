@@ -25,10 +25,7 @@ struct FeedsCommand: ParsableCommand {
         var feeds: String?
 
         func run(_ body: (FeedsRun) -> Int32) throws {
-            let environment = ProcessInfo.processInfo.environment
-            let runner = FeedsRun(path: FeedsRun.path(given: feeds, environment: environment), home: environment["HOME"],
-                                  out: { print($0) }, err: { warn($0) })
-            let status = body(runner)
+            let status = body(FeedsRun(given: feeds))
             if status != 0 { throw ExitCode(status) }
         }
     }

@@ -59,10 +59,12 @@ struct LiveCommand: AsyncParsableCommand {
             with --plain, or when stdout is not a terminal, each headline that passes --filter \
             is printed as a line.
 
-            --feed PATH (repeatable; NAME=PATH names it) watches a feed file (RSS, Atom, \
-            JSON Feed) instead: its items, then the new ones each time the file changes. \
-            --feed - reads standard input, one headline a line (a JSON object with a title, \
-            or plain text). With --feed, the simulated sources run only with --simulated.
+            --feed URL polls a feed (RSS, Atom, JSON Feed) over HTTP(S) every --every; \
+            --feed PATH watches a feed file (its items, then the new ones each time it \
+            changes); --feed - reads standard input, one headline a line (JSON with a title, \
+            or plain text). NAME=... names it; repeatable. Without --feed, the feeds of the \
+            subscriptions file run ('newsdesk feeds --help'), else the simulated sources; \
+            with --feed, those run only with --simulated.
 
             Query language (for --filter and the view's filter): words must all appear \
             (case-insensitive; a AND b says it outright); "a phrase" in quotes; -word (or NOT \
@@ -78,14 +80,12 @@ struct LiveCommand: AsyncParsableCommand {
 
     func validate() throws {
         try live.validate(feed)
-        // Standard input's lines may name any source. (A broken subscriptions file is run()'s to report.)
-        let subscribed = try? live.subscribed(feed)
-        let specs = subscribed.flatMap { $0 } ?? live.specs
-        let names = specs.map(\.name) + (live.runsSimulated && subscribed.flatMap({ $0 }) == nil ? SimulatedSource.defaultNames : [])
-        try validateFilter(output.filter, sources: specs.contains(where: \.isStandardInput) ? [] : names)
+        // (A broken subscriptions file is run()'s to report.)
+        let subscribed = (try? live.subscribed(feed)).flatMap { $0 }
+        try validateFilter(output.filter, sources: LiveFeeds.filterSources(subscribed ?? live.specs, simulated: subscribed == nil && live.runsSimulated) ?? [])
         // As with `record`: at --speed max an unbounded recording grows as fast as the disk.
-        let end = UsageRules.liveRecordProblem(record: recording.record, speed: feed.speed, count: output.count,
-                                               duration: output.duration?.milliseconds)
+        let end = UsageRules.liveRecordProblem(record: recording.record, speed: feed.speed, count: output.stop.count,
+                                               duration: output.stop.duration?.milliseconds)
         if let end { throw ValidationError(end) }
     }
 
@@ -96,14 +96,12 @@ struct LiveCommand: AsyncParsableCommand {
         let feed = self.feed, output = self.output, live = self.live
         // The feeds given, else the subscriptions file's, else none (the simulated sources).
         let subscribed = try live.subscribed(feed)
-        let sources: @Sendable (Timestamp) throws -> [any HeadlineSource] = { start in try feed.sources(start: start) }
-        let simulated = subscribed == nil && live.runsSimulated ? sources : nil
-        let merge = MergeOptions(endOffset: output.duration?.milliseconds, restart: SimulatedFeed.restart)
+        let merge = MergeOptions(endOffset: output.stop.duration?.milliseconds, restart: SimulatedFeed.restart)
         let run = LiveRun(
-            specs: subscribed ?? live.specs, simulated: simulated, simulatedStart: feed.resolvedStart(), header: feed.recordingHeader,
+            specs: subscribed ?? live.specs, simulated: subscribed == nil && live.runsSimulated ? feed.simulated : nil,
             record: recording.record.map { ($0, recording.force) }, clock: ClockChoice(feed.speed), merge: merge,
             every: .milliseconds(live.every.milliseconds), timeout: .milliseconds(live.timeout.milliseconds), version: Newsdesk.version)
-        let printer = PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
+        let printer = PlainPrinter(query: output.query, limit: output.stop.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
                                    recorder: nil, lineBuffered: output.lineBuffered)
         // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
         let view: ((LiveRun.Wiring) async throws -> Int32)? = useView(plain: output.plain) ? { wiring in
@@ -114,9 +112,8 @@ struct LiveCommand: AsyncParsableCommand {
 
     /// The live view on the terminal, fed by `wiring`.
     func liveView(_ wiring: LiveRun.Wiring, feed: FeedOptions, output: OutputOptions, merge: MergeOptions) async throws -> Int32 {
-        let settings = LiveSettings(
-            sources: wiring.sources, start: wiring.start, clock: ClockChoice(feed.speed), merge: merge,
-            historyCapacity: feed.history, filter: output.filter, staleAfter: output.staleAfter.milliseconds, recorder: wiring.recorder)
+        let settings = LiveSettings(wiring, clock: ClockChoice(feed.speed), merge: merge, historyCapacity: feed.history,
+                                    filter: output.filter, staleAfter: output.staleAfter.milliseconds)
         return try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
     }
 }

@@ -51,16 +51,8 @@ struct FeedOptions: ParsableArguments {
     /// The options of the simulated sources, as NewsApp takes them.
     var simulated: SimulatedFeedOptions { SimulatedFeedOptions(seed: seed, startTime: startTime, fault: fault) }
 
-    /// The simulated sources for this run, with any `--fault` put in.
-    func sources(start: Timestamp) throws -> [any HeadlineSource] {
-        try SimulatedFeed.sources(seed: simulated.resolvedSeed, start: start, fault: fault)
-    }
-
-    /// The start time: the one given, or the time of this run (the same all through it).
-    func resolvedStart() -> Timestamp { simulated.resolvedStart }
-
-    /// A recording's first line: where this feed came from.
-    var recordingHeader: RecordingHeader { simulated.recordingHeader }
+    /// Whether an option of the simulated sources' own is given (then they run, not the subscriptions).
+    var simulatedAsked: Bool { speed != .factor(1) || seed != nil || fault != nil || startTime != nil }
 }
 
 /// What to print and when to stop.
@@ -74,12 +66,7 @@ struct OutputOptions: ParsableArguments {
         valueName: "query"))
     var filter: String?
 
-    @Option(parsing: .unconditional, help: "Stop after printing this many headlines.")
-    var count: Int?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Stop after this much feed time: 90s, 1h, 1h30m or seconds (at --speed 1, wall-clock time).", valueName: "time"))
-    var duration: DurationArgument?
+    @OptionGroup var stop: StopOptions
 
     @Option(help: ArgumentHelp("Colour: auto (only on a terminal, and never when NO_COLOR is set), always or never.", valueName: "when"))
     var color: ColorChoice = .auto
@@ -93,8 +80,6 @@ struct OutputOptions: ParsableArguments {
     var lineBuffered = false
 
     func validate() throws {
-        if let problem = UsageRules.countProblem(count) { throw ValidationError(problem) }
-        try duration?.validate("--duration")
         try staleAfter.validate("--stale-after", above: true)
         // --filter's source names depend on the sources: `LiveCommand.validate` checks it.
     }
@@ -103,6 +88,21 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension ColorChoice: ExpressibleByArgument {}
+
+/// When a live feed or a recording stops (`live` and `record`).
+struct StopOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: "Stop after this many headlines (printed, or recorded).")
+    var count: Int?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Stop after this much feed time: 90s, 1h, 1h30m or seconds (at --speed 1, wall-clock time).", valueName: "time"))
+    var duration: DurationArgument?
+
+    func validate() throws {
+        if let problem = UsageRules.countProblem(count) { throw ValidationError(problem) }
+        try duration?.validate("--duration")
+    }
+}
 
 /// Feeds as live sources (`--feed`, else the subscriptions file), and whether the simulated ones run beside them.
 struct LiveSourceOptions: ParsableArguments {
@@ -129,17 +129,10 @@ struct LiveSourceOptions: ParsableArguments {
     /// Whether the simulated sources run: without feeds, or with --simulated.
     var runsSimulated: Bool { feeds.isEmpty || simulated }
 
-    /// The subscriptions file's feeds when no --feed is given and none of the simulated
-    /// sources' own options is (see ``LiveFeeds/subscribed(path:named:home:)``).
+    /// The subscriptions file's feeds (see ``LiveFeeds/subscribed(given:feedsGiven:simulatedAsked:)``).
     func subscribed(_ feed: FeedOptions) throws(CommandExit) -> [FeedSpec]? {
-        guard feeds.isEmpty, !simulated, feed.speed == .factor(1), feed.seed == nil, feed.fault == nil, feed.startTime == nil else { return nil }
-        let environment = ProcessInfo.processInfo.environment
-        return try LiveFeeds.subscribed(path: FeedsRun.path(given: subscriptions, environment: environment), named: subscriptions != nil,
-                                        home: environment["HOME"])
+        try LiveFeeds.subscribed(given: subscriptions, feedsGiven: !feeds.isEmpty, simulatedAsked: simulated || feed.simulatedAsked)
     }
-
-    /// The names of the sources run, in the header's order: the feeds as given, then the simulated ones.
-    func names(_ specs: [FeedSpec]) -> [String] { specs.map(\.name) + (runsSimulated ? SimulatedSource.defaultNames : []) }
 
     /// See ``LiveFeeds/optionProblem(feeds:specs:simulated:speed:feed:)``.
     func validate(_ feed: FeedOptions) throws {
@@ -147,7 +140,7 @@ struct LiveSourceOptions: ParsableArguments {
         if let problem { throw ValidationError(problem) }
         try every.validate("--every", above: true)
         try timeout.validate("--timeout", above: true)
-        if every.milliseconds < 1000 { throw ValidationError("--every must be at least 1s, not \(every)") }
+        if let problem = UsageRules.everyProblem(every) { throw ValidationError(problem) }
     }
 }
 
