@@ -48,18 +48,21 @@ sanitize-address: deps
 SOAK_MINUTES ?= 30
 soak: deps
 	$(SWIFT) build -c release --product newsdesk
+	$(SWIFT) build -c release --product NewsdeskHTTP
 	./scripts/soak.sh $(SOAK_MINUTES) $(RELEASE_DIR)/newsdesk
 
 ## One source flooding beside two healthy ones, in the view, recording (FLOOD_SECONDS, 60).
 FLOOD_SECONDS ?= 60
 flood: deps
 	$(SWIFT) build -c release --product newsdesk
+	$(SWIFT) build -c release --product NewsdeskHTTP
 	./scripts/flood.sh $(FLOOD_SECONDS) $(RELEASE_DIR)/newsdesk
 
 ## Benchmarks in release mode, side by side with the competitors (slow: minutes).
 bench: deps
 	$(SWIFT) build -c release --product newsdesk-bench
 	$(SWIFT) build -c release --product newsdesk
+	$(SWIFT) build -c release --product NewsdeskHTTP
 	$(RELEASE_DIR)/newsdesk-bench --newsdesk $(RELEASE_DIR)/newsdesk --write-doc docs/benchmarks.md
 	./scripts/bench-http.sh $(RELEASE_DIR)/newsdesk
 
@@ -67,6 +70,7 @@ bench: deps
 bench-quick: deps
 	$(SWIFT) build -c release --product newsdesk-bench
 	$(SWIFT) build -c release --product newsdesk
+	$(SWIFT) build -c release --product NewsdeskHTTP
 	$(RELEASE_DIR)/newsdesk-bench --quick --newsdesk $(RELEASE_DIR)/newsdesk
 
 clean:

@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "newsdesk", targets: ["newsdesk"]),
+        // The HTTP stack, opened by newsdesk only when a feed is a URL (Sources/NewsHTTPPlugin).
+        .library(name: "NewsdeskHTTP", type: .dynamic, targets: ["NewsHTTPPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -73,7 +75,11 @@ let package = Package(
                 "NewsApp",
                 "NewsTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // lld with packed relative relocations (DT_RELR, glibc 2.36+): the dynamic loader
+            // spent 4.7 M cycles on the binary's ~95,000 relative relocations at every start,
+            // 2.2 M packed (DECISIONS.md, 2026-12-02). lld comes with the Swift toolchain.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]
         ),
         .executableTarget(
             name: "newsdesk-bench",
@@ -103,11 +109,19 @@ let package = Package(
             // -I: CLibxml2's header includes libxml2's own.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xcc", "-I/usr/include/libxml2"])]
         ),
-        // Feeds over HTTP: the client wrapper (HTTP/), polling rules (Poll/) and the live
-        // source (Source/). Its own room, so that NewsFeeds and NewsCore stay free of SwiftNIO.
+        // Feeds over HTTP: what a fetch asks and answers and the plugin that fetches (HTTP/),
+        // polling rules (Poll/) and the live source (Source/). Its own room, so that NewsFeeds
+        // and NewsCore stay free of it; itself free of SwiftNIO, which is NewsHTTP's.
         .target(
             name: "NewsFetch",
+            dependencies: ["NewsCore", "NewsFeeds"]
+        ),
+        // The HTTP client: async-http-client with newsdesk's rules (conditional GET,
+        // redirects, limits, timeouts). newsdesk reaches it through the plugin below.
+        .target(
+            name: "NewsHTTP",
             dependencies: [
+                "NewsFetch",
                 "NewsCore",
                 "NewsFeeds",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -115,10 +129,19 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // NewsHTTP behind a C interface, as libNewsdeskHTTP.so: linked into newsdesk, the HTTP
+        // stack slowed every start (DECISIONS.md). -Bsymbolic: its copies of NewsCore and the
+        // rest bind to themselves, never to newsdesk's.
+        .target(
+            name: "NewsHTTPPlugin",
+            dependencies: ["NewsHTTP", "NewsFetch"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-Bsymbolic"])]
+        ),
         .testTarget(
             name: "NewsFetchTests",
             dependencies: [
                 "NewsFetch",
+                "NewsHTTP",
                 "NewsFeeds",
                 "NewsCore",
                 .product(name: "NIOCore", package: "swift-nio"),

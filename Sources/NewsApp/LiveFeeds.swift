@@ -132,8 +132,13 @@ public enum LiveFeeds {
                                    isolation: isolated (any Actor)? = #isolation,
                                    _ body: (HTTPFeeds?) async throws -> R) async throws -> R {
         guard specs.contains(where: \.isURL) else { return try await body(nil) }
-        return try await FeedFetcher.withFetcher(FetchConfiguration(version: version, timeout: timeout)) { fetcher in
-            try await body(HTTPFeeds(fetcher: fetcher, limiter: FetchLimiter(), every: every))
+        do {
+            return try await PluginFetcher.withFetcher(FetchConfiguration(version: version, timeout: timeout)) { fetcher in
+                try await body(HTTPFeeds(fetcher: fetcher, limiter: FetchLimiter(), every: every))
+            }
+        } catch let error as PluginError {
+            warn("\(error)")
+            throw CommandExit(69)  // EX_UNAVAILABLE
         }
     }
 

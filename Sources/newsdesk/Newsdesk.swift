@@ -24,7 +24,8 @@ struct Newsdesk: AsyncParsableCommand {
             malformed data (a recording's header, a line with --strict, an import with no \
             usable row), 66 a missing, unreadable or empty input, 73 an output file that exists \
             (without --force) or cannot be created, 74 an output that cannot be written or a \
-            terminal the view cannot start on, 130/143/129 interrupted by \
+            terminal the view cannot start on, 69 HTTP feeds without the HTTP plugin \
+            (libNewsdeskHTTP.so, built beside newsdesk), 78 a malformed subscriptions file, 130/143/129 interrupted by \
             SIGINT/SIGTERM/SIGHUP.
             """,
         version: "newsdesk \(version)",

@@ -3,6 +3,7 @@ import NewsCore
 import NewsFeeds
 import Testing
 @testable import NewsFetch
+@testable import NewsHTTP
 
 private let oneItem = Feeds.rss(items: [("a", "First", 10)])
 

@@ -2,6 +2,7 @@ import NewsCore
 import NewsFeeds
 import Testing
 @testable import NewsFetch
+@testable import NewsHTTP
 
 /// HTTPFeedSource against the real loopback server, alone and merged with others.
 @Suite("HTTP feeds over loopback", .timeLimit(.minutes(2)))

@@ -2,6 +2,7 @@ import NewsCore
 import NewsFeeds
 import Testing
 @testable import NewsFetch
+@testable import NewsHTTP
 
 private let t0 = Timestamp(milliseconds: 1_800_000_000_000)
 

@@ -295,7 +295,7 @@ extension CommandLineTests {
         func exitCodes() async throws {
             let help = try await newsdesk("--help")
             let readme = try readme()
-            for code in ["0", "64", "65", "66", "73", "74", "129", "130", "143"] {
+            for code in ["0", "64", "65", "66", "69", "73", "74", "78", "129", "130", "143"] {
                 #expect(help.stdout.firstMatch(of: try Regex("\\b\(code)\\b")) != nil, "--help: \(code)")
                 #expect(readme.firstMatch(of: try Regex("\\b\(code)\\b")) != nil, "README: \(code)")
             }

@@ -157,6 +157,16 @@ struct HTTPFeedBinaryTests {
             """#], environment: ["ND": newsdeskBinary].merging(environment) { $1 }, timeout: .seconds(60))
     }
 
+    @Test("--feed URL without the HTTP plugin is exit 69 with the file named; a run without URLs never opens it")
+    func missingPlugin() async throws {
+        let env = ["NEWSDESK_HTTP_PLUGIN": "/nonexistent/libNewsdeskHTTP.so"]
+        let url = try await run(newsdeskBinary, ["--plain", "--feed", "http://127.0.0.1:9/feed", "--duration", "1s"], environment: env)
+        #expect(url.status == 69, "\(url.stderr)")
+        #expect(url.stderr.contains("/nonexistent/libNewsdeskHTTP.so"), "\(url.stderr)")
+        let simulated = try await run(newsdeskBinary, ["--plain", "--count", "2", "--seed", "1", "--speed", "max"], environment: env)
+        #expect(simulated.status == 0 && simulated.lines.count == 2, "\(simulated.stderr)")
+    }
+
     @Test("--feed URL prints the feed's items in publication order; a URL that fails is 'newsdesk: NAME: reason, retrying in ...' on stderr")
     func feedURL() async throws {
         let dir = scratchFolder()

@@ -1,5 +1,5 @@
 /// A point in time with millisecond precision: milliseconds since 1970-01-01 00:00:00 UTC.
-public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public var milliseconds: Int64
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }

@@ -2,7 +2,7 @@ import Foundation
 import NewsCore
 
 /// How the fetcher behaves: one value for every feed it fetches.
-public struct FetchConfiguration: Sendable {
+public struct FetchConfiguration: Sendable, Codable {
     /// The app's version, for the `User-Agent`: the executable passes its own
     /// (`Newsdesk.version`), so that there is one place it is written.
     public var version: String

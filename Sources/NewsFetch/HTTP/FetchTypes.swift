@@ -1,8 +1,9 @@
+import Foundation
 import NewsCore
 
 /// What a server said about a version of a feed, sent back verbatim on the next request
 /// (`If-None-Match`, `If-Modified-Since`) so that an unchanged feed costs a 304.
-public struct Validators: Sendable, Hashable {
+public struct Validators: Sendable, Hashable, Codable {
     /// The `ETag` header, quotes and `W/` included.
     public var etag: String?
     /// The `Last-Modified` header, as the server wrote it.
@@ -17,13 +18,13 @@ public struct Validators: Sendable, Hashable {
 
     /// These validators updated by a response's headers: a header present replaces the
     /// old value, one absent keeps it (a 304 may send only what changed).
-    func updated(etag newETag: String?, lastModified newLastModified: String?) -> Validators {
+    package func updated(etag newETag: String?, lastModified newLastModified: String?) -> Validators {
         Validators(etag: newETag ?? etag, lastModified: newLastModified ?? lastModified)
     }
 }
 
 /// One fetch of one feed.
-public struct FeedRequest: Sendable, Equatable {
+public struct FeedRequest: Sendable, Equatable, Codable {
     /// `http://` or `https://`.
     public var url: String
     /// From the last response for this feed (empty on the first fetch).
@@ -36,7 +37,7 @@ public struct FeedRequest: Sendable, Equatable {
 }
 
 /// A feed's body, fetched whole (at most the size limit).
-public struct FetchedFeed: Sendable, Equatable {
+public struct FetchedFeed: Sendable, Equatable, Codable {
     /// The body, decompressed.
     public var bytes: [UInt8]
     /// To send back next time.
@@ -66,7 +67,7 @@ public struct FetchedFeed: Sendable, Equatable {
 }
 
 /// A 304: the feed has not changed since the validators sent.
-public struct NotModified: Sendable, Equatable {
+public struct NotModified: Sendable, Equatable, Codable {
     /// The validators sent, updated by the 304's own headers.
     public var validators: Validators
     public var finalURL: String
@@ -81,9 +82,16 @@ public struct NotModified: Sendable, Equatable {
     }
 }
 
+/// What fetches a feed: NewsHTTP's `FeedFetcher` (in tests), ``PluginFetcher`` (the app:
+/// the same fetcher in the HTTP plugin, see HTTP/PluginFetcher.swift), or a stand-in in
+/// tests of the poller.
+public protocol FeedFetching: Sendable {
+    func fetch(_ request: FeedRequest) async -> FetchResult
+}
+
 /// How one fetch ended. A value, never a thrown error: every outcome is something the
 /// poller decides on.
-public enum FetchResult: Sendable, Equatable {
+public enum FetchResult: Sendable, Equatable, Codable {
     case ok(FetchedFeed)
     case notModified(NotModified)
     /// 429 or 503 with `Retry-After`: no request to this feed before `until`.
@@ -92,7 +100,7 @@ public enum FetchResult: Sendable, Equatable {
 }
 
 /// Why a fetch failed, said so that a person understands it.
-public enum FetchFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public enum FetchFailure: Error, Sendable, Equatable, CustomStringConvertible, Codable {
     /// An HTTP status that is neither a feed, a 304 nor a redirect: "HTTP 500".
     case status(Int)
     /// Connecting, the headers or the whole body took longer than the timeout.
@@ -155,8 +163,18 @@ public enum DurationWords {
 
 extension Duration {
     /// Whole milliseconds, rounded down (negative durations are 0).
-    var wholeMilliseconds: Int64 {
+    package var wholeMilliseconds: Int64 {
         let (s, atto) = components
         return max(0, s * 1000 + atto / 1_000_000_000_000_000)
+    }
+}
+
+/// What the poller needs to know of a feed's URL.
+public enum FeedURL {
+    /// The host of an http or https URL, lower-cased (for the per-host limit), nil for anything else.
+    public static func host(of url: String) -> String? {
+        guard let u = URL(string: url), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = u.host, !host.isEmpty else { return nil }
+        return host.lowercased()
     }
 }

@@ -6,9 +6,9 @@ import Foundation
 /// matching itself and every host under it (`example.com` and `.example.com` both match
 /// `example.com` and `www.example.com`), `*` for all. Upper-case `HTTP_PROXY` is not read:
 /// a CGI program gets it from a request's `Proxy:` header ("httpoxy").
-public struct ProxySettings: Sendable, Equatable {
+public struct ProxySettings: Sendable, Equatable, Codable {
     /// A proxy server: `http://user:password@host:port`.
-    public struct Server: Sendable, Equatable {
+    public struct Server: Sendable, Equatable, Codable {
         public var host: String
         public var port: Int
         public var username: String?

@@ -110,7 +110,7 @@ public struct HTTPFeedSource: HeadlineSource {
         /// One poll: the new items (maybe none), or a thrown ``HTTPFeedError``.
         mutating func poll() async throws -> [Arrival]? {
             let request = FeedRequest(url: url, validators: validators)
-            let host = FeedFetcher.host(of: url) ?? url
+            let host = FeedURL.host(of: url) ?? url
             let fetcher = source.fetcher
             let result = try await source.limiter.withPermit(host: host) { await fetcher.fetch(request) }
             try Task.checkCancellation()

@@ -4,11 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NewsCore
 import NewsFeeds
-
-/// What fetches a feed: ``FeedFetcher``, or a stand-in in tests of the poller.
-public protocol FeedFetching: Sendable {
-    func fetch(_ request: FeedRequest) async -> FetchResult
-}
+import NewsFetch
 
 /// Fetches feeds over HTTP(S) with one shared `HTTPClient` (per proxy route: direct,
 /// through `http_proxy`, through `https_proxy`), so that connections are pooled across
@@ -237,8 +233,8 @@ public final class FeedFetcher: FeedFetching {
         }
     }
 
-    /// The host of an http or https URL (for the per-host limit), nil for anything else.
-    public static func host(of url: String) -> String? { Target(url)?.host.lowercased() }
+    /// The host of an http or https URL, nil for anything else (see ``FeedURL/host(of:)``).
+    public static func host(of url: String) -> String? { FeedURL.host(of: url) }
 
     static func resolve(_ location: String, against base: String) -> String? {
         guard let baseURL = URL(string: base) else { return nil }
