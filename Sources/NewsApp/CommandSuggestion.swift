@@ -35,4 +35,35 @@ public enum CommandSuggestion {
         }
         return d[a.count][b.count]
     }
+
+    /// The options whose values may start with `-` (`--duration -1h`, `--filter -sports`).
+    public static let valueOptions: Set<String> = [
+        "--seed", "--speed", "--history", "--count", "--duration", "--stale-after", "--every", "--timeout",
+        "--idle-limit", "--from", "--filter",
+    ]
+
+    /// `arguments` with each of `options` and a value that starts with `-` joined into one
+    /// word, `--duration=-1h`: ArgumentParser took `-1h` in an option group for `-1 -h` and
+    /// printed the help, exit 0, instead of saying what is wrong with the value. Nothing
+    /// after `--` is touched.
+    public static func joiningValues(_ arguments: [String], options: Set<String> = valueOptions) -> [String] {
+        var out: [String] = []
+        out.reserveCapacity(arguments.count)
+        var i = 0
+        while i < arguments.count {
+            let word = arguments[i]
+            if word == "--" {
+                out += arguments[i...]
+                break
+            }
+            if options.contains(word), i + 1 < arguments.count, arguments[i + 1].hasPrefix("-"), arguments[i + 1] != "--" {
+                out.append(word + "=" + arguments[i + 1])
+                i += 2
+                continue
+            }
+            out.append(word)
+            i += 1
+        }
+        return out
+    }
 }

@@ -35,11 +35,13 @@ struct Newsdesk: AsyncParsableCommand {
 
     /// A first word that is not a command would reach `live` (the default), which takes
     /// no words, as an "unexpected argument": say that the command is unknown instead.
+    /// Values that start with `-` are joined to their options (``CommandSuggestion/joiningValues(_:options:)``).
     static func main() async {
-        if let word = CommandLine.arguments.dropFirst().first, let error = unknownCommand(word) {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let word = arguments.first, let error = unknownCommand(word) {
             exit(withError: error)
         }
-        await main(nil)
+        await main(CommandSuggestion.joiningValues(arguments))
     }
 
     /// Why `word`, in a command's place, is not one (see ``CommandSuggestion``).
@@ -85,8 +87,8 @@ struct LiveCommand: AsyncParsableCommand {
         let subscribed = (try? live.subscribed(feed)).flatMap { $0 }
         try validateFilter(output.filter, sources: LiveFeeds.filterSources(subscribed ?? live.specs, simulated: subscribed == nil && live.runsSimulated) ?? [])
         // As with `record`: at --speed max an unbounded recording grows as fast as the disk.
-        let end = UsageRules.liveRecordProblem(record: recording.record, speed: feed.speed, count: output.stop.count,
-                                               duration: output.stop.duration?.milliseconds)
+        let end = UsageRules.liveRecordProblem(record: recording.record, speed: feed.speed, count: output.count,
+                                               duration: output.duration?.milliseconds)
         if let end { throw ValidationError(end) }
     }
 
@@ -97,12 +99,12 @@ struct LiveCommand: AsyncParsableCommand {
         let feed = self.feed, output = self.output, live = self.live
         // The feeds given, else the subscriptions file's, else none (the simulated sources).
         let subscribed = try live.subscribed(feed)
-        let merge = MergeOptions(endOffset: output.stop.duration?.milliseconds, restart: SimulatedFeed.restart)
+        let merge = MergeOptions(endOffset: output.duration?.milliseconds, restart: SimulatedFeed.restart)
         let run = LiveRun(
             specs: subscribed ?? live.specs, simulated: subscribed == nil && live.runsSimulated ? feed.simulated : nil,
             record: recording.record.map { ($0, recording.force) }, clock: ClockChoice(feed.speed), merge: merge,
             every: .milliseconds(live.every.milliseconds), timeout: .milliseconds(live.timeout.milliseconds), version: Newsdesk.version)
-        let printer = PlainPrinter(query: output.query, limit: output.stop.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
+        let printer = PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
                                    recorder: nil, lineBuffered: output.lineBuffered)
         // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
         let view: ((LiveRun.Wiring) async throws -> Int32)? = useView(plain: output.plain) ? { wiring in

@@ -66,7 +66,12 @@ struct OutputOptions: ParsableArguments {
         valueName: "query"))
     var filter: String?
 
-    @OptionGroup var stop: StopOptions
+    @Option(parsing: .unconditional, help: "Stop after printing this many headlines.")
+    var count: Int?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Stop after this much feed time: 90s, 1h, 1h30m or seconds (at --speed 1, wall-clock time).", valueName: "time"))
+    var duration: DurationArgument?
 
     @Option(help: ArgumentHelp("Colour: auto (only on a terminal, and never when NO_COLOR is set), always or never.", valueName: "when"))
     var color: ColorChoice = .auto
@@ -80,6 +85,8 @@ struct OutputOptions: ParsableArguments {
     var lineBuffered = false
 
     func validate() throws {
+        if let problem = UsageRules.countProblem(count) { throw ValidationError(problem) }
+        try duration?.validate("--duration")
         try staleAfter.validate("--stale-after", above: true)
         // --filter's source names depend on the sources: `LiveCommand.validate` checks it.
     }
@@ -88,21 +95,6 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension ColorChoice: ExpressibleByArgument {}
-
-/// When a live feed or a recording stops (`live` and `record`).
-struct StopOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Stop after this many headlines (printed, or recorded).")
-    var count: Int?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Stop after this much feed time: 90s, 1h, 1h30m or seconds (at --speed 1, wall-clock time).", valueName: "time"))
-    var duration: DurationArgument?
-
-    func validate() throws {
-        if let problem = UsageRules.countProblem(count) { throw ValidationError(problem) }
-        try duration?.validate("--duration")
-    }
-}
 
 /// Feeds as live sources (`--feed`, else the subscriptions file), and whether the simulated ones run beside them.
 struct LiveSourceOptions: ParsableArguments {

@@ -24,10 +24,17 @@ struct RecordCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Feed") var feed: FeedOptions
 
-    @OptionGroup var stop: StopOptions
+    @Option(parsing: .unconditional, help: "Stop after recording this many headlines.")
+    var count: Int?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Stop after this much feed time: 90s, 1h, 1h30m or seconds (at --speed 1, wall-clock time).", valueName: "time"))
+    var duration: DurationArgument?
 
     func validate() throws {
-        let end = UsageRules.recordProblem(speed: feed.speed, count: stop.count, duration: stop.duration?.milliseconds)
+        if let problem = UsageRules.countProblem(count) { throw ValidationError(problem) }
+        try duration?.validate("--duration")
+        let end = UsageRules.recordProblem(speed: feed.speed, count: count, duration: duration?.milliseconds)
         if let end { throw ValidationError(end) }
     }
 
@@ -35,8 +42,8 @@ struct RecordCommand: AsyncParsableCommand {
         try await withExitCode {
             let recorder = try Recorders.open(out, force: force, header: feed.simulated.recordingHeader)
             let feed = self.feed
-            let run = RecordRun(limit: stop.count ?? .max, clock: ClockChoice(feed.speed),
-                                options: MergeOptions(endOffset: stop.duration?.milliseconds, restart: SimulatedFeed.restart), out: out)
+            let run = RecordRun(limit: count ?? .max, clock: ClockChoice(feed.speed),
+                                options: MergeOptions(endOffset: duration?.milliseconds, restart: SimulatedFeed.restart), out: out)
             try await run.run(into: recorder) { try feed.simulated.sources() }
         }
     }

@@ -35,6 +35,17 @@ struct CommandRunTests {
 
     // MARK: suggestions
 
+    @Test("a value that starts with - is joined to its option; flags, other words and what follows -- are left alone")
+    func joiningValues() {
+        #expect(CommandSuggestion.joiningValues(["--plain", "--duration", "-1h", "--filter", "-sports", "--count", "3"])
+            == ["--plain", "--duration=-1h", "--filter=-sports", "--count", "3"])
+        #expect(CommandSuggestion.joiningValues(["--plain", "-h"]) == ["--plain", "-h"])
+        #expect(CommandSuggestion.joiningValues(["--force", "-h"]) == ["--force", "-h"])
+        #expect(CommandSuggestion.joiningValues(["--duration"]) == ["--duration"])
+        #expect(CommandSuggestion.joiningValues(["--duration", "--", "-1h"]) == ["--duration", "--", "-1h"])
+        #expect(CommandSuggestion.joiningValues(["--", "--duration", "-1h"]) == ["--", "--duration", "-1h"])
+    }
+
     @Test("a mistyped command gets the nearest one; a file gets 'replay'; commands, help and options get nothing")
     func unknownCommand() {
         #expect(CommandSuggestion.unknownCommand("repaly", commands: Self.commands, fileExists: { _ in false })

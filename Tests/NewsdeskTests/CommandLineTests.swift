@@ -202,6 +202,13 @@ extension CommandLineTests {
             (["replay", "x.jsonl", "--history", "-5"], "--history must be at least 1, not -5"),
             (["replay", "x.jsonl", "--speed", "0"], "--speed must be above 0"),
             (["replay", "x.jsonl", "--stale-after", "0"], "--stale-after must be above 0"),
+            // An h in a value that starts with - was taken for -h: the help, exit 0.
+            (["--plain", "--duration", "-1h"], "--duration must be 0 or more, not -1h"),
+            (["live", "--plain", "--stale-after", "-2h"], "--stale-after must be above 0, not -2h"),
+            (["--plain", "--feed", "http://127.0.0.1:9/", "--every", "-1h"], "--every must be above 0, not -1h"),
+            (["--plain", "--feed", "http://127.0.0.1:9/", "--timeout", "-1h"], "--timeout must be above 0, not -1h"),
+            (["replay", "x.jsonl", "--idle-limit", "-1h"], "--idle-limit must be 0 or more, not -1h"),
+            (["replay", "x.jsonl", "--from", "-1h"], "--from must be 0 or more, not -1h"),
         ])
         func badNumbers(_ arguments: [String], _ message: String) async throws {
             let result = try await run(newsdeskBinary, arguments)
