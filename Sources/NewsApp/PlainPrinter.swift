@@ -30,8 +30,23 @@ public struct PlainPrinter: Sendable {
         self.sourceOrder = sourceOrder
     }
 
+    /// Prints the merged `sources` until the limit, the feed's end, or the reader of a pipe
+    /// going away (``OutputWriter/Closed``, also when nothing is being written: ``ReaderWatch``).
     public func run(_ sources: [any HeadlineSource], clock: ClockChoice, options: MergeOptions) async throws {
         if limit == 0 { return }
+        guard let fd = ReaderWatch.watchable(STDOUT_FILENO) else { return try await print(sources, clock: clock, options: options) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.print(sources, clock: clock, options: options) }
+            group.addTask {
+                try await ReaderWatch.gone(fd)
+                throw OutputWriter.Closed()
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    func print(_ sources: [any HeadlineSource], clock: ClockChoice, options: MergeOptions) async throws {
         let writer = OutputWriter(fd: STDOUT_FILENO, mode: .choose(lineBuffered: lineBuffered, paced: clock.paced, fd: STDOUT_FILENO))
         var formatter = PlainFormatter(color: color, sources: sourceOrder ?? sources.map(\.name))
         // Lines are not kept: each headline is matched on its own, no history needed.

@@ -47,6 +47,28 @@ struct FeedBinaryTests {
         #expect(recorded.dropFirst().first?.contains(#""title":"one""#) == true)
     }
 
+    @Test("| head -1 ends newsdesk at once, though nothing more is written: a quiet feed file, a replay whose next event is an hour away")
+    func readerGoneWhileQuiet() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let feed = dir.appendingPathComponent("one.xml"), recording = dir.appendingPathComponent("hour.jsonl")
+        try rssFeed([("a", "Only item", 1)], title: "One").write(to: feed, atomically: true, encoding: .utf8)
+        try """
+            {"format":"newsdesk-recording","version":1,"started":"2026-01-01T10:00:00Z","sources":["tech"]}
+            {"offset":0,"id":"a","source":"tech","title":"Now","published":"2026-01-01T10:00:00Z"}
+            {"offset":3600000,"id":"b","source":"tech","title":"In an hour","published":"2026-01-01T11:00:00Z"}
+
+            """.write(to: recording, atomically: true, encoding: .utf8)
+        // Before the fix each of these ran until the 60 s bound: newsdesk noticed the closed pipe
+        // only at its next write, an hour (or forever) away.
+        let result = try await shell("""
+            "$ND" --plain --feed '\(feed.path)' | head -1; echo "feed $?"
+            ( "$ND" replay --plain '\(recording.path)'; echo "replay status $?" >&2 ) | head -1
+            """)
+        #expect(result.lines == ["[10:00:00] One: Only item", "feed 0", "[10:00:00] Tech: Now"], "\(result.lines) \(result.stderr)")
+        #expect(result.stderr.contains("replay status 0"), "\(result.stderr)")
+    }
+
     @Test("A missing feed file is 66; --speed with --feed, --seed without --simulated and two --feed - are usage errors")
     func refusals() async throws {
         let missing = try await newsdesk("--plain", "--feed", "/nonexistent/feed.xml")
