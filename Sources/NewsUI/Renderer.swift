@@ -118,12 +118,28 @@ public enum Renderer {
         let filterText = state.filterText.isEmpty ? "" : "/\(state.filterText)"
 
         enum Problem { case failed, stale }
-        struct SourceLabel { var name: String; var long: String; var short: String; var hidden: Bool; var problem: Problem? = nil }
+        /// A source's label at three widths: `long` says everything ("dead failed: connection
+        /// refused"), `medium` the name and a word ("dead failed"), `short` the shortest prefix
+        /// that tells the source from the others ("de failed").
+        struct SourceLabel {
+            var name: String; var long: String; var medium: String; var short: String; var hidden: Bool; var problem: Problem? = nil
+            init(name: String, long: String, medium: String? = nil, short: String, hidden: Bool, problem: Problem? = nil) {
+                self.name = name
+                self.long = long
+                self.medium = medium ?? long
+                self.short = short
+                self.hidden = hidden
+                self.problem = problem
+            }
+            func text(_ level: Level) -> String { level == .long ? long : level == .medium ? medium : short }
+        }
+        enum Level: Equatable { case long, medium, short }
         let names = state.sources.names
+        let prefixes = Self.uniquePrefixes(names)
         let sources: [SourceLabel] = names.indices.map { i in
             let name = names[i]
             let entry = i < state.stats.entries.count ? state.stats.entries[i] : SourceStats.Entry(name: name)
-            let initial = String(name.prefix(1))
+            let initial = prefixes[i]
             if state.hiddenSources.contains(name) { return SourceLabel(name: name, long: "\(name) off", short: "\(initial) off", hidden: true) }
             let rate = state.stats.rate(entry, now: state.now)
             let age = entry.last.map { RelativeTime.format(from: $0, to: state.now) } ?? "-"
@@ -132,7 +148,8 @@ public enum Renderer {
             }
             if let error = state.failing[name] {
                 let text = TerminalSafe.sanitize(String(error.prefix(40)))
-                return SourceLabel(name: name, long: "\(name) failed: \(text)", short: "\(initial) failed", hidden: false, problem: .failed)
+                return SourceLabel(name: name, long: "\(name) failed: \(text)", medium: "\(name) failed", short: "\(initial) failed",
+                                   hidden: false, problem: .failed)
             }
             if state.isStale(entry) {
                 return SourceLabel(name: name, long: "\(name) stale \(age)", short: "\(initial) stale", hidden: false, problem: .stale)
@@ -143,9 +160,9 @@ public enum Renderer {
         // The sources as labels: every one (long or short); or the first ones that fit and
         // "+41 more, 3 off" for the rest; or only the hidden ones in one label ("s w off",
         // "12 off"): what narrows the list shows as long as it can.
-        enum SourcesShown: Equatable { case all(long: Bool), first(long: Bool), hiddenOnly, none }
+        enum SourcesShown: Equatable { case all(Level), first(Level), hiddenOnly, none }
         let hiddenCount = sources.count { $0.hidden }
-        let hiddenText = hiddenCount > 3 ? "\(hiddenCount) off" : sources.filter(\.hidden).map { String($0.name.prefix(1)) }.joined(separator: " ") + " off"
+        let hiddenText = hiddenCount > 3 ? "\(hiddenCount) off" : sources.indices.filter { sources[$0].hidden }.map { prefixes[$0] }.joined(separator: " ") + " off"
         let hiddenLabel = hiddenCount == 0 ? [] : [SourceLabel(name: "", long: hiddenText, short: hiddenText, hidden: true)]
         /// "+41 more", or with counts when some are not well: "+41 more: 37 ok, 3 off, 1 failing".
         func moreLabel(from first: Int) -> SourceLabel {
@@ -159,20 +176,20 @@ public enum Renderer {
             let text = "+\(rest.count) more" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
             return SourceLabel(name: "", long: text, short: text, hidden: false, problem: failed + stale > 0 ? .failed : nil)
         }
-        func labelWidth(_ label: SourceLabel, long: Bool) -> Int { TextWidth.columns(long ? label.long : label.short) + 2 }
+        func labelWidth(_ label: SourceLabel, _ level: Level) -> Int { TextWidth.columns(label.text(level)) + 2 }
         /// The labels of a layout that fit in `room` columns, if it can fit at all.
         func labels(_ shown: SourcesShown, room: Int) -> [SourceLabel]? {
             let chosen: [SourceLabel]
             switch shown {
-            case .all(let long):
-                guard sources.reduce(0, { $0 + labelWidth($1, long: long) }) <= room else { return nil }
+            case .all(let level):
+                guard sources.reduce(0, { $0 + labelWidth($1, level) }) <= room else { return nil }
                 return sources
-            case .first(let long):
+            case .first(let level):
                 // As many as fit with the "+N more" label after them (at least one).
                 var used = 0, count = 0
                 while count < sources.count - 1 {
-                    let next = used + labelWidth(sources[count], long: long)
-                    if next + labelWidth(moreLabel(from: count + 1), long: long) > room { break }
+                    let next = used + labelWidth(sources[count], level)
+                    if next + labelWidth(moreLabel(from: count + 1), level) > room { break }
                     used = next
                     count += 1
                 }
@@ -183,15 +200,16 @@ public enum Renderer {
             case .none:
                 chosen = []
             }
-            return chosen.reduce(0, { $0 + labelWidth($1, long: true) }) <= room ? chosen : nil
+            return chosen.reduce(0, { $0 + labelWidth($1, .long) }) <= room ? chosen : nil
         }
         // Try layouts from richest to barest until one fits.
         let alertWidth = alert.map { TextWidth.columns($0) + 2 } ?? 0
         // The last resort for hidden sources (a very narrow screen) is the app's name.
         let layouts: [(counts: String, sources: SourcesShown, filter: Bool, title: Bool)] = [
-            (countsLong, .all(long: true), true, true), (countsShort, .all(long: true), true, true),
-            (countsShort, .all(long: false), true, true), (countsShort, .all(long: false), false, true),
-            (countsShort, .first(long: true), true, true), (countsShort, .first(long: false), true, true),
+            (countsLong, .all(.long), true, true), (countsShort, .all(.long), true, true),
+            (countsLong, .all(.medium), true, true), (countsShort, .all(.medium), true, true),
+            (countsShort, .all(.short), true, true), (countsShort, .all(.short), false, true),
+            (countsShort, .first(.long), true, true), (countsShort, .first(.medium), true, true), (countsShort, .first(.short), true, true),
             (countsShort, .hiddenOnly, true, true), (countsShort, .hiddenOnly, false, true), (countsShort, .hiddenOnly, false, false),
             (countsShort, .none, true, true), (countsShort, .none, false, true),
         ]
@@ -210,10 +228,13 @@ public enum Renderer {
             x = writeClipped(filterText, row: 0, column: x + 1, limit: limit, style: theme.barTitle, into: &grid) + 1
         }
         x = grid.write(" " + chosen.counts + " ", row: 0, column: x, style: theme.bar)
-        let long = chosen.sources == .all(long: true) || chosen.sources == .first(long: true)
+        let level: Level = switch chosen.sources {
+        case .all(let l), .first(let l): l
+        case .hiddenOnly, .none: .long
+        }
         for label in chosen.labels {
             let style = label.hidden ? theme.barDim : label.problem != nil ? theme.barAlert : label.name.isEmpty ? theme.bar : theme.barSource(label.name)
-            x = grid.write(" " + (long ? label.long : label.short) + " ", row: 0, column: x, style: style)
+            x = grid.write(" " + label.text(level) + " ", row: 0, column: x, style: style)
         }
         if let alert {
             let start = max(x, width - TextWidth.columns(alert) - 1)
@@ -484,3 +505,20 @@ public enum Renderer {
 }
 
 func grouped(_ n: Int) -> String { Renderer.grouped(n) }
+
+extension Renderer {
+    /// For each name, its shortest prefix that is no other name's prefix (`tech sports world`:
+    /// `t s w`; `ok-feed one`: `ok on`); a name that is another's prefix is itself whole.
+    public static func uniquePrefixes(_ names: [String]) -> [String] {
+        names.enumerated().map { i, name in
+            let chars = Array(name)
+            var length = 1
+            while length < chars.count {
+                let prefix = String(chars[..<length])
+                if !names.enumerated().contains(where: { $0.offset != i && $0.element.hasPrefix(prefix) }) { break }
+                length += 1
+            }
+            return String(chars.prefix(max(1, length)))
+        }
+    }
+}

@@ -241,4 +241,21 @@ struct ReducerTests {
         #expect(!text.contains("sports failed"))
         #expect(!text.contains("sports stale"))
     }
+
+    @Test("a failing source's long reason does not cut every other label short; short labels tell sources apart by their shortest unique prefix")
+    func headerLevels() {
+        #expect(Renderer.uniquePrefixes(["tech", "sports", "world"]) == ["t", "s", "w"])
+        #expect(Renderer.uniquePrefixes(["ok-feed", "dead", "one"]) == ["ok", "d", "on"])
+        #expect(Renderer.uniquePrefixes(["news", "news-2", "nature"]) == ["news", "news-", "na"])
+        #expect(Renderer.uniquePrefixes(["a", "a"]) == ["a", "a"])
+        var state = makeState(count: 0, columns: 80, sources: ["ok-feed", "dead", "one"])
+        state.apply(.headlines([headline(10, "A", source: "ok-feed", at: 3000), headline(11, "B", source: "one", at: 3000)], now: t0.adding(milliseconds: 3000)))
+        state.apply(.sourceRestarting(source: "dead", message: "connection refused, and a much longer reason than fits", retryIn: 4000))
+        let header = String(Renderer.render(state).text.split(separator: "\n")[0])
+        // Before: "o 40/m 0s  d failed  o 40/m 0s", two sources both "o".
+        #expect(header.contains("ok-feed ") && header.contains("dead failed") && header.contains("one "), "\(header)")
+        state.apply(.resize(columns: 52, rows: 24))
+        let narrow = String(Renderer.render(state).text.split(separator: "\n")[0])
+        #expect(narrow.contains(" ok ") && narrow.contains(" d failed") && narrow.contains(" on "), "[\(narrow)]")
+    }
 }
