@@ -80,10 +80,17 @@ public enum LiveFeeds {
     /// The feed's title at the start of the file at `path` (see ``FeedTitle``).
     public static func feedTitle(_ path: String) -> String? { FeedTitle.peek(path: path) }
 
-    /// What is wrong with `specs` as a whole (more than one `-`), or nil.
+    /// What is wrong with `specs` as a whole (more than one `-`, an empty path or name, a URL without a host), or nil.
     public static func usageProblem(_ specs: [FeedSpec]) -> String? {
         if specs.filter(\.isStandardInput).count > 1 { return "--feed - can be given once: standard input is one stream" }
         if let empty = specs.first(where: { $0.path.isEmpty }) { return "--feed \(empty.name)=: the path is missing" }
+        if let unnamed = specs.first(where: { $0.path.hasPrefix("=") && FeedSpec.isURL(String($0.path.dropFirst())) }) {
+            return "--feed \(TerminalSafe.sanitize(unnamed.path)): the name before '=' is empty (NAME=URL, or the URL alone)"
+        }
+        // A URL that cannot be fetched is the person's typo: say so now, not as a failing feed retried forever.
+        if let bad = specs.first(where: { $0.isURL && FeedURL.host(of: $0.path) == nil }) {
+            return "--feed \(TerminalSafe.sanitize(bad.path)): not a URL that can be fetched (no host)"
+        }
         return nil
     }
 
@@ -148,22 +155,41 @@ public enum LiveFeeds {
     /// lists no feed. A named file that is missing is exit 66; a malformed one 78
     /// (`FILE:LINE: reason`).
     public static func subscribed(path: String?, named: Bool, home: String?) throws(CommandExit) -> [FeedSpec]? {
+        do throws(SubscribedProblem) {
+            return try loadSubscribed(path: path, named: named, home: home)
+        } catch {
+            warn(error.message)
+            throw CommandExit(error.status)
+        }
+    }
+
+    /// What stops a run from using the subscriptions file: the message and the exit status.
+    public struct SubscribedProblem: Error {
+        public var message: String
+        public var status: Int32
+    }
+
+    /// ``subscribed(path:named:home:)`` without the message on stderr (for `validate()`,
+    /// which runs before `run()` reports it: it was printed twice). A named file that lists no
+    /// feed is 66 too: the person asked for those subscriptions, not for the simulated sources.
+    public static func loadSubscribed(path: String?, named: Bool, home: String?) throws(SubscribedProblem) -> [FeedSpec]? {
         guard let path else { return nil }
         let loaded: SubscriptionsFile?
         do throws(SubscriptionError) {
             loaded = try SubscriptionsFile.load(path: path, home: home)
         } catch {
-            warn("\(error)")
-            throw CommandExit(error.kind == .malformed ? 78 : 66)
+            throw SubscribedProblem(message: "\(error)", status: error.kind == .malformed ? 78 : 66)
         }
         guard let file = loaded else {
+            guard !named else { throw SubscribedProblem(message: "--feeds \(TerminalSafe.sanitize(path)): no such file", status: 66) }
+            return nil
+        }
+        guard !file.entries.isEmpty else {
             guard !named else {
-                warn("--feeds \(TerminalSafe.sanitize(path)): no such file")
-                throw CommandExit(66)
+                throw SubscribedProblem(message: "--feeds \(TerminalSafe.sanitize(path)): lists no feed (add one: newsdesk feeds add URL --feeds FILE)", status: 66)
             }
             return nil
         }
-        guard !file.entries.isEmpty else { return nil }
         return zip(file.sourceNames, file.subscriptions).map { name, sub in
             FeedSpec(name: name, path: sub.location.description, every: sub.every)
         }
@@ -172,10 +198,12 @@ public enum LiveFeeds {
     /// The subscriptions file's feeds for `live` (see ``subscribed(path:named:home:)``): the
     /// file `--feeds` names, else the XDG one; none when a --feed is given, or --simulated, or
     /// one of the simulated sources' own options (`simulatedAsked`).
-    public static func subscribed(given: String?, feedsGiven: Bool, simulatedAsked: Bool) throws(CommandExit) -> [FeedSpec]? {
+    public static func subscribed(given: String?, feedsGiven: Bool, simulatedAsked: Bool, quiet: Bool = false) throws(CommandExit) -> [FeedSpec]? {
         guard !feedsGiven, !simulatedAsked else { return nil }
         let environment = ProcessInfo.processInfo.environment
-        return try subscribed(path: FeedsRun.path(given: given, environment: environment), named: given != nil, home: environment["HOME"])
+        let path = FeedsRun.path(given: given, environment: environment)
+        if quiet { return try? loadSubscribed(path: path, named: given != nil, home: environment["HOME"]) }
+        return try subscribed(path: path, named: given != nil, home: environment["HOME"])
     }
 
     /// The source names a `--filter`'s `source:` may name: the feeds', then the simulated

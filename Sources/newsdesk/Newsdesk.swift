@@ -84,7 +84,7 @@ struct LiveCommand: AsyncParsableCommand {
     func validate() throws {
         try live.validate(feed)
         // (A broken subscriptions file is run()'s to report.)
-        let subscribed = (try? live.subscribed(feed)).flatMap { $0 }
+        let subscribed = (try? live.subscribed(feed, quiet: true)).flatMap { $0 }
         try validateFilter(output.filter, sources: LiveFeeds.filterSources(subscribed ?? live.specs, simulated: subscribed == nil && live.runsSimulated) ?? [])
         // As with `record`: at --speed max an unbounded recording grows as fast as the disk.
         let end = UsageRules.liveRecordProblem(record: recording.record, speed: feed.speed, count: output.count,

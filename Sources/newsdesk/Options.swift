@@ -122,8 +122,8 @@ struct LiveSourceOptions: ParsableArguments {
     var runsSimulated: Bool { feeds.isEmpty || simulated }
 
     /// The subscriptions file's feeds (see ``LiveFeeds/subscribed(given:feedsGiven:simulatedAsked:)``).
-    func subscribed(_ feed: FeedOptions) throws(CommandExit) -> [FeedSpec]? {
-        try LiveFeeds.subscribed(given: subscriptions, feedsGiven: !feeds.isEmpty, simulatedAsked: simulated || feed.simulatedAsked)
+    func subscribed(_ feed: FeedOptions, quiet: Bool = false) throws(CommandExit) -> [FeedSpec]? {
+        try LiveFeeds.subscribed(given: subscriptions, feedsGiven: !feeds.isEmpty, simulatedAsked: simulated || feed.simulatedAsked, quiet: quiet)
     }
 
     /// See ``LiveFeeds/optionProblem(feeds:specs:simulated:speed:feed:)``.
