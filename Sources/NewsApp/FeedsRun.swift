@@ -84,6 +84,10 @@ public struct FeedsRun {
             let names = file.sourceNames
             let shown = file.entries.last.map { _ in names.last ?? subscription.effectiveName } ?? subscription.effectiveName
             err("added \(TerminalSafe.sanitize(subscription.location.description)) as \(TerminalSafe.sanitize(shown)) to \(TerminalSafe.sanitize(file.path))")
+            // Kept (a file another program writes later is a fine feed), but a typo should not go unnoticed.
+            if case .path(let p) = subscription.location, !FileManager.default.fileExists(atPath: p) {
+                err("note: \(TerminalSafe.sanitize(p)) does not exist (yet): newsdesk watches for it")
+            }
             return 0
         } catch {
             err("\(error)")

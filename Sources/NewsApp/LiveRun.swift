@@ -22,6 +22,9 @@ public struct LiveRun {
     public var every: Duration
     public var timeout: Duration
     public var version: String
+    /// The specs are the subscriptions file's: a missing file among them is that feed's
+    /// failure, reported while the others run, not a reason to refuse the whole run (exit 66).
+    public var fromSubscriptions = false
 
     public init(specs: [FeedSpec], simulated: SimulatedFeedOptions?, record: (path: String, force: Bool)?, clock: ClockChoice,
                 merge: MergeOptions, every: Duration, timeout: Duration, version: String) {
@@ -46,7 +49,7 @@ public struct LiveRun {
     /// (its recorder is set here). Exit 66 for a missing feed file, 64 for `--feed -` from
     /// a terminal in the view, 73 for a recording that cannot be created.
     public func run(printer: PlainPrinter, view: ((Wiring) async throws -> Int32)?) async throws -> Int32 {
-        if let missing = LiveFeeds.missingFile(specs) {
+        if !fromSubscriptions, let missing = LiveFeeds.missingFile(specs) {
             warn(missing)
             throw CommandExit(66)
         }

@@ -100,10 +100,11 @@ struct LiveCommand: AsyncParsableCommand {
         // The feeds given, else the subscriptions file's, else none (the simulated sources).
         let subscribed = try live.subscribed(feed)
         let merge = MergeOptions(endOffset: output.duration?.milliseconds, restart: SimulatedFeed.restart)
-        let run = LiveRun(
+        var run = LiveRun(
             specs: subscribed ?? live.specs, simulated: subscribed == nil && live.runsSimulated ? feed.simulated : nil,
             record: recording.record.map { ($0, recording.force) }, clock: ClockChoice(feed.speed), merge: merge,
             every: .milliseconds(live.every.milliseconds), timeout: .milliseconds(live.timeout.milliseconds), version: Newsdesk.version)
+        run.fromSubscriptions = subscribed != nil
         let printer = PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
                                    recorder: nil, lineBuffered: output.lineBuffered)
         // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.

@@ -212,11 +212,13 @@ struct HTTPFeedBinaryTests {
         let config = dir.appendingPathComponent("newsdesk")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
         let result = try await withServer(dir, #"""
-            printf 'http://127.0.0.1:%s/a.xml subbed every=1s\n' "$PORT" > '\#(config.path)/feeds'
+            printf 'http://127.0.0.1:%s/a.xml subbed every=1s\n/nonexistent/gone.xml gone\n' "$PORT" > '\#(config.path)/feeds'
             "$ND" --plain --count 1
             """#, environment: ["XDG_CONFIG_HOME": dir.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.lines == ["[10:00:00] Subbed: From the subscription"], "\(result.lines) \(result.stderr)")
+        // A subscribed file that is gone is that feed's failure while the others run (it was exit 66 for the whole run).
+        #expect(result.stderr.contains("gone: /nonexistent/gone.xml: no such file"), "\(result.stderr)")
         try "http://x.example/ every=soon\n".write(to: dir.appendingPathComponent("bad"), atomically: true, encoding: .utf8)
         let malformed = try await run(newsdeskBinary, ["--plain", "--count", "1", "--feeds", dir.appendingPathComponent("bad").path])
         #expect(malformed.status == 78 && malformed.stderr.contains("bad:1:"), "\(malformed.stderr)")
