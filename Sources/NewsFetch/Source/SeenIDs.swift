@@ -1,9 +1,23 @@
-/// The item ids a feed has shown, so that an item fetched again is not shown again:
-/// bounded, forgetting the oldest first, so a feed polled for months does not grow
-/// memory without end. The bound grows with the feed: at least `minimum`, and four times
-/// the items of the largest document read, so an item still in the feed is never forgotten.
+import NewsCore
+
+/// The items a feed has shown, by id, with a fingerprint of what was shown (its title),
+/// so that an item fetched again is not shown again unless its title changed: then it is
+/// an update. Bounded, forgetting the oldest first, so a feed polled for months does not
+/// grow memory without end. The bound grows with the feed: at least `minimum`, and four
+/// times the items of the largest document read, so an item still in the feed is never
+/// forgotten.
 struct SeenIDs: Sendable {
-    private var ids: Set<String> = []
+    /// What ``insert(_:title:)`` found.
+    enum Outcome: Equatable, Sendable {
+        /// Never shown (or forgotten).
+        case new
+        /// Shown with this title.
+        case same
+        /// Shown with another title: an update.
+        case changed
+    }
+
+    private var fingerprints: [String: UInt64] = [:]
     private var order: [String] = []
     private var head = 0
     let minimum: Int
@@ -14,27 +28,31 @@ struct SeenIDs: Sendable {
         self.capacity = self.minimum
     }
 
-    var count: Int { ids.count }
+    var count: Int { fingerprints.count }
 
-    func contains(_ id: String) -> Bool { ids.contains(id) }
+    func contains(_ id: String) -> Bool { fingerprints[id] != nil }
 
     /// Makes room for a document of `items` items.
     mutating func reserve(forDocumentOf items: Int) {
         capacity = max(capacity, minimum, items * 4)
     }
 
-    /// Adds `id`; true when it was new.
-    mutating func insert(_ id: String) -> Bool {
-        guard ids.insert(id).inserted else { return false }
+    /// Notes that `id` is shown with `title`. A changed item keeps its place in the
+    /// forgetting order (its first showing).
+    mutating func insert(_ id: String, title: String) -> Outcome {
+        let fingerprint = StableHash.fnv1a(title)
+        if let old = fingerprints.updateValue(fingerprint, forKey: id) {
+            return old == fingerprint ? .same : .changed
+        }
         order.append(id)
-        while ids.count > capacity {
-            ids.remove(order[head])
+        while fingerprints.count > capacity {
+            fingerprints[order[head]] = nil
             head += 1
         }
         if head > 4096 && head * 2 > order.count {
             order.removeFirst(head)
             head = 0
         }
-        return true
+        return .new
     }
 }
