@@ -212,11 +212,12 @@ struct HTTPFeedBinaryTests {
         // Once the first two lines are out, the feed changes (dated a minute on, so that the
         // server's second-resolution Last-Modified cannot answer 304).
         let result = try await withServer(dir, #"""
+            cd '\#(dir.path)'
             "$ND" --plain --feed "wire=http://127.0.0.1:$PORT/a.xml" --every 1s --count 3 --record '\#(record)' > out.txt &
             ND_PID=$!
             i=0; until [ "$(wc -l < out.txt)" -ge 2 ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i+1)); done
             mv v2.xml a.xml && touch -d "@$(( $(date +%s) + 60 ))" a.xml
-            wait $ND_PID; status=$?; cat out.txt; exit $status
+            wait $ND_PID; nd=$?; cat out.txt; test $nd -eq 0
             """#, environment: ["XDG_CONFIG_HOME": dir.path])
         #expect(result.status == 0, "\(result.stderr)")
         let expected = ["[10:00:00] Wire: First", "[10:00:00] Wire: Second", "[10:00:00] Wire: Second, corrected (updated)"]
