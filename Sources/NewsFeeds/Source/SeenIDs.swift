@@ -1,14 +1,14 @@
 import NewsCore
 
-/// The items a feed has shown, by id, with a fingerprint of what was shown (its title),
+/// The items a feed has shown (an HTTP feed, a watched feed file), by id, with a fingerprint of what was shown (its title),
 /// so that an item fetched again is not shown again unless its title changed: then it is
 /// an update. Bounded, forgetting the oldest first, so a feed polled for months does not
 /// grow memory without end. The bound grows with the feed: at least `minimum`, and four
 /// times the items of the largest document read, so an item still in the feed is never
 /// forgotten.
-struct SeenIDs: Sendable {
+public struct SeenIDs: Sendable {
     /// What ``insert(_:title:)`` found.
-    enum Outcome: Equatable, Sendable {
+    public enum Outcome: Equatable, Sendable {
         /// Never shown (or forgotten).
         case new
         /// Shown with this title.
@@ -20,26 +20,26 @@ struct SeenIDs: Sendable {
     private var fingerprints: [String: UInt64] = [:]
     private var order: [String] = []
     private var head = 0
-    let minimum: Int
-    private(set) var capacity: Int
+    public let minimum: Int
+    public private(set) var capacity: Int
 
-    init(minimum: Int = 2048) {
+    public init(minimum: Int = 2048) {
         self.minimum = max(1, minimum)
         self.capacity = self.minimum
     }
 
-    var count: Int { fingerprints.count }
+    public var count: Int { fingerprints.count }
 
-    func contains(_ id: String) -> Bool { fingerprints[id] != nil }
+    public func contains(_ id: String) -> Bool { fingerprints[id] != nil }
 
     /// Makes room for a document of `items` items.
-    mutating func reserve(forDocumentOf items: Int) {
+    public mutating func reserve(forDocumentOf items: Int) {
         capacity = max(capacity, minimum, items * 4)
     }
 
     /// Notes that `id` is shown with `title`. A changed item keeps its place in the
     /// forgetting order (its first showing).
-    mutating func insert(_ id: String, title: String) -> Outcome {
+    public mutating func insert(_ id: String, title: String) -> Outcome {
         let fingerprint = StableHash.fnv1a(title)
         if let old = fingerprints.updateValue(fingerprint, forKey: id) {
             return old == fingerprint ? .same : .changed
