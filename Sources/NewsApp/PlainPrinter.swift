@@ -30,6 +30,18 @@ public struct PlainPrinter: Sendable {
         self.sourceOrder = sourceOrder
     }
 
+    /// A line cannot be rewritten: an update (an item whose title changed) is printed
+    /// again, ending in ` (updated)` (README.md, "Updated items").
+    static let updateMark = Array(" (updated)".utf8)
+
+    /// Puts the mark before the newline that ends `line`.
+    static func markUpdate(_ line: inout [UInt8]) {
+        guard line.last == 0x0A else { return line += updateMark }
+        line.removeLast()
+        line += updateMark
+        line.append(0x0A)
+    }
+
     /// Prints the merged `sources` until the limit, the feed's end, or the reader of a pipe
     /// going away (``OutputWriter/Closed``, also when nothing is being written: ``ReaderWatch``).
     public func run(_ sources: [any HeadlineSource], clock: ClockChoice, options: MergeOptions) async throws {
@@ -61,6 +73,7 @@ public struct PlainPrinter: Sendable {
                     try recorder?.write(batch)
                     for i in batch.indices where matcher.matches(batch[i].headline) {
                         formatter.append(batch[i].headline, to: &writer.buffer)
+                        if batch[i].isUpdate { PlainPrinter.markUpdate(&writer.buffer) }
                         try writer.lineEnded()
                         printed += 1
                         if printed == limit { break events }

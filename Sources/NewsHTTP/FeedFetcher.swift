@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import NewsCore
 import NewsFeeds
 import NewsFetch
@@ -43,8 +44,15 @@ public final class FeedFetcher: FeedFetching {
             // AHC's own retrying would hide it until the timeout.
             var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
             pool.retryConnectionEstablishment = false
+            // The system's roots (nil: AHC's default), plus any extra (tests).
+            var tls: TLSConfiguration?
+            if !configuration.extraTrustRoots.isEmpty {
+                var t = TLSConfiguration.makeClientConfiguration()
+                t.additionalTrustRoots = configuration.extraTrustRoots.map { .file($0) }
+                tls = t
+            }
             let c = HTTPClient.Configuration(
-                tlsConfiguration: nil,
+                tlsConfiguration: tls,
                 redirectConfiguration: .disallow,
                 timeout: HTTPClient.Configuration.Timeout(connect: amount, read: amount),
                 connectionPool: pool,
@@ -255,6 +263,16 @@ public final class FeedFetcher: FeedFetching {
 
     // MARK: Errors in words
 
+    /// A TLS failure in words: an untrusted or wrong certificate says so first.
+    static func certificateProblem(_ error: NIOSSLError) -> String {
+        let text = String(describing: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
+            return "certificate not trusted (TLS handshake failed)"
+        }
+        if case .unableToValidateCertificate = error { return "certificate not valid for this host" }
+        return "TLS handshake failed: \(text)"
+    }
+
     static func failure(for error: any Error, timeout: Duration, limit: Int) -> FetchFailure {
         if let f = error as? FetchFailure { return f }
         if error is CancellationError { return .cancelled }
@@ -271,6 +289,7 @@ public final class FeedFetcher: FeedFetching {
             }
         }
         if let io = error as? IOError { return .connection(String(cString: strerror(io.errnoCode)).lowercased()) }
+        if let tls = error as? NIOSSLError { return .connection(certificateProblem(tls)) }
         let text = String(describing: error)
         if String(reflecting: type(of: error)).contains("Decompression") {
             return text.lowercased().contains("limit") ? .tooLarge(limit: limit) : .connection("a compressed body that cannot be read")

@@ -347,9 +347,16 @@ public struct AppState {
 
     private mutating func receive(_ batch: [Arrival]) {
         guard !batch.isEmpty else { return }
-        history.append(contentsOf: batch)
+        // An update replaces its headline in place: the row shows the new title where the
+        // old one was; it is not a new arrival for the counts.
+        let replaced = history.append(contentsOf: batch)
         let known = sources.count
-        for arrival in batch {
+        var next = 0
+        for (i, arrival) in batch.enumerated() {
+            if next < replaced.count && replaced[next].index == i {
+                next += 1
+                continue
+            }
             let name = arrival.headline.source
             // An item dated before the feed started (a feed file's starting history) is
             // counted, but is not a new arrival: the rate leaves it out.
@@ -363,6 +370,7 @@ public struct AppState {
         if !failing.isEmpty {
             for arrival in batch where failing[arrival.headline.source] != nil { failing[arrival.headline.source] = nil }
         }
+        if !replaced.isEmpty { view.recheck(replaced.map(\.seq), in: history) }
         view.update(from: history)
         if following && !paused {
             selectNewest()

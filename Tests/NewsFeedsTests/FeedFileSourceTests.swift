@@ -61,6 +61,31 @@ struct FeedFileSourceTests {
         #expect(second.map(\.headline.title) == ["D"])
     }
 
+    @Test("A title changed under the same id comes again as an update, once; an id twice in the file counts as it first comes")
+    func changedTitle() async throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("f.xml").path
+        try feed(item("a", "A", "Mon, 01 Jan 2026 10:00:00 GMT"), item("b", "B", "Tue, 02 Jan 2026 10:00:00 GMT"),
+                 item("b", "B again", "Tue, 02 Jan 2026 11:00:00 GMT")).write(toFile: path, atomically: true, encoding: .utf8)
+        let source = FeedFileSource(name: "mine", path: path, sleep: Looks(limit: 50).sleep, now: { readTime })
+        var iterator = source.makeAsyncIterator()
+        let first = try #require(try await iterator.next())
+        #expect(first.map(\.headline.title) == ["A", "B"])
+        #expect(first.allSatisfy { !$0.isUpdate })
+        try feed(item("a", "A, corrected", "Mon, 01 Jan 2026 10:00:00 GMT"), item("b", "B", "Tue, 02 Jan 2026 10:00:00 GMT"),
+                 item("b", "B again", "Tue, 02 Jan 2026 11:00:00 GMT"), item("c", "C", "Wed, 03 Jan 2026 10:00:00 GMT"))
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try #require(try await iterator.next())
+        #expect(second.map(\.headline.title) == ["A, corrected", "C"])
+        #expect(second.map(\.isUpdate) == [true, false])
+        // The same again, one more new item: only that one.
+        try feed(item("a", "A, corrected", "Mon, 01 Jan 2026 10:00:00 GMT"), item("d", "D", "Thu, 04 Jan 2026 10:00:00 GMT"))
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let third = try #require(try await iterator.next())
+        #expect(third.map(\.headline.title) == ["D"])
+    }
+
     @Test("An unchanged file is not read again: the watch only looks")
     func unchanged() async throws {
         let dir = try folder()

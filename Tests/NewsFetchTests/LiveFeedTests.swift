@@ -34,6 +34,35 @@ struct LiveFeedTests {
         }
     }
 
+    @Test("A second version of the feed changes one title: the next poll yields exactly that item, as an update; a third, the same, nothing")
+    func changedTitleOverLoopback() async throws {
+        try await onTestThread {
+        let clock = ManualClock()
+        try await TestServer.with { server in
+            let v1 = Feeds.rss(items: [("a", "First", 10), ("b", "Second", 20), ("c", "Third", 30)])
+            let v2 = Feeds.rss(items: [("a", "First", 10), ("b", "Second, corrected", 20), ("c", "Third", 30)])
+            server.sequence("/feed", [.feed(v1), .feed(v2), .feed(v2), .feed(Feeds.rss(items: [("d", "Fourth", 40)]))])
+            try await FeedFetcher.withFetcher(configuration()) { fetcher in
+                let source = HTTPFeedSource(name: "loop", url: server.url("/feed"), fetcher: fetcher, limiter: FetchLimiter(),
+                                            policy: PollPolicy(interval: .seconds(1), jitter: 0),
+                                            now: clock.nowFunction, sleep: clock.sleepFunction)
+                var it = source.makeAsyncIterator()
+                let next1 = try #require(try await it.next())
+                #expect(next1.map(\.headline.title) == ["First", "Second", "Third"])
+                let next2 = try #require(try await it.next())
+                #expect(next2.map(\.headline.id) == ["b"])
+                #expect(next2.map(\.headline.title) == ["Second, corrected"])
+                #expect(next2.map(\.isUpdate) == [true])
+                // The third poll (v2 again) yields nothing; next() polls on to the fourth.
+                let next3 = try #require(try await it.next())
+                #expect(next3.map(\.headline.title) == ["Fourth"])
+                #expect(next3.map(\.isUpdate) == [false])
+            }
+            #expect(server.requests("/feed").count == 4)
+        }
+        }
+    }
+
     @Test("500 from the server: the source backs off and says so")
     func serverErrorBackoff() async throws {
         try await onTestThread {

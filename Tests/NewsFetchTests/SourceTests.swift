@@ -27,7 +27,7 @@ func failure(of it: inout HTTPFeedSource.Iterator) async -> String? {
 
 @Suite("HTTP feed source", .timeLimit(.minutes(2)))
 struct HTTPFeedSourceTests {
-    @Test("First every item in publication order, then only items with a new id; nothing for a 304")
+    @Test("First every item in publication order, then only items with a new id or a changed title; nothing for a 304")
     func onlyNewItems() async throws {
         let clock = ManualClock()
         let v1 = Validators(etag: "\"1\"")
@@ -43,7 +43,10 @@ struct HTTPFeedSourceTests {
         #expect(first.allSatisfy { $0.headline.source == "test" })
         #expect(clock.sleeps.isEmpty)  // the first fetch is at once
         let second = try #require(try await it.next())
-        #expect(second.map(\.headline.title) == ["Third"])
+        // b's title changed: it comes again, as an update, in publication order with the new one.
+        #expect(second.map(\.headline.title) == ["Second (edited)", "Third"])
+        #expect(second.map(\.isUpdate) == [true, false])
+        #expect(first.allSatisfy { !$0.isUpdate })
         // Three polls after the first, each 15 minutes on (no jitter here).
         #expect(clock.sleeps == [.seconds(900), .seconds(900), .seconds(900)])
         #expect(fetcher.requests.map(\.validators) == [Validators(), v1, v1, Validators()])
@@ -168,15 +171,41 @@ struct HTTPFeedSourceTests {
     @Test("Ids seen are bounded, oldest forgotten first, never below four documents' worth")
     func seenIsBounded() {
         var seen = SeenIDs(minimum: 10)
-        for i in 0..<100 { _ = seen.insert("id\(i)") }
+        for i in 0..<100 { _ = seen.insert("id\(i)", title: "t") }
         #expect(seen.count == 10)
         #expect(seen.contains("id99") && !seen.contains("id89"))
         seen.reserve(forDocumentOf: 50)
-        for i in 100..<400 { _ = seen.insert("id\(i)") }
+        for i in 100..<400 { _ = seen.insert("id\(i)", title: "t") }
         #expect(seen.count == 200)
-        let again = seen.insert("id399")
-        #expect(!again)
-        let forgotten = seen.insert("id0")
-        #expect(forgotten)
+        #expect(seen.insert("id399", title: "t") == .same)
+        #expect(seen.insert("id0", title: "t") == .new)
+    }
+
+    @Test("Seen ids keep the title shown: the same is .same, another .changed, and a change does not grow the set")
+    func seenFingerprints() {
+        var seen = SeenIDs(minimum: 3)
+        #expect(seen.insert("a", title: "One") == .new)
+        #expect(seen.insert("a", title: "One") == .same)
+        #expect(seen.insert("a", title: "One, edited") == .changed)
+        #expect(seen.insert("a", title: "One, edited") == .same)
+        #expect(seen.insert("a", title: "One") == .changed)  // changed back is a change too
+        for id in ["b", "c"] { _ = seen.insert(id, title: id) }
+        #expect(seen.count == 3)
+        // a keeps its place in the forgetting order (first shown): the next new id forgets it.
+        #expect(seen.insert("d", title: "d") == .new)
+        #expect(seen.count == 3 && !seen.contains("a") && seen.contains("b"))
+    }
+
+    @Test("An id twice in one document is taken once, as it first comes, and never flaps as an update")
+    func duplicateIDInADocument() async throws {
+        let clock = ManualClock()
+        let twice = Feeds.rss(items: [("a", "Early", 10), ("a", "Late", 20), ("b", "Other", 30)])
+        let fetcher = ScriptedFetcher([ok(twice), ok(twice)])
+        var it = source(fetcher, clock: clock).makeAsyncIterator()
+        let first = try #require(try await it.next())
+        #expect(first.map(\.headline.title) == ["Early", "Other"])
+        // The second poll has nothing new: the source polls on (a third fetch is not scripted).
+        let again = try await it.poll()
+        #expect(again?.isEmpty == true)
     }
 }

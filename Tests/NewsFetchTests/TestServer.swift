@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NewsCore
 
 /// A request as the test server saw it.
@@ -39,36 +40,47 @@ final class TestServer: Sendable {
 
     let host: String
     let port: Int
+    /// Serving https (``start(host:tls:)``).
+    let secure: Bool
     private let channel: any Channel
     private let routes: Protected<[String: Route]>
     private let log: Protected<[SeenRequest]>
 
-    private init(host: String, port: Int, channel: any Channel, routes: Protected<[String: Route]>, log: Protected<[SeenRequest]>) {
+    private init(host: String, port: Int, secure: Bool, channel: any Channel, routes: Protected<[String: Route]>,
+                 log: Protected<[SeenRequest]>) {
         self.host = host
         self.port = port
+        self.secure = secure
         self.channel = channel
         self.routes = routes
         self.log = log
     }
 
-    static func start(host: String = "127.0.0.1") async throws -> TestServer {
+    /// - Parameter tls: serve https with this certificate (``TestCertificate``).
+    static func start(host: String = "127.0.0.1", tls: TestCertificate? = nil) async throws -> TestServer {
         let routes = Protected<[String: Route]>([:])
         let log = Protected<[SeenRequest]>([])
+        let context = try tls.map { cert in
+            try NIOSSLContext(configuration: .makeServerConfiguration(
+                certificateChain: [.certificate(try NIOSSLCertificate(file: cert.certificate, format: .pem))],
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: cert.key, format: .pem))))
+        }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let context { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Handler(routes: routes, log: log))
                 }
             }
             .bind(host: host, port: 0).get()
-        return TestServer(host: host, port: channel.localAddress?.port ?? 0, channel: channel, routes: routes, log: log)
+        return TestServer(host: host, port: channel.localAddress?.port ?? 0, secure: tls != nil, channel: channel, routes: routes, log: log)
     }
 
     /// Runs `body` with a started server, stopped afterwards.
-    static func with<R>(host: String = "127.0.0.1", _ body: (TestServer) async throws -> R) async throws -> R {
-        let server = try await start(host: host)
+    static func with<R>(host: String = "127.0.0.1", tls: TestCertificate? = nil, _ body: (TestServer) async throws -> R) async throws -> R {
+        let server = try await start(host: host, tls: tls)
         do {
             let r = try await body(server)
             await server.stop()
@@ -81,7 +93,7 @@ final class TestServer: Sendable {
 
     func stop() async { try? await channel.close() }
 
-    func url(_ path: String) -> String { "http://\(host):\(port)\(path)" }
+    func url(_ path: String) -> String { "\(secure ? "https" : "http")://\(host):\(port)\(path)" }
 
     func route(_ path: String, _ route: @escaping Route) { routes.withLock { $0[path] = route } }
 
@@ -166,4 +178,40 @@ final class TestServer: Sendable {
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
     }
+}
+
+/// A self-signed certificate for 127.0.0.1 and its key, made by `openssl` in a fresh
+/// temporary folder when a test asks (valid two days: nothing to renew, nothing committed).
+struct TestCertificate: Sendable {
+    let folder: String
+    /// PEM files.
+    let certificate: String
+    let key: String
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func make(commonName: String = "127.0.0.1") throws -> TestCertificate {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let cert = folder + "/cert.pem", key = folder + "/key.pem"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                             "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=\(commonName)",
+                             "-addext", "subjectAltName=IP:\(commonName)"]
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "openssl failed: \(String(decoding: message, as: UTF8.self))")
+        }
+        return TestCertificate(folder: folder, certificate: cert, key: key)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: folder) }
 }

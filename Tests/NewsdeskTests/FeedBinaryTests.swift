@@ -204,6 +204,31 @@ struct HTTPFeedBinaryTests {
         #expect(result.stderr.contains("newsdesk: 127.0.0.1: HTTP 404, retrying in 1s"), "\(result.stderr)")
     }
 
+    @Test("A title changed under the same id: --plain prints it again ending in ' (updated)', once; the recording replays the same")
+    func updatedItem() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try rssFeed([("a", "First", 1), ("b", "Second", 2)], title: "Wire").write(to: dir.appendingPathComponent("a.xml"), atomically: true, encoding: .utf8)
+        try rssFeed([("a", "First", 1), ("b", "Second, corrected", 2)], title: "Wire").write(to: dir.appendingPathComponent("v2.xml"), atomically: true, encoding: .utf8)
+        let record = dir.appendingPathComponent("rec.jsonl").path
+        // Once the first two lines are out, the feed changes (dated a minute on, so that the
+        // server's second-resolution Last-Modified cannot answer 304).
+        let result = try await withServer(dir, #"""
+            cd '\#(dir.path)'
+            "$ND" --plain --feed "wire=http://127.0.0.1:$PORT/a.xml" --every 1s --count 3 --record '\#(record)' > out.txt &
+            ND_PID=$!
+            i=0; until [ "$(wc -l < out.txt)" -ge 2 ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i+1)); done
+            mv v2.xml a.xml && touch -d "@$(( $(date +%s) + 60 ))" a.xml
+            wait $ND_PID; nd=$?; cat out.txt; test $nd -eq 0
+            """#, environment: ["XDG_CONFIG_HOME": dir.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let expected = ["[10:00:00] Wire: First", "[10:00:00] Wire: Second", "[10:00:00] Wire: Second, corrected (updated)"]
+        #expect(result.lines == expected, "\(result.lines) \(result.stderr)")
+        let replay = try await run(newsdeskBinary, ["replay", record, "--plain", "--speed", "max"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.lines == expected, "\(replay.lines) \(replay.stderr)")
+    }
+
     @Test("Without --feed the subscriptions file's feeds are watched (and the simulated sources are not); --feeds names another; a malformed one is 78")
     func subscriptions() async throws {
         let dir = scratchFolder()

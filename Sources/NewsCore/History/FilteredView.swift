@@ -37,6 +37,22 @@ public struct FilteredView {
         }
     }
 
+    /// Takes in headlines replaced in place (``History/append(contentsOf:)-([Arrival])``):
+    /// each may now match the query or no longer.
+    public mutating func recheck(_ seqs: [Int], in history: History) {
+        for seq in seqs where history.contains(seq: seq) && seq < scannedUpTo {
+            var lo = 0, hi = matches.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if matches[mid] < seq { lo = mid + 1 } else { hi = mid }
+            }
+            let listed = lo < matches.count && matches[lo] == seq
+            let matching = history.matches(seq, query)
+            if matching && !listed { matches.insert(seq, at: lo) }
+            if !matching && listed { matches.remove(at: lo) }
+        }
+    }
+
     /// Switches to `newQuery`.
     public mutating func setQuery(_ newQuery: Query, history: History) {
         update(from: history)

@@ -22,6 +22,10 @@ import Darwin
 /// per headline, instead of ~150 for a struct of Strings. Chunks are filtered on all
 /// cores in parallel, and a whole chunk is freed once all of it has been evicted.
 ///
+/// An update (an ``Arrival`` marked `isUpdate`: a feed's item fetched again with a changed
+/// title) replaces the held headline of the same source and id in place, under its
+/// sequence number, instead of being appended; see ``append(contentsOf:)-([Arrival])``.
+///
 /// Not thread-safe: one owner (the app's event loop) appends and filters.
 public final class History {
     public static let defaultCapacity = 100_000
@@ -32,6 +36,8 @@ public final class History {
     /// Headlines dropped because the history was full.
     public private(set) var evicted = 0
     public var count: Int { nextSeq - firstSeq }
+    /// Updates that replaced a held headline.
+    public private(set) var replaced = 0
 
     var chunks: Deque<Chunk> = []
     var sources = Interner()
@@ -115,6 +121,26 @@ public final class History {
             extras.removeAll()
         }
 
+        /// Puts the headline at `h` in place of entry `i`: the titles after it move by the
+        /// difference in length (a copy of the rest of the chunk's titles: updates are rare).
+        mutating func replace(_ i: Int, with h: UnsafePointer<Headline>, sources: inout Interner, fieldNames: inout [Interner]) {
+            var one = Columns()
+            one.add(h, sources: &sources, fieldNames: &fieldNames)
+            let from = start(i), to = Int(ends[i])
+            title.replaceSubrange(from..<to, with: one.title)
+            lower.replaceSubrange(from..<to, with: one.lower)
+            let delta = one.title.count - (to - from)
+            if delta != 0 {
+                for j in i..<ends.count { ends[j] = UInt32(Int(ends[j]) + delta) }
+            }
+            published[i] = one.published[0]
+            source[i] = one.source[0]
+            ids[i] = one.ids[0]
+            let stride = HeadlineField.interned.count
+            for k in 0..<stride { interned[i * stride + k] = one.interned[k] }
+            extras[i] = one.extras[0]
+        }
+
         /// Adds the headline at `h`. It is read in place through the pointer: passing
         /// it by value made Swift copy it (and count references to its strings) first.
         @inline(__always)
@@ -180,18 +206,89 @@ public final class History {
         }
     }
 
-    /// Appends the headlines of a batch from the merged feed.
-    public func append(contentsOf arrivals: [Arrival]) {
+    /// A batch's update that replaced a held headline: `index` in the batch, `seq` the
+    /// headline it replaced.
+    public struct Replacement: Sendable, Equatable {
+        public var index: Int
+        public var seq: Int
+
+        public init(index: Int, seq: Int) {
+            self.index = index
+            self.seq = seq
+        }
+    }
+
+    /// Appends the headlines of a batch from the merged feed. An update replaces the
+    /// newest held headline with its source and id (one earlier in the same batch too),
+    /// keeping its seq; an update of nothing held (evicted, or never seen) is appended.
+    /// Returns the replacements, in batch order: usually none.
+    @discardableResult
+    public func append(contentsOf arrivals: [Arrival]) -> [Replacement] {
         arrivals.withUnsafeBufferPointer { batch in
-            guard let base = batch.baseAddress else { return }
+            guard let base = batch.baseAddress else { return [] }
             let field = MemoryLayout<Arrival>.offset(of: \Arrival.headline)!
-            fill(batch.count) { columns, range in
-                for i in range {
-                    let headline = (UnsafeRawPointer(base + i) + field).assumingMemoryBound(to: Headline.self)
-                    columns.add(headline, sources: &sources, fieldNames: &fieldNames)
+            @inline(__always) func headline(_ i: Int) -> UnsafePointer<Headline> {
+                (UnsafeRawPointer(base + i) + field).assumingMemoryBound(to: Headline.self)
+            }
+            // The common case, a batch without updates, is appended whole as before.
+            var next = 0
+            while next < batch.count && !batch[next].isUpdate { next += 1 }
+            if next == batch.count {
+                fill(batch.count) { columns, range in
+                    for i in range { columns.add(headline(i), sources: &sources, fieldNames: &fieldNames) }
                 }
+                return []
+            }
+            var done: [Replacement] = []
+            var i = 0
+            while i < batch.count {
+                // The run of plain headlines up to the next update, then the update.
+                var end = i
+                while end < batch.count && !batch[end].isUpdate { end += 1 }
+                if end > i {
+                    let first = i
+                    fill(end - i) { columns, range in
+                        for k in range { columns.add(headline(first + k), sources: &sources, fieldNames: &fieldNames) }
+                    }
+                }
+                guard end < batch.count else { break }
+                let h = headline(end)
+                if let seq = seq(source: h.pointee.source, id: h.pointee.id) {
+                    let (chunk, k) = locate(seq)
+                    chunk.columns.replace(k, with: h, sources: &sources, fieldNames: &fieldNames)
+                    replaced += 1
+                    done.append(Replacement(index: end, seq: seq))
+                } else {
+                    fill(1) { columns, _ in columns.add(h, sources: &sources, fieldNames: &fieldNames) }
+                }
+                i = end + 1
+            }
+            return done
+        }
+    }
+
+    /// The newest held headline of `source` with `id`: a search from the newest back, by
+    /// the 16-bit source column first (about a millisecond for a million held), so that
+    /// appending keeps no index at all (DECISIONS.md, 2026-12-02). The item an update
+    /// replaces is usually a recent one: the feed still lists it.
+    public func seq(source name: String, id: String) -> Int? {
+        guard count > 0 else { return nil }
+        let number = sources.existingNumber(for: name)
+        for chunk in chunks.reversed() {
+            let columns = chunk.columns
+            let low = max(0, firstSeq - chunk.base)
+            var i = columns.ends.count - 1
+            while i >= low {
+                let s = columns.source[i]
+                if let number, number != Interner.overflow {
+                    if s == number && columns.ids[i] == id { return chunk.base + i }
+                } else if s == Interner.overflow && columns.ids[i] == id && columns.extras[i]?.source == name {
+                    return chunk.base + i
+                }
+                i -= 1
             }
         }
+        return nil
     }
 
     /// Makes room for `count` headlines: calls `add` with the columns of the chunk being

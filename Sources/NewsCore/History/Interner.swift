@@ -54,6 +54,19 @@ struct Interner {
         return UInt16(n)
     }
 
+    /// The number of `name` if it has one, without adding it.
+    func existingNumber(for name: String) -> UInt16? {
+        let hash = Interner.quickHash(name)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 {
+            let n = Int(slots[slot] - 1)
+            if hashes[n] == hash && names[n] == name { return UInt16(n) }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
     private mutating func rehash() {
         slots = [UInt16](repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1

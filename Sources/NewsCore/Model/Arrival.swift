@@ -5,10 +5,15 @@
 public struct Arrival: Sendable, Hashable {
     public var offset: Int64
     public var headline: Headline
+    /// An item the source showed before under the same id, changed (its title): it
+    /// replaces the earlier headline of its source and id (``History``) instead of being
+    /// a new one. Recorded as `"update":true`.
+    public var isUpdate: Bool
 
-    public init(offset: Int64, headline: Headline) {
+    public init(offset: Int64, headline: Headline, isUpdate: Bool = false) {
         self.offset = offset
         self.headline = headline
+        self.isUpdate = isUpdate
     }
 
     /// An empty arrival (nothing allocated), to swap in where one is moved out.

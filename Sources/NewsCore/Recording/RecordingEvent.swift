@@ -4,6 +4,7 @@ public enum RecordingEvent {
         let h = arrival.headline
         JSONWriter.appendRaw("{\"offset\":", to: &out)
         JSONWriter.appendInteger(arrival.offset, to: &out)
+        if arrival.isUpdate { JSONWriter.appendRaw(",\"update\":true", to: &out) }
         JSONWriter.appendRaw(",\"id\":", to: &out)
         JSONWriter.appendString(h.id, to: &out)
         JSONWriter.appendRaw(",\"source\":", to: &out)
@@ -29,6 +30,7 @@ public enum RecordingEvent {
         var s = JSONScanner(bytes)
         var offset: Int64?, id: String?, source: String?, title: String?, published: Timestamp?
         var outlet: String?, summary: String?, url: String?, note: String?
+        var update = false
         func optionalString(_ s: inout JSONScanner, _ field: HeadlineField) throws(JSONError) -> String? {
             if s.takeNull() { return nil }
             guard s.peek() == 0x22 else { throw s.fail("'\(field.key)' must be a string") }
@@ -54,6 +56,15 @@ public enum RecordingEvent {
                     id = String(decoding: UnsafeBufferPointer(rebasing: s.bytes[start..<s.position]), as: UTF8.self)
                 } else {
                     throw s.fail("'id' must be a string")
+                }
+            } else if s.keyIs(key, "update") {
+                if s.peek() == 0x74 {
+                    try s.literal("true")
+                    update = true
+                } else if s.peek() == 0x66 {
+                    try s.literal("false")
+                } else if !s.takeNull() {
+                    throw s.fail("'update' must be true or false")
                 }
             } else if s.keyIs(key, "source") {
                 guard s.peek() == 0x22 else { throw s.fail("'source' must be a string") }
@@ -100,7 +111,7 @@ public enum RecordingEvent {
         }
         return Arrival(offset: offset, headline: Headline(
             id: id ?? "line-\(line)", source: source, title: title, published: published ?? started.adding(milliseconds: offset),
-            outlet: outlet, summary: summary, url: url, note: note))
+            outlet: outlet, summary: summary, url: url, note: note), isUpdate: update)
     }
 }
 

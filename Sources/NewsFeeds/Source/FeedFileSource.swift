@@ -8,7 +8,7 @@ import NewsCore
 /// A feed file watched as a live source (`--feed PATH`): first the items in it, in
 /// publication order, then, each time the file changes (its device, inode, size or
 /// modification time, looked at every `interval`), only the items whose id was not seen
-/// before.
+/// before, and those whose title changed, as updates (``Arrival/isUpdate``).
 ///
 /// The feed files of one session share a ``FeedStartingRead``: they are read together, at
 /// once, and the first of them delivers the items of all as one batch in publication order,
@@ -110,7 +110,8 @@ public struct FeedFileSource: HeadlineSource {
 
     public struct Iterator: AsyncIteratorProtocol {
         let source: FeedFileSource
-        var seen: Set<String> = []
+        /// The ids shown, with their titles: a changed title is an update.
+        var seen = SeenIDs()
         /// The version last read (or found missing: nil), once looked at.
         var last: Signature?? = .none
         var started = false
@@ -148,7 +149,9 @@ public struct FeedFileSource: HeadlineSource {
             last = .some(mine.signature)
             switch mine.items {
             case .success(let items):
-                for item in items { seen.insert(item.id) }
+                seen.reserve(forDocumentOf: items.count)
+                var ids = Set<String>()
+                for item in items where ids.insert(item.id).inserted { _ = seen.insert(item.id, title: item.title) }
                 pending = mine.broken
             case .failure(let error): pending = error
             }
@@ -185,13 +188,26 @@ public struct FeedFileSource: HeadlineSource {
             }.value
             last = .some(reading.signature)
             let items = try reading.items.get()
-            let fresh = items.filter { seen.insert($0.id).inserted }
+            // New ids, and known ones whose title changed (updates); an id twice in the
+            // file counts as it first comes.
+            seen.reserve(forDocumentOf: items.count)
+            var ids = Set<String>(), updates = Set<String>()
+            let fresh = items.filter { item in
+                guard ids.insert(item.id).inserted else { return false }
+                switch seen.insert(item.id, title: item.title) {
+                case .new: return true
+                case .same: return false
+                case .changed:
+                    updates.insert(item.id)
+                    return true
+                }
+            }
             // A broken document: its items first, then where it broke (at the next call).
             if let broken = reading.broken {
                 guard !fresh.isEmpty else { throw broken }
                 pending = broken
             }
-            return FeedFileSource.publicationOrder(fresh).map { Arrival(offset: 0, headline: $0) }
+            return FeedFileSource.publicationOrder(fresh).map { Arrival(offset: 0, headline: $0, isUpdate: updates.contains($0.id)) }
         }
     }
 }

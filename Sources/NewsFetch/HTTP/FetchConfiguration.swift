@@ -14,16 +14,20 @@ public struct FetchConfiguration: Sendable, Codable {
     public var maxRedirects: Int
     /// `http_proxy`, `https_proxy`, `no_proxy`.
     public var proxies: ProxySettings
+    /// PEM files of certificates trusted for https besides the system's: for tests (a
+    /// loopback server with a certificate made at run time). The app sets none.
+    public var extraTrustRoots: [String]
 
     public static let projectURL = "https://github.com/newsdesk/newsdesk"
 
     public init(version: String, timeout: Duration = .seconds(20), maxBodyBytes: Int = 32 << 20, maxRedirects: Int = 5,
-                proxies: ProxySettings = .fromEnvironment()) {
+                proxies: ProxySettings = .fromEnvironment(), extraTrustRoots: [String] = []) {
         self.version = version
         self.timeout = max(timeout, .milliseconds(1))
         self.maxBodyBytes = max(1, maxBodyBytes)
         self.maxRedirects = max(0, maxRedirects)
         self.proxies = proxies
+        self.extraTrustRoots = extraTrustRoots
     }
 
     /// `newsdesk/0.2.0 (+https://github.com/newsdesk/newsdesk)`.

@@ -32,7 +32,8 @@ public struct HTTPFeedError: SelfPacedSourceError, Sendable, Equatable, CustomSt
 }
 
 /// One feed URL polled as a live source (`--feed URL`): first every item in it, in
-/// publication order, then at each poll only the items whose id it has not shown.
+/// publication order, then at each poll only the items whose id it has not shown, and
+/// those whose title changed since it showed them, marked as updates (``Arrival/isUpdate``).
 ///
 /// Each source polls on its own ``PollSchedule`` and takes a permit from the shared
 /// ``FetchLimiter`` for each fetch; it waits with its injected `sleep`, so a slow or
@@ -159,17 +160,22 @@ public struct HTTPFeedSource: HeadlineSource {
             url = newURL
         }
 
-        /// The items not shown before, in publication order (the document's order for equal times).
+        /// The items not shown before, and those shown before under another title (as
+        /// updates), in publication order (the document's order for equal times). An item
+        /// whose id comes twice in one document is taken once, as it first comes.
         mutating func newItems(_ document: FeedDocument) -> [Arrival] {
             seen.reserve(forDocumentOf: document.items.count)
-            var fresh: [(Int, Headline)] = []
-            for (i, item) in document.items.enumerated() where seen.insert(item.id) {
+            var fresh: [(Int, Headline, Bool)] = []
+            var inDocument = Set<String>()
+            for (i, item) in document.items.enumerated() where inDocument.insert(item.id).inserted {
+                let outcome = seen.insert(item.id, title: item.title)
+                guard outcome != .same else { continue }
                 var headline = item
                 headline.source = source.name
-                fresh.append((i, headline))
+                fresh.append((i, headline, outcome == .changed))
             }
             fresh.sort { ($0.1.published.milliseconds, $0.0) < ($1.1.published.milliseconds, $1.0) }
-            return fresh.map { Arrival(offset: 0, headline: $0.1) }
+            return fresh.map { Arrival(offset: 0, headline: $0.1, isUpdate: $0.2) }
         }
 
         /// Parsing is CPU work of up to a second for a huge feed: done on the global

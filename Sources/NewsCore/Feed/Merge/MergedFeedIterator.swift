@@ -159,7 +159,7 @@ extension MergedFeed {
                 switch fetched {
                 case .batch(let batch):
                     let now = feed.start.duration(to: feed.clock.now).milliseconds
-                    output += batch.map { Arrival(offset: now, headline: $0.headline) }
+                    output += batch.map { Arrival(offset: now, headline: $0.headline, isUpdate: $0.isUpdate) }
                 case .ended, .failed:
                     laneStopped(lane, fetched)
                     return .stop(flush())
