@@ -14,13 +14,19 @@ extension Renderer {
         let shown = names.count { !state.hiddenSources.contains($0) }
         let first = state.pickerTop, last = min(names.count, first + height)
         let scrolls = names.count > height
+        var countStart = width
         for candidate in [
             "\(shown) of \(names.count) shown" + (scrolls ? ", \(first + 1)-\(last)" : "") + " ",
             "\(shown)/\(names.count)" + (scrolls ? " \(first + 1)-\(last)" : "") + " ",
             "\(shown)/\(names.count) ",
         ] where titleEnd + 1 + TextWidth.columns(candidate) <= width {
             grid.write(candidate, row: 0, column: width - TextWidth.columns(candidate), style: theme.barTitle)
+            countStart = width - TextWidth.columns(candidate)
             break
+        }
+        // The status line's message (a toggle, a refresh, a moved feed) in the bar, as far as it fits.
+        if let message = state.message, countStart - 1 - titleEnd >= 12 {
+            writeClipped("  " + message.text, row: 0, column: titleEnd, limit: countStart - 1, style: theme.bar, into: &grid)
         }
 
         let y = grid.rows - 1
@@ -130,7 +136,7 @@ extension Renderer {
             writeClipped(text, row: row, column: statusStart, limit: statusEnd, style: style, into: &grid)
             let health = state.health[name]
             var x = statusEnd + 1
-            for (column, columnWidth) in columns.reversed() {
+            for (column, columnWidth) in columns {
                 let value: String
                 switch column {
                 case .last: value = health?.lastFetch.map { ago($0, state.now) } ?? "-"

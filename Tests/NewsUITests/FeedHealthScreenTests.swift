@@ -35,7 +35,7 @@ struct FeedHealthScreenTests {
     }
 
     func row(_ screen: [String], _ name: String) -> String {
-        screen.first { $0.contains(" \(name) ") } ?? ""
+        screen.dropFirst().first { $0.contains(" \(name) ") } ?? ""  // below the title bar
     }
 
     @Test("S opens the sources screen (so does s); S, s or Esc close it")
@@ -67,6 +67,9 @@ struct FeedHealthScreenTests {
         let file = row(screen, "file")
         #expect(file.contains("/m") && !file.contains("ago") && !file.contains(" in "), "\(file)")
         #expect(screen.last?.contains("R refresh") == true)
+        // Left to right after the status: last fetch, next poll, rate, count.
+        #expect(hn.range(of: "2m ago")!.lowerBound < hn.range(of: "in 13m")!.lowerBound)
+        #expect(hn.range(of: "in 13m")!.lowerBound < hn.range(of: "/m")!.lowerBound)
     }
 
     @Test("the ages follow the state's clock, not the wall clock")
@@ -136,6 +139,7 @@ struct FeedHealthScreenTests {
         state.apply(.key(.char("j")), .key(.char("j")))  // busy
         #expect(state.apply(.key(.char("R"))).isEmpty)
         #expect(state.message?.text == "busy is rate-limited until \(Self.clock(Self.retryUntil)): not asked before then")
+        #expect(state.screen[0].contains("busy is rate-limited until"))  // said in the screen's bar
         // Once its time has come, it may be asked.
         state.apply(.tick(now: Self.retryUntil))
         #expect(state.apply(.key(.char("R"))) == [.refresh(["busy"])])
