@@ -39,7 +39,9 @@ public struct HTTPFeedError: SelfPacedSourceError, Sendable, Equatable, CustomSt
 /// hanging feed holds up only its own lane of the merge (and at most its permit, for at
 /// most the fetcher's timeout). A poll that fails throws ``HTTPFeedError``; the merge
 /// reports it and asks again, and the source waits out its own backoff before the next
-/// fetch. A 301 or 308 moves the source to the new URL for its later polls.
+/// fetch. A 301 or 308 moves the source to the new URL for its later polls (reported once,
+/// as `onEvent`'s `movedPermanently`). A ``FeedRefresh`` cuts the wait for the next poll
+/// short, except a 429/503's `Retry-After`, which a refresh never shortens.
 public struct HTTPFeedSource: HeadlineSource {
     public let name: String
     public let url: String
