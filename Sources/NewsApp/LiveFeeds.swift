@@ -127,7 +127,8 @@ public enum LiveFeeds {
             if spec.isURL {
                 guard let http else { return nil }
                 return HTTPFeedSource(name: spec.name, url: spec.path, fetcher: http.fetcher, limiter: http.limiter,
-                                      policy: PollPolicy(interval: spec.every ?? http.every), now: now)
+                                      policy: PollPolicy(interval: spec.every ?? http.every), now: now,
+                                      onEvent: http.events.onEvent, refresh: http.refresh)
             }
             return fileSources.removeFirst()
         }
@@ -229,15 +230,21 @@ public enum LiveFeeds {
 }
 
 /// What the HTTP feeds of a run share: one client, one limit on fetches at once (8, 2 per
-/// host), and how often a feed without its own `every=` is polled.
+/// host), how often a feed without its own `every=` is polled, the refresh signal (`R`)
+/// and where their events go (the sources screen, plain mode's moved-feed line).
 public struct HTTPFeeds: Sendable {
     public var fetcher: any FeedFetching
     public var limiter: FetchLimiter
     public var every: Duration
+    public var refresh: FeedRefresh
+    public var events: FeedEvents
 
-    public init(fetcher: any FeedFetching, limiter: FetchLimiter, every: Duration) {
+    public init(fetcher: any FeedFetching, limiter: FetchLimiter, every: Duration,
+                refresh: FeedRefresh = FeedRefresh(), events: FeedEvents = FeedEvents()) {
         self.fetcher = fetcher
         self.limiter = limiter
         self.every = every
+        self.refresh = refresh
+        self.events = events
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import NewsCore
+import NewsFetch
 
 /// `newsdesk live` once its arguments are read: which sources run (the feeds given, else
 /// the subscriptions file's, else the simulated ones), the recording, and the view or the
@@ -43,6 +44,11 @@ public struct LiveRun {
         public var sources: [any HeadlineSource]
         public var start: Timestamp
         public var recorder: RecordingWriter?
+        /// The feeds fetched over HTTP, by name, their refresh signal and their events
+        /// (nil without such a feed).
+        public var feeds: Set<String> = []
+        public var refresh: FeedRefresh?
+        public var feedEvents: FeedEvents?
     }
 
     /// Runs the feed: in the view when `view` is given, else as lines printed by `printer`
@@ -71,7 +77,14 @@ public struct LiveRun {
             @Sendable func sources() throws -> [any HeadlineSource] {
                 LiveFeeds.sources(specs, start: start, http: http) + (try simulated?.sources(start: start) ?? [])
             }
-            if let view { return try await view(Wiring(sources: try sources(), start: start, recorder: recorder)) }
+            if let view {
+                return try await view(Wiring(sources: try sources(), start: start, recorder: recorder,
+                                             feeds: Set(specs.filter(\.isURL).map(\.name)), refresh: http?.refresh, feedEvents: http?.events))
+            }
+            // Plain mode: the problems are on stderr (the merge's), and a moved feed too.
+            http?.events.connect { source, event, _ in
+                if let message = FeedEvents.plainMessage(source, event) { warn(message) }
+            }
             var printer = printer
             printer.recorder = recorder
             return await Interruptible.run(grace: Interruptible.liveGrace) { [printer] in

@@ -1,4 +1,5 @@
 import NewsCore
+import NewsFetch
 import NewsUI
 
 /// What a live view runs: the sources and their merge, and how the view starts.
@@ -16,11 +17,19 @@ public struct LiveSettings: Sendable {
     public var staleAfter: Int64
     /// Every merged headline is written here, whatever the view shows.
     public var recorder: RecordingWriter?
+    /// The sources fetched over HTTP (their health shows on the sources screen), what
+    /// refreshes them (`R`) and where their events come from.
+    public var feeds: Set<String> = []
+    public var refresh: FeedRefresh?
+    public var feedEvents: FeedEvents?
 
     /// The settings for the sources and the recording of `wiring`.
     public init(_ wiring: LiveRun.Wiring, clock: ClockChoice, merge: MergeOptions, historyCapacity: Int, filter: String?, staleAfter: Int64) {
         self.init(sources: wiring.sources, start: wiring.start, clock: clock, merge: merge, historyCapacity: historyCapacity,
                   filter: filter, staleAfter: staleAfter, recorder: wiring.recorder)
+        feeds = wiring.feeds
+        refresh = wiring.refresh
+        feedEvents = wiring.feedEvents
     }
 
     public init(sources: [any HeadlineSource], start: Timestamp, clock: ClockChoice, merge: MergeOptions, historyCapacity: Int,
@@ -50,7 +59,8 @@ public final class LiveSession {
         let settings = self.settings, start = settings.start, sources = settings.sources
         let loop = EventLoop(screen: screen, state: AppState(
             history: History(capacity: settings.historyCapacity),
-            config: AppConfig(sources: sources.map(\.name), feedStart: start, color: screen.color, staleAfter: settings.staleAfter),
+            config: AppConfig(sources: sources.map(\.name), feedStart: start, color: screen.color, staleAfter: settings.staleAfter,
+                              feeds: settings.feeds),
             columns: screen.columns, rows: screen.rows, now: start), watchSignals: watchSignals)
         loop.applyFilter(settings.filter)
         loopForTests = loop
@@ -67,6 +77,11 @@ public final class LiveSession {
         // The feed starts once the first frame is up: the sources' first batches are
         // generated on another thread, which a loaded machine's view needed for its first
         // frame (the start-up figure; DECISIONS.md, 2026-12-02).
+        // The feeds' health goes through the one queue; a refresh (R) is the session's to do.
+        settings.feedEvents?.connect { source, event, at in
+            queue.post(.feedHealth(source: source, FeedEvents.update(event, at: at)))
+        }
+        let refresh = settings.refresh
         let status = await loop.run(firstFrame: {
             feedTask = Task.detached {
                 try await feed.run(sources, options: options) { cursor in
@@ -81,6 +96,8 @@ public final class LiveSession {
             tickTask = Task.detached {
                 while !Task.isCancelled { queue.post(.tick(now: try await feed.tick())) }
             }
+        }, onEffect: { effect in
+            if case .refresh(let names) = effect { refresh?.request(names) }
         })
         feedTask?.cancel()
         _ = await feedTask?.result  // the recorder has written everything before it closes

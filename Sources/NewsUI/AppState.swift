@@ -19,6 +19,8 @@ public enum AppEvent: Sendable {
     case dropped(Int)
     /// Where a replay is (position, duration, speed...), for the progress line.
     case replayStatus(ReplayStatus)
+    /// What a poll of a feed fetched over HTTP came to, for the sources screen.
+    case feedHealth(source: String, FeedHealthUpdate)
 }
 
 /// A control for the replay, asked of the event loop.
@@ -55,6 +57,8 @@ public struct ReplayStatus: Equatable, Sendable {
 public enum AppEffect: Equatable, Sendable {
     case quit
     case replay(ReplayControl)
+    /// Poll these feeds (fetched over HTTP) now (`R`).
+    case refresh([String])
 }
 
 /// Fixed facts about this run.
@@ -71,10 +75,14 @@ public struct AppConfig: Sendable {
     public var replay: Bool
     /// A source with nothing for this long (feed time, ms) is shown as stale (`--stale-after`).
     public var staleAfter: Int64
+    /// The sources fetched over HTTP: the ones `R` refreshes and the sources screen shows
+    /// the health of (files and simulated sources have none).
+    public var feeds: Set<String>
 
     public init(sources: [String], feedStart: Timestamp, color: Bool = true, replay: Bool = false,
-                staleAfter: Int64 = 30_000) {
+                staleAfter: Int64 = 30_000, feeds: Set<String> = []) {
         self.sources = sources
+        self.feeds = feeds
         self.feedStart = feedStart
         self.color = color
         self.replay = replay
@@ -159,6 +167,9 @@ public struct AppState {
     /// Sources that are failing now (being retried, or given up), with the error: shown in
     /// the header until the source produces again.
     public private(set) var failing: [String: String] = [:]
+    /// The health of the feeds fetched over HTTP (``AppConfig/feeds``), by name, as far
+    /// as they have been polled.
+    public private(set) var health: [String: SourceHealth] = [:]
     /// Whether a source has had nothing for longer than `config.staleAfter` (and is not failing).
     public func isStale(_ entry: SourceStats.Entry) -> Bool {
         guard failing[entry.name] == nil, !finishedSources.contains(entry.name), !feedEnded else { return false }
@@ -306,6 +317,16 @@ public struct AppState {
             replay = status
         case .dropped(let count):
             dropped += count
+        case .feedHealth(let source, let update):
+            health[source, default: SourceHealth()].apply(update)
+            switch update {
+            case .fetched, .notModified:
+                failing[source] = nil  // a 304 brings no headline, but the feed is well again
+            case .moved(let to):
+                show("\(source) moved permanently to \(to) (update the subscription)", seconds: 8)
+            case .rateLimited, .failed:
+                break  // the merge reports the failure (sourceRestarting)
+            }
         }
         return []
     }
@@ -473,6 +494,8 @@ public struct AppState {
             show("only \(only) shown")
         case .pickerClose:
             mode = .list
+        case .refresh:
+            return refresh()
         case .toggleTime:
             timeMode = timeMode == .relative ? .absolute : .relative
         case .help:
@@ -634,6 +657,43 @@ public struct AppState {
         if pickerCursor < pickerTop { pickerTop = pickerCursor }
         if pickerCursor >= pickerTop + height { pickerTop = pickerCursor - height + 1 }
         pickerTop = max(0, min(pickerTop, sources.count - height))
+    }
+
+    // MARK: refresh
+
+    /// `R`: in the source picker the source under the cursor, elsewhere every feed; only
+    /// feeds fetched over HTTP, and not one that is rate-limited before its time.
+    private mutating func refresh() -> [AppEffect] {
+        var clock = LocalClockFormatter()
+        if mode == .sources {
+            guard pickerCursor < sources.count else { return [] }
+            let name = sources.names[pickerCursor]
+            guard config.feeds.contains(name) else {
+                show("\(name) is not fetched over HTTP: nothing to refresh")
+                return []
+            }
+            if let until = health[name]?.rateLimitedUntil(now: now) {
+                show("\(name) is rate-limited until \(clock.format(until)): not asked before then")
+                return []
+            }
+            show("refreshing \(name)")
+            return [.refresh([name])]
+        }
+        let feeds = sources.names.filter { config.feeds.contains($0) }
+        guard !feeds.isEmpty else {
+            show("nothing to refresh: no source here is fetched over HTTP")
+            return []
+        }
+        let limited = feeds.filter { health[$0]?.rateLimitedUntil(now: now) != nil }
+        let ready = feeds.filter { !limited.contains($0) }
+        var text = ready.isEmpty ? "" : ready.count == 1 ? "refreshing \(ready[0])" : "refreshing \(ready.count) feeds"
+        if let first = limited.first, let until = health[first]?.rateLimitedUntil(now: now) {
+            let part = limited.count == 1 ? "\(first) is rate-limited until \(clock.format(until))"
+                : "\(limited.count) are rate-limited, not asked before their time"
+            text = text.isEmpty ? part + ": not asked before then" : text + "; " + part
+        }
+        show(text)
+        return ready.isEmpty ? [] : [.refresh(ready)]
     }
 
     // MARK: help

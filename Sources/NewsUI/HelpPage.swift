@@ -34,7 +34,7 @@ public enum HelpPage {
             ("Keys", replay ? [.list, .replay] : [.list], nil),
             ("In a headline (Enter)", [.detail], nil),
             ("Editing the filter (/)", [.filterEditor], "Any other key types itself at the cursor."),
-            ("In the source list (s)", [.sourcePicker], nil),
+            ("In the sources screen (s, S)", [.sourcePicker], nil),
             ("In this help (?)", [.help], nil),
         ]
     }

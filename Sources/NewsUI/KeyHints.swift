@@ -44,6 +44,7 @@ public enum KeyHints {
         KeyHint(.pickerClose, in: .sourcePicker),
         KeyHint(.pickerShowAll, in: .sourcePicker),
         KeyHint(.pickerOnly, in: .sourcePicker),
+        KeyHint(.refresh, in: .sourcePicker),
         KeyHint(.pickerDown, .pickerUp, in: .sourcePicker, name: "move"),
         KeyHint(.help, in: .sourcePicker),
     ]

@@ -31,6 +31,8 @@ public enum Operation: String, CaseIterable, Sendable {
     case toggleSource6, toggleSource7, toggleSource8, toggleSource9
     /// Open the source picker.
     case sourcePicker
+    /// Poll feeds fetched over HTTP now: every one from the list, the selected one from the sources screen.
+    case refresh
     case toggleTime, help, quit
     // Replays only.
     case replayStep, replayFaster, replaySlower, replayForward, replayBack
@@ -143,8 +145,10 @@ public enum KeyBindings {
                 help: "Show or hide the eighth source (apart from the filter).", helpGroup: "toggleSource"),
         Binding(.toggleSource9, [.list, .sourcePicker], keys: [.char("9")], hint: "source 9",
                 help: "Show or hide the ninth source (apart from the filter).", helpGroup: "toggleSource"),
-        Binding(.sourcePicker, [.list], keys: [.char("s")], hint: "sources",
-                help: "List every source with its colour, its count of headlines and whether it is shown, to show or hide any of them."),
+        Binding(.sourcePicker, [.list], keys: [.char("s"), .char("S")], hint: "sources",
+                help: "The sources screen: every source, how it is doing (for a feed over HTTP its status, last fetch and next poll), its rate and count, to show or hide any of them."),
+        Binding(.refresh, [.list, .sourcePicker], keys: [.char("R")], hint: "refresh",
+                help: "Poll feeds over HTTP now: every one from the list, the one under the cursor from the sources screen (a rate-limited feed not before its time)."),
         Binding(.toggleTime, [.list], keys: [.char("t")], hint: "time", help: "Switch between relative (4s, 2m) and clock times."),
         Binding(.help, [.list, .detail, .sourcePicker], keys: [.char("?")], hint: "help",
                 help: "Show this help: j/k, ↓/↑, PgDn/PgUp and Space scroll it, any other key closes it."),
@@ -185,7 +189,7 @@ public enum KeyBindings {
         Binding(.pickerShowAll, [.sourcePicker], keys: [.char("a")], hint: "all", help: "Show every source."),
         Binding(.pickerOnly, [.sourcePicker], keys: [.char("o")], hint: "only",
                 help: "Show only the source under the cursor (every other one is hidden; a source that appears later is shown)."),
-        Binding(.pickerClose, [.sourcePicker], keys: [.escape, .enter, .char("q"), .char("s")], hint: "close", help: "Close the list, back to the headlines."),
+        Binding(.pickerClose, [.sourcePicker], keys: [.escape, .enter, .char("q"), .char("s"), .char("S")], hint: "close", help: "Close the list, back to the headlines."),
 
         // Ctrl-C quits from anywhere.
         Binding(.quit, [.detail, .filterEditor, .help, .sourcePicker], keys: [.ctrl("c")], hint: "quit", help: "Quit."),

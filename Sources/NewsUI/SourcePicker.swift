@@ -14,13 +14,19 @@ extension Renderer {
         let shown = names.count { !state.hiddenSources.contains($0) }
         let first = state.pickerTop, last = min(names.count, first + height)
         let scrolls = names.count > height
+        var countStart = width
         for candidate in [
             "\(shown) of \(names.count) shown" + (scrolls ? ", \(first + 1)-\(last)" : "") + " ",
             "\(shown)/\(names.count)" + (scrolls ? " \(first + 1)-\(last)" : "") + " ",
             "\(shown)/\(names.count) ",
         ] where titleEnd + 1 + TextWidth.columns(candidate) <= width {
             grid.write(candidate, row: 0, column: width - TextWidth.columns(candidate), style: theme.barTitle)
+            countStart = width - TextWidth.columns(candidate)
             break
+        }
+        // The status line's message (a toggle, a refresh, a moved feed) in the bar, as far as it fits.
+        if let message = state.message, countStart - 1 - titleEnd >= 12 {
+            writeClipped("  " + message.text, row: 0, column: titleEnd, limit: countStart - 1, style: theme.bar, into: &grid)
         }
 
         let y = grid.rows - 1
@@ -29,6 +35,10 @@ extension Renderer {
 
         guard !names.isEmpty else {
             grid.write("no sources yet", row: 1 + min(1, height - 1), column: 2, style: theme.dim)
+            return
+        }
+        if !state.config.feeds.isEmpty {
+            feedRows(state, theme, &grid)
             return
         }
         // Columns: key, [x], name, state (when there is room), count.
@@ -73,6 +83,142 @@ extension Renderer {
         if state.finishedSources.contains(name) && !state.feedEnded { return ("ended", false) }
         if state.isStale(entry) { return ("stale \(age)", true) }
         return ("\(state.stats.rate(entry, now: state.now))/m \(age)", false)
+    }
+}
+
+extension Renderer {
+    /// The sources screen's rows when some sources are feeds fetched over HTTP: key, [x],
+    /// name, status (with the reason, the Retry-After, the new URL of a moved feed), then
+    /// as width allows the last fetch ("2m ago"), the next poll ("in 13m"), the rate, and
+    /// the count of headlines. Narrow, the optional columns go first, then the status
+    /// shortens ("failed", "429 until 14:05"); name and status always show from 30 columns.
+    static func feedRows(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
+        let width = grid.columns
+        let names = state.sources.names
+        let first = state.pickerTop, last = min(names.count, first + state.pickerPageHeight)
+        let counts = state.stats.entries.map { grouped($0.total) }
+        let countWidth = max(1, counts.map { TextWidth.columns($0) }.max() ?? 1)
+        let showCount = width >= 30
+        let countStart = showCount ? width - 1 - countWidth : width
+        let longestName = names.map { TextWidth.columns($0) }.max() ?? 1
+        let nameStart = 7
+        let nameWidth = min(longestName, max(6, min(20, (countStart - 1 - nameStart) / 2)))
+        let statusStart = nameStart + nameWidth + 1
+        // Optional columns, right to left before the count, while the status keeps room.
+        enum Column { case last, next, rate }
+        let fullStatus = 24
+        var columns: [(Column, width: Int)] = []
+        var used = 0
+        for (column, columnWidth) in [(Column.last, 7), (.next, 7), (.rate, 5)]
+        where countStart - 1 - used - (columnWidth + 1) - statusStart >= fullStatus {
+            columns.append((column, columnWidth))
+            used += columnWidth + 1
+        }
+        let statusEnd = countStart - 1 - used
+        let room = statusEnd - statusStart
+        var clock = LocalClockFormatter()
+        for (line, position) in (first..<last).enumerated() {
+            let row = 1 + line
+            let name = names[position]
+            let hidden = state.hiddenSources.contains(name)
+            let selected = position == state.pickerCursor
+            let base = selected ? Style(reverse: true) : Style.plain
+            if selected { grid.fill(row: row, style: base) }
+            if position < 9 { grid.write(String(position + 1), row: row, column: 1, style: base) }
+            grid.write(hidden ? "[ ]" : "[x]", row: row, column: 3, style: base)
+            var nameStyle = theme.source(name)
+            nameStyle.reverse = selected
+            nameStyle.dim = hidden
+            writeClipped(name, row: row, column: nameStart, limit: statusStart - 1, style: nameStyle, into: &grid)
+            let (text, problem) = feedStatus(state, position: position, room: room, clock: &clock)
+            var style = hidden ? base.dimmed : base
+            style.bold = problem
+            writeClipped(text, row: row, column: statusStart, limit: statusEnd, style: style, into: &grid)
+            let health = state.health[name]
+            var x = statusEnd + 1
+            for (column, columnWidth) in columns {
+                let value: String
+                switch column {
+                case .last: value = health?.lastFetch.map { ago($0, state.now) } ?? "-"
+                case .next: value = health?.nextDue.map { due($0, state.now) } ?? "-"
+                case .rate:
+                    let entry = position < state.stats.entries.count ? state.stats.entries[position] : SourceStats.Entry(name: name)
+                    value = "\(state.stats.rate(entry, now: state.now))/m"
+                }
+                writeClipped(value, row: row, column: x + columnWidth - min(columnWidth, TextWidth.columns(value)),
+                             limit: x + columnWidth, style: hidden ? base.dimmed : base, into: &grid)
+                x += columnWidth + 1
+            }
+            if showCount {
+                let count = position < counts.count ? counts[position] : "0"
+                grid.write(count, row: row, column: width - 1 - TextWidth.columns(count), style: base)
+            }
+        }
+    }
+
+    /// "2m ago", "just now".
+    static func ago(_ time: Timestamp, _ now: Timestamp) -> String {
+        let age = RelativeTime.format(from: time, to: now)
+        return age == "now" ? "now" : age + " ago"
+    }
+
+    /// "in 13m", or "due" once it is time.
+    static func due(_ time: Timestamp, _ now: Timestamp) -> String {
+        let wait = RelativeTime.format(from: now, to: time)
+        return wait == "now" ? "due" : "in " + wait
+    }
+
+    /// A poll this long past its time without an answer makes a feed stale (a hanging server).
+    static let overdue: Int64 = 60_000
+
+    /// The status of the source at `position` on the sources screen, in full ("failed:
+    /// HTTP 500", "rate-limited (429) until 14:05:10", "moved to URL") or short, and
+    /// whether it is a problem (bold): short in less than 18 columns of `room`, and a
+    /// rate limit whose time would be cut off. A source that is not a feed: as in the picker.
+    static func feedStatus(_ state: AppState, position: Int, room: Int, clock: inout LocalClockFormatter) -> (text: String, problem: Bool) {
+        let short = room < 18
+        let name = state.sources.names[position]
+        guard state.config.feeds.contains(name) else {
+            let (text, problem) = sourceState(state, position: position)
+            if text == "hidden" {
+                let entry = position < state.stats.entries.count ? state.stats.entries[position] : SourceStats.Entry(name: name)
+                return ("\(state.stats.rate(entry, now: state.now))/m", false)
+            }
+            return (text, problem)
+        }
+        let health = state.health[name] ?? SourceHealth()
+        var text: String, problem = true
+        switch health.status {
+        case .waiting:
+            if let failure = state.failing[name] {
+                text = short ? "failed" : "failed: " + failure
+            } else {
+                text = short ? "new" : "not fetched yet"
+                problem = false
+            }
+        case .ok:
+            if let due = health.nextDue, state.now.milliseconds - due.milliseconds > overdue {
+                text = short ? "stale" : "stale: poll \(RelativeTime.format(from: due, to: state.now)) overdue"
+            } else {
+                text = "ok"
+                problem = false
+            }
+        case .failed(let reason):
+            text = short ? "failed" : "failed: " + reason
+        case .rateLimited(let code, let until):
+            let time = clock.format(until)
+            let full = "rate-limited (\(code)) until \(time)"
+            text = short || TextWidth.columns(full) > room ? "\(code) until \(time.prefix(5))" : full
+        }
+        if let moved = health.movedTo {
+            if short {
+                text = problem ? text : "moved"
+            } else {
+                text = problem ? text + "; moved to " + moved : "moved to " + moved
+            }
+            problem = true
+        }
+        return (TerminalSafe.sanitize(text), problem)
     }
 }
 

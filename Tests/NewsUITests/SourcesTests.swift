@@ -187,7 +187,7 @@ struct SourcesScreenTests {
         #expect(rows[8].hasPrefix(" 9 [x] the-verge ") && rows[9].hasPrefix("   [x] wired "))
         #expect(rows[11].hasPrefix("   [x] phoronix ") && rows[12].isEmpty)
         #expect(state.screen[0].hasSuffix("12 of 12 shown "))
-        #expect(state.screen.last!.hasPrefix(" Space show/hide  Esc close  a all  o only  j/k move  ? help"))
+        #expect(state.screen.last!.hasPrefix(" Space show/hide  Esc close  a all  o only  R refresh  j/k move  ? help"))
         // The cursor row is reversed.
         #expect(Renderer.render(state)[1, 0].style.reverse && !Renderer.render(state)[2, 0].style.reverse)
 

@@ -40,7 +40,9 @@ public struct HTTPFeedError: SelfPacedSourceError, Sendable, Equatable, CustomSt
 /// hanging feed holds up only its own lane of the merge (and at most its permit, for at
 /// most the fetcher's timeout). A poll that fails throws ``HTTPFeedError``; the merge
 /// reports it and asks again, and the source waits out its own backoff before the next
-/// fetch. A 301 or 308 moves the source to the new URL for its later polls.
+/// fetch. A 301 or 308 moves the source to the new URL for its later polls (reported once,
+/// as `onEvent`'s `movedPermanently`). A ``FeedRefresh`` cuts the wait for the next poll
+/// short, except a 429/503's `Retry-After`, which a refresh never shortens.
 public struct HTTPFeedSource: HeadlineSource {
     public let name: String
     public let url: String
@@ -55,6 +57,7 @@ public struct HTTPFeedSource: HeadlineSource {
     let sleep: @Sendable (Duration) async throws -> Void
     let limits: FeedLimits
     let onEvent: (@Sendable (String, HTTPFeedEvent) -> Void)?
+    let refresh: FeedRefresh?
 
     /// - Parameters:
     ///   - name: the source name for its headlines.
@@ -64,12 +67,14 @@ public struct HTTPFeedSource: HeadlineSource {
     ///   - now: the wall clock (a test clock in tests).
     ///   - sleep: waits until a poll is due (a test clock's sleep in tests).
     ///   - onEvent: told of every poll's outcome, with the source's name.
+    ///   - refresh: cuts the wait for the next poll short (`R` in the view), never a
+    ///     rate-limited feed's wait before its `Retry-After`.
     public init(name: String, url: String, fetcher: any FeedFetching, limiter: FetchLimiter,
                 policy: PollPolicy = PollPolicy(), validators: Validators = Validators(), seed: UInt64? = nil,
                 now: @escaping @Sendable () -> Timestamp = WallClock.now,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 limits: FeedLimits = FeedLimits(),
-                onEvent: (@Sendable (String, HTTPFeedEvent) -> Void)? = nil) {
+                onEvent: (@Sendable (String, HTTPFeedEvent) -> Void)? = nil, refresh: FeedRefresh? = nil) {
         self.name = name
         self.url = url
         self.fetcher = fetcher
@@ -81,6 +86,7 @@ public struct HTTPFeedSource: HeadlineSource {
         self.sleep = sleep
         self.limits = limits
         self.onEvent = onEvent
+        self.refresh = refresh
     }
 
     public func makeAsyncIterator() -> Iterator { Iterator(self) }
@@ -91,6 +97,8 @@ public struct HTTPFeedSource: HeadlineSource {
         var validators: Validators
         var schedule: PollSchedule
         var seen = SeenIDs()
+        /// The last 429 or 503's `Retry-After`: no request before it, refreshed or not.
+        var rateLimitedUntil: Timestamp?
 
         init(_ source: HTTPFeedSource) {
             self.source = source
@@ -102,7 +110,15 @@ public struct HTTPFeedSource: HeadlineSource {
         public mutating func next() async throws -> [Arrival]? {
             while true {
                 let wait = schedule.wait(at: source.now())
-                if wait > .zero { try await source.sleep(wait) }
+                if wait > .zero {
+                    if let refresh = source.refresh {
+                        // Refreshed: poll now, unless the server asked for a wait that is not over.
+                        if try await refresh.sleep(source.name, for: wait, using: source.sleep),
+                           let until = rateLimitedUntil, until > source.now() { continue }
+                    } else {
+                        try await source.sleep(wait)
+                    }
+                }
                 try Task.checkCancellation()
                 if let batch = try await poll(), !batch.isEmpty { return batch }
             }
@@ -137,6 +153,7 @@ public struct HTTPFeedSource: HeadlineSource {
                 source.onEvent?(source.name, .notModified(validators: validators, nextPoll: schedule.due))
                 return nil
             case .rateLimited(let until, let status):
+                rateLimitedUntil = until
                 let wait = schedule.record(.rateLimited(until: until), at: source.now())
                 source.onEvent?(source.name, .rateLimited(status: status, until: schedule.due))
                 throw HTTPFeedError(reason: "HTTP \(status)", retryIn: wait)
