@@ -2,6 +2,7 @@ import NewsCore
 import NewsFeeds
 import Testing
 @testable import NewsFetch
+@testable import NewsHTTP
 
 /// A sleep that never ends by itself (only a refresh or a cancellation ends it), and tells
 /// the test each time a source starts waiting, with the wait asked for.
