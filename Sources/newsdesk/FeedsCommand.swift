@@ -8,16 +8,7 @@ struct FeedsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feeds",
         abstract: "Manage the subscriptions file: add, list, import OPML, export OPML.",
-        discussion: """
-            The file is $XDG_CONFIG_HOME/newsdesk/feeds (~/.config/newsdesk/feeds by default), \
-            one feed a line: URL-or-path [name] [every=10m] [tags...]; # starts a comment. \
-            A malformed line is FILE:LINE: reason and exit 78.
-
-            Examples:
-              newsdesk feeds add https://lwn.net/headlines/rss lwn --every 30m --tag linux
-              newsdesk feeds import ~/Downloads/subscriptions.opml
-              newsdesk feeds export > newsdesk.opml
-            """,
+        discussion: HelpText.feeds,
         subcommands: [Add.self, List.self, Import.self, Export.self])
 
     struct Place: ParsableArguments {

@@ -9,33 +9,7 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Convert a feed (RSS, Atom, JSON Feed) or headline data (CSV or JSON Lines) into a recording.",
-        discussion: """
-            The input's kind is told from its content (--format csv or jsonl reads it as that). \
-            A feed's items become headlines with their id, title, date, outlet, summary and link, \
-            ordered by date; the source's name is a short name from the feed's title, or --name. \
-            An item whose date cannot be read takes the time of the import and a note saying so. \
-            A feed that breaks keeps the items before the break and says where. A file that is \
-            not a feed (an HTML page, say) is exit 65, a missing one 66.
-
-            For CSV and JSON Lines, fields are chosen by header name or 1-based column number (CSV), or by name (JSON \
-            Lines); without --title/--time/--source, common names are tried (title, headline; \
-            time, published, date, timestamp; source, category, section). Rows are sorted by \
-            time (the original order breaks ties), with bounded memory for any input size. \
-            A malformed row is reported with its line number and skipped (--strict: exit 65). \
-            The recording is written under a temporary name next to --out and renamed into \
-            place at the end: an import that imports nothing exits 65 and writes no file, and \
-            Ctrl-C, SIGTERM or SIGHUP remove every temporary file (exit 130, 143, 129). An \
-            --out that is the input (the same file, also through a link) is refused with 64, \
-            even with --force; so are column numbers past the header's width and unknown \
-            --time-format patterns, before any row is read.
-
-            Examples:
-              newsdesk import news.csv --out news.jsonl --title headline --time date \\
-                --time-format '%m/%d/%Y %H:%M' --rename-source sport=sports,sci_tech=tech
-              newsdesk import items.jsonl --out items.rec --time published \\
-                --time-format epoch-ms --only tech,world
-              newsdesk import feed.xml --out feed.jsonl --name kernel
-            """)
+        discussion: HelpText.importing)
 
     @Argument(help: ArgumentHelp("The data to import: a file, a pipe or FIFO, or - for standard input.", valueName: "input"))
     var input: String

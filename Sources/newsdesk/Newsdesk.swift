@@ -11,23 +11,7 @@ struct Newsdesk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsdesk",
         abstract: "A live, merged headline feed for the terminal.",
-        discussion: """
-            Without a subcommand, newsdesk runs 'live': three simulated sources (tech, sports, \
-            world) merged into one feed, shown in a full-screen view (press ? there for its \
-            keys), or printed as lines with --plain or when stdout is not a terminal. \
-            'newsdesk live --help' lists its options (--plain, --filter, --seed, --speed, \
-            --count, --duration, --record...). Shell completions: \
-            'newsdesk --generate-completion-script bash' (or zsh, fish).
-
-            Exit status: 0 done (also when the reader of a pipe goes away), 1 an unexpected \
-            failure, 64 bad usage (for example an invalid --filter or an unknown command), 65 \
-            malformed data (a recording's header, a line with --strict, an import with no \
-            usable row), 66 a missing, unreadable or empty input, 73 an output file that exists \
-            (without --force) or cannot be created, 74 an output that cannot be written or a \
-            terminal the view cannot start on, 69 HTTP feeds without the HTTP plugin \
-            (libNewsdeskHTTP.so, built beside newsdesk), 78 a malformed subscriptions file, 130/143/129 interrupted by \
-            SIGINT/SIGTERM/SIGHUP.
-            """,
+        discussion: HelpText.root,
         version: "newsdesk \(version)",
         subcommands: [LiveCommand.self, RecordCommand.self, ReplayCommand.self, ImportCommand.self, FeedsCommand.self],
         defaultSubcommand: LiveCommand.self
@@ -56,25 +40,7 @@ struct LiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "live",
         abstract: "Watch the merged live feed (the default).",
-        discussion: """
-            Three simulated sources (tech, sports, world) run concurrently and are merged \
-            into one feed. On a terminal it opens the full-screen view (press ? for its keys); \
-            with --plain, or when stdout is not a terminal, each headline that passes --filter \
-            is printed as a line.
-
-            --feed URL polls a feed (RSS, Atom, JSON Feed) over HTTP(S) every --every; \
-            --feed PATH watches a feed file (its items, then the new ones each time it \
-            changes); --feed - reads standard input, one headline a line (JSON with a title, \
-            or plain text). NAME=... names it; repeatable. Without --feed, the feeds of the \
-            subscriptions file run ('newsdesk feeds --help'), else the simulated sources; \
-            with --feed, those run only with --simulated.
-
-            Query language (for --filter and the view's filter): words must all appear \
-            (case-insensitive; a AND b says it outright); "a phrase" in quotes; -word (or NOT \
-            word) excludes; a | b (or a OR b) matches either and binds tighter than AND; ( ) \
-            groups; source:tech (or src:) keeps one source, -source:sports drops one. AND, OR \
-            and NOT are operators only in capitals: and, or, not and "AND" are words.
-            """)
+        discussion: HelpText.live)
 
     @OptionGroup(title: "Feed") var feed: FeedOptions
     @OptionGroup(title: "Feeds") var live: LiveSourceOptions

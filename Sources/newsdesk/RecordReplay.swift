@@ -8,13 +8,7 @@ struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Record the merged live feed to a file (JSON Lines), without the view.",
-        discussion: """
-            Every merged headline is written as one line as it arrives. Ctrl-C, SIGTERM or \
-            SIGHUP stop the recording with the file flushed and complete; even after kill -9, \
-            every line written survives whole. An existing file is kept unless --force. \
-            --out - writes the recording to standard output. At --speed max a recording needs \
-            --count or --duration (it would grow by gigabytes a minute).
-            """)
+        discussion: HelpText.record)
 
     @Option(help: ArgumentHelp("The recording to write ('-': standard output).", valueName: "file"))
     var out: String
@@ -54,17 +48,7 @@ struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Play a recording into the view (or as lines with --plain).",
-        discussion: """
-            Events are played at their recorded times, scheduled against one start instant: \
-            --speed divides the recorded gaps (0.5 plays at half speed), --idle-limit caps \
-            them, --from starts later, --loop starts over. In the view: Space pauses, . steps \
-            one headline while paused, + and - double and halve the speed, ] and [ jump a \
-            minute forward and back. Malformed lines are reported with their line number and \
-            skipped (or stop the replay with --strict, exit 65). FILE may be a pipe, a FIFO \
-            or - (standard input): it is read once, as it arrives, and seeking works over what \
-            has arrived; the duration is unknown until it ends, so --from takes a time there, \
-            not a percentage (exit 64).
-            """)
+        discussion: HelpText.replay)
 
     @Argument(help: ArgumentHelp("The recording to play (a file, a pipe, or - for standard input).", valueName: "file"))
     var file: String
