@@ -48,7 +48,7 @@ public final class PluginFetcher: FeedFetching, @unchecked Sendable {
                 }, box)
             }
         }
-        guard let handle = opened?.pointer else { throw PluginError(description: "the HTTP plugin could not read its configuration") }
+        guard let handle = opened?.pointer else { throw PluginError(description: "the HTTP plugin (\(Library.path())) could not read its configuration: it is not from the same build as this newsdesk (build both: make build)") }
         let fetcher = PluginFetcher(configuration: configuration, library: library, handle: handle)
         let result: R
         do {
