@@ -178,7 +178,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsAppTests",
-            dependencies: ["NewsApp", "NewsUI", "NewsCore", "NewsFeeds"]
+            dependencies: ["NewsApp", "NewsUI", "NewsCore", "NewsFeeds", "NewsFetch"]
         ),
         .testTarget(
             name: "NewsdeskTests",

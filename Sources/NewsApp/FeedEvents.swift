@@ -8,6 +8,7 @@ import NewsUI
 public final class FeedEvents: Sendable {
     public typealias Handler = @Sendable (_ source: String, _ event: HTTPFeedEvent, _ at: Timestamp) -> Void
     private let handler = Protected<Handler?>(nil)
+    private let stateFile = Protected<FeedStateFile?>(nil)
     private let now: @Sendable () -> Timestamp
 
     public init(now: @escaping @Sendable () -> Timestamp = LiveFeeds.realNow) { self.now = now }
@@ -15,11 +16,16 @@ public final class FeedEvents: Sendable {
     /// From now on, every event goes to `handler` (the one before is dropped).
     public func connect(_ handler: @escaping Handler) { self.handler.withLock { $0 = handler } }
 
+    /// Every event is also recorded in `file`, for `feeds list` after the run.
+    public func record(into file: FeedStateFile) { stateFile.withLock { $0 = file } }
+
     /// What a source calls with each event.
     public var onEvent: @Sendable (String, HTTPFeedEvent) -> Void {
-        { [handler, now] source, event in
+        { [handler, stateFile, now] source, event in
+            let time = now()
+            stateFile.withLock { $0 }?.record(source, event, at: time)
             let connected = handler.withLock { $0 }
-            connected?(source, event, now())
+            connected?(source, event, time)
         }
     }
 

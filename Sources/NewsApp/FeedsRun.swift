@@ -19,12 +19,16 @@ public struct FeedsRun {
     /// Standard output, and messages for standard error (without the `newsdesk: ` before them), a line at a time.
     public var out: (String) -> Void
     public var err: (String) -> Void
+    /// The feeds' states from the live runs (``FeedStateFile``), for `feeds list`; nil: none shown.
+    public var statePath: String?
 
-    public init(path: String?, home: String?, out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+    public init(path: String?, home: String?, out: @escaping (String) -> Void, err: @escaping (String) -> Void,
+                statePath: String? = nil) {
         self.path = path
         self.home = home
         self.out = out
         self.err = err
+        self.statePath = statePath
     }
 
     /// The `feeds` commands on the file `--feeds FILE` names (else the XDG one), printing to
@@ -32,7 +36,7 @@ public struct FeedsRun {
     public init(given: String?) {
         let environment = ProcessInfo.processInfo.environment
         self.init(path: FeedsRun.path(given: given, environment: environment), home: environment["HOME"],
-                  out: { print($0) }, err: { warn($0) })
+                  out: { print($0) }, err: { warn($0) }, statePath: FeedStateFile.defaultPath(environment: environment))
     }
 
     /// The file `--feeds FILE` names, else the XDG one for `environment`.
@@ -96,7 +100,9 @@ public struct FeedsRun {
     }
 
     /// `feeds list`: one line per feed (its source name, how often, its tags, where it is).
-    public func list() -> Int32 {
+    /// `feeds list`: each subscription, and for a URL how its last polls went (from the
+    /// live runs: status, last fetch, next due, items, last error), ages against `now`.
+    public func list(now: Timestamp = LiveFeeds.realNow()) -> Int32 {
         guard let path else { return noPath() }
         let file: SubscriptionsFile
         do {
@@ -110,12 +116,26 @@ public struct FeedsRun {
             return FeedsRun.status(error)
         }
         let names = file.sourceNames
+        let states = statePath.map(FeedStateFile.load) ?? [:]
+        func ago(_ ms: Int64?) -> String {
+            guard let ms else { return "-" }
+            let age = RelativeTime.format(from: Timestamp(milliseconds: ms), to: now)
+            return age == "now" ? age : age + " ago"
+        }
+        func due(_ ms: Int64?) -> String {
+            guard let ms else { return "-" }
+            return ms - now.milliseconds < 1000 ? "due" : "in " + RelativeTime.format(from: now, to: Timestamp(milliseconds: ms))
+        }
         let rows = file.entries.indices.map { i -> [String] in
             let s = file.entries[i].subscription
+            let state: FeedState? = if case .url(let u) = s.location { states[u] ?? FeedState() } else { nil }
+            let status = state.map { $0.status == "moved" ? "moved to \($0.movedTo ?? "?")" : $0.status } ?? "-"
             return [names[i], s.every.map(SubscriptionsFile.formatEvery) ?? "-", s.tags.isEmpty ? "-" : s.tags.joined(separator: ","),
-                    s.location.description].map(TerminalSafe.sanitize)
+                    status, ago(state?.lastAttempt), due(state?.nextDue), state?.items.map(String.init) ?? "-",
+                    state?.lastError.map { String($0.prefix(60)) } ?? "-", s.location.description].map(TerminalSafe.sanitize)
         }
-        for line in FeedsRun.table(header: ["NAME", "EVERY", "TAGS", "FEED"], rows: rows) { out(line) }
+        let header = ["NAME", "EVERY", "TAGS", "STATUS", "LAST FETCH", "NEXT", "ITEMS", "LAST ERROR", "FEED"]
+        for line in FeedsRun.table(header: header, rows: rows) { out(line) }
         return 0
     }
 

@@ -26,6 +26,8 @@ public struct LiveRun {
     /// The specs are the subscriptions file's: a missing file among them is that feed's
     /// failure, reported while the others run, not a reason to refuse the whole run (exit 66).
     public var fromSubscriptions = false
+    /// Where each URL feed's last outcome is kept for `feeds list` (nil: not kept).
+    public var statePath: String?
 
     public init(specs: [FeedSpec], simulated: SimulatedFeedOptions?, record: (path: String, force: Bool)?, clock: ClockChoice,
                 merge: MergeOptions, every: Duration, timeout: Duration, version: String) {
@@ -72,7 +74,11 @@ public struct LiveRun {
         let recorder = try record.map { [header] in try Recorders.open(path: $0.path, force: $0.force, header: header) }
         defer { try? recorder?.close() }
         let specs = self.specs, clock = self.clock, merge = self.merge
+        let statePath = self.statePath
         let status = try await LiveFeeds.withHTTP(specs, every: every, timeout: timeout, version: version) { http -> Int32 in
+            let stateFile = statePath.map { FeedStateFile(path: $0, urls: Dictionary(specs.filter(\.isURL).map { ($0.name, $0.path) }) { a, _ in a }) }
+            if let http, let stateFile { http.events.record(into: stateFile) }
+            defer { stateFile?.finish() }
             // The feeds as given, then the simulated sources (when they run).
             @Sendable func sources() throws -> [any HeadlineSource] {
                 LiveFeeds.sources(specs, start: start, http: http) + (try simulated?.sources(start: start) ?? [])

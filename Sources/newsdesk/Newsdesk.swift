@@ -71,6 +71,7 @@ struct LiveCommand: AsyncParsableCommand {
             record: recording.record.map { ($0, recording.force) }, clock: ClockChoice(feed.speed), merge: merge,
             every: .milliseconds(live.every.milliseconds), timeout: .milliseconds(live.timeout.milliseconds), version: Newsdesk.version)
         run.fromSubscriptions = subscribed != nil
+        run.statePath = FeedStateFile.defaultPath(environment: ProcessInfo.processInfo.environment)
         let printer = PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
                                    recorder: nil, lineBuffered: output.lineBuffered)
         // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.

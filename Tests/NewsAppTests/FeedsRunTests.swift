@@ -1,6 +1,7 @@
 import Foundation
 import NewsCore
 import NewsFeeds
+import NewsFetch
 import Testing
 @testable import NewsApp
 
@@ -41,10 +42,45 @@ struct FeedsRunTests {
         lines.out = []
         #expect(run.list() == 0)
         #expect(lines.out == [
-            "NAME   EVERY  TAGS   FEED",
-            "lwn    30m    linux  https://lwn.net/headlines/rss",
-            "verge  -      -      https://www.theverge.com/rss/index.xml",
+            "NAME   EVERY  TAGS   STATUS       LAST FETCH  NEXT  ITEMS  LAST ERROR  FEED",
+            "lwn    30m    linux  not fetched  -           -     -      -           https://lwn.net/headlines/rss",
+            "verge  -      -      not fetched  -           -     -      -           https://www.theverge.com/rss/index.xml",
         ])
+    }
+
+    @Test("list shows each URL's health from the live runs' state file: status, last fetch, next due, items, last error; a broken state file is as none")
+    func listWithHealth() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/feeds", statePath = dir + "/state/newsdesk/feeds-state.json"
+        try "https://a.example/rss a\nhttps://b.example/rss b\nhttps://c.example/rss c\nhttps://d.example/rss d\n/tmp/x.xml x\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let t = Timestamp(milliseconds: 1_800_000_000_000)
+        let recorder = FeedStateFile(path: statePath, urls: ["a": "https://a.example/rss", "b": "https://b.example/rss", "c": "https://c.example/rss"])
+        recorder.record("a", .fetched(newItems: 3, items: 40, validators: Validators(etag: "e"), nextPoll: t.adding(milliseconds: 900_000)), at: t)
+        recorder.record("b", .failed(reason: "HTTP 500", nextPoll: t.adding(milliseconds: 4000)), at: t.adding(milliseconds: -120_000))
+        recorder.record("c", .fetched(newItems: 1, items: 5, validators: Validators(), nextPoll: t), at: t.adding(milliseconds: -60_000))
+        recorder.record("c", .rateLimited(status: 429, until: t.adding(milliseconds: 3_600_000)), at: t.adding(milliseconds: -1000))
+        recorder.record("unknown", .failed(reason: "not ours", nextPoll: t), at: t)
+        recorder.finish()
+        let lines = Lines()
+        var run = runner(path, lines)
+        run.statePath = statePath
+        #expect(run.list(now: t.adding(milliseconds: 1000)) == 0)
+        #expect(lines.out == [
+            "NAME  EVERY  TAGS  STATUS        LAST FETCH  NEXT    ITEMS  LAST ERROR  FEED",
+            "a     -      -     ok            1s ago      in 14m  40     -           https://a.example/rss",
+            "b     -      -     failed        2m ago      in 3s   -      HTTP 500    https://b.example/rss",
+            "c     -      -     rate-limited  2s ago      in 59m  5      HTTP 429    https://c.example/rss",
+            "d     -      -     not fetched   -           -       -      -           https://d.example/rss",
+            "x     -      -     -             -           -       -      -           /tmp/x.xml",
+        ], "\(lines.out.joined(separator: "\n"))")
+        // Written whole under another name, then renamed: no temporary file is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/state/newsdesk") == ["feeds-state.json"])
+        try "{ not json".write(toFile: statePath, atomically: true, encoding: .utf8)
+        lines.out = []
+        #expect(run.list(now: t) == 0)
+        #expect(lines.out.dropFirst().allSatisfy { $0.contains("not fetched") || $0.hasPrefix("x ") }, "\(lines.out)")
     }
 
     @Test("bad values are usage errors (64) before anything is written; a malformed file is 78 with FILE:LINE")

@@ -6,9 +6,19 @@ import Testing
 
 /// The built `newsdesk` binary: `$NEWSDESK_BIN` (set by `make test`), else the debug build.
 let newsdeskBinary: String = {
+    // Every run of the binary, here and in tmux, keeps its feed states in a folder of the
+    // tests' own, never in the person's ~/.local/state.
+    setenv("XDG_STATE_HOME", testStateHome, 1)
     if let path = ProcessInfo.processInfo.environment["NEWSDESK_BIN"], !path.isEmpty { return path }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     return root.appendingPathComponent(".build/debug/newsdesk").path
+}()
+
+/// XDG_STATE_HOME for the binaries the tests run (see ``newsdeskBinary``).
+let testStateHome: String = {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-state-\(getpid())").path
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
 }()
 
 struct RunResult {

@@ -151,7 +151,10 @@ struct FeedsCommandBinaryTests {
         let again = try await run(newsdeskBinary, ["feeds", "add", "https://lwn.net/headlines/rss"], environment: env)
         #expect(again.status == 65 && again.stderr.contains("feeds:1:"), "\(again.stderr)")
         let list = try await run(newsdeskBinary, ["feeds", "list"], environment: env)
-        #expect(list.status == 0 && list.lines == ["NAME  EVERY  TAGS   FEED", "lwn   30m    linux  https://lwn.net/headlines/rss"], "\(list.lines)")
+        #expect(list.status == 0 && list.lines == [
+            "NAME  EVERY  TAGS   STATUS       LAST FETCH  NEXT  ITEMS  LAST ERROR  FEED",
+            "lwn   30m    linux  not fetched  -           -     -      -           https://lwn.net/headlines/rss",
+        ], "\(list.lines)")
         let export = try await run(newsdeskBinary, ["feeds", "export"], environment: env)
         #expect(export.status == 0 && export.stdout.contains("xmlUrl=\"https://lwn.net/headlines/rss\""))
         let opml = dir.appendingPathComponent("subs.opml").path
@@ -244,6 +247,16 @@ struct HTTPFeedBinaryTests {
         #expect(result.lines == ["[10:00:00] Subbed: From the subscription"], "\(result.lines) \(result.stderr)")
         // A subscribed file that is gone is that feed's failure while the others run (it was exit 66 for the whole run).
         #expect(result.stderr.contains("gone: /nonexistent/gone.xml: no such file"), "\(result.stderr)")
+        // feeds list after the run: how the URL's poll went, from the run's state file.
+        let state = dir.appendingPathComponent("state").path
+        _ = try await withServer(dir, #"""
+            printf 'http://127.0.0.1:%s/a.xml subbed every=1s\nhttp://127.0.0.1:%s/missing.xml lost\n' "$PORT" "$PORT" > '\#(config.path)/feeds'
+            "$ND" --plain --duration 2s
+            """#, environment: ["XDG_CONFIG_HOME": dir.path, "XDG_STATE_HOME": state])
+        let list = try await run(newsdeskBinary, ["feeds", "list"], environment: ["XDG_CONFIG_HOME": dir.path, "XDG_STATE_HOME": state])
+        #expect(list.lines.count == 3 && list.lines[1].hasPrefix("subbed") && (list.lines[1].contains(" ok ") || list.lines[1].contains(" not modified ")) && list.lines[1].contains(" 1 ")
+                && !list.lines[1].contains("now ago"), "\(list.lines)")
+        #expect(list.lines[2].hasPrefix("lost") && list.lines[2].contains("failed") && list.lines[2].contains("HTTP 404"), "\(list.lines)")
         try "http://x.example/ every=soon\n".write(to: dir.appendingPathComponent("bad"), atomically: true, encoding: .utf8)
         let malformed = try await run(newsdeskBinary, ["--plain", "--count", "1", "--feeds", dir.appendingPathComponent("bad").path])
         #expect(malformed.status == 78 && malformed.stderr.contains("bad:1:"), "\(malformed.stderr)")
