@@ -251,7 +251,7 @@ struct HTTPFeedBinaryTests {
         let state = dir.appendingPathComponent("state").path
         _ = try await withServer(dir, #"""
             printf 'http://127.0.0.1:%s/a.xml subbed every=1s\nhttp://127.0.0.1:%s/missing.xml lost\n' "$PORT" "$PORT" > '\#(config.path)/feeds'
-            "$ND" --plain --duration 2s
+            "$ND" --plain --duration 6s
             """#, environment: ["XDG_CONFIG_HOME": dir.path, "XDG_STATE_HOME": state])
         let list = try await run(newsdeskBinary, ["feeds", "list"], environment: ["XDG_CONFIG_HOME": dir.path, "XDG_STATE_HOME": state])
         #expect(list.lines.count == 3 && list.lines[1].hasPrefix("subbed") && (list.lines[1].contains(" ok ") || list.lines[1].contains(" not modified ")) && list.lines[1].contains(" 1 ")
