@@ -6,62 +6,9 @@ import Darwin
 import Foundation
 import NewsCore
 import NewsFetch
+import NewsUI
 
-/// How an HTTP feed did at its last polls, as `feeds list` shows it after the run.
-public struct FeedState: Codable, Equatable, Sendable {
-    /// `ok`, `not modified`, `failed`, `rate-limited` or `moved`.
-    public var status: String
-    /// Milliseconds since 1970 (UTC).
-    public var lastAttempt: Int64?
-    public var lastSuccess: Int64?
-    public var nextDue: Int64?
-    /// The items in the feed at its last 200.
-    public var items: Int?
-    public var lastError: String?
-    public var movedTo: String?
-
-    public init(status: String = "not fetched", lastAttempt: Int64? = nil, lastSuccess: Int64? = nil, nextDue: Int64? = nil,
-                items: Int? = nil, lastError: String? = nil, movedTo: String? = nil) {
-        self.status = status
-        self.lastAttempt = lastAttempt
-        self.lastSuccess = lastSuccess
-        self.nextDue = nextDue
-        self.items = items
-        self.lastError = lastError
-        self.movedTo = movedTo
-    }
-
-    /// This state after `event` at `time`.
-    public func updated(_ event: HTTPFeedEvent, at time: Timestamp) -> FeedState {
-        var s = self
-        s.lastAttempt = time.milliseconds
-        switch event {
-        case .fetched(_, let items, _, let next):
-            s.status = "ok"
-            s.lastSuccess = time.milliseconds
-            s.items = items
-            s.nextDue = next.milliseconds
-        case .notModified(_, let next):
-            s.status = "not modified"
-            s.lastSuccess = time.milliseconds
-            s.nextDue = next.milliseconds
-        case .movedPermanently(_, let to):
-            s.status = "moved"
-            s.movedTo = to
-        case .rateLimited(let status, let until):
-            s.status = "rate-limited"
-            s.lastError = "HTTP \(status)"
-            s.nextDue = until.milliseconds
-        case .failed(let reason, let next):
-            s.status = "failed"
-            s.lastError = reason
-            s.nextDue = next.milliseconds
-        }
-        return s
-    }
-}
-
-/// The HTTP feeds' states between runs, by URL, in `$XDG_STATE_HOME/newsdesk/feeds-state.json`
+/// The HTTP feeds' health between runs (the sources screen's ``SourceHealth``), by URL, in `$XDG_STATE_HOME/newsdesk/feeds-state.json`
 /// (`~/.local/state/newsdesk/feeds-state.json`): a live run records each poll's outcome,
 /// `feeds list` shows it. Written whole, under a temporary name then renamed, at most every
 /// 2 s and once at the end of the run, so that a crash leaves the last complete version. A
@@ -70,7 +17,7 @@ public struct FeedState: Codable, Equatable, Sendable {
 public final class FeedStateFile: Sendable {
     public let path: String
     private let urls: [String: String]
-    private let state: Protected<(feeds: [String: FeedState], dirty: Bool, savedAt: Int64)>
+    private let state: Protected<(feeds: [String: SourceHealth], dirty: Bool, savedAt: Int64)>
     static let saveEvery: Int64 = 2000
 
     /// A recorder for the feeds `urls` (source name → URL), starting from what `path` holds.
@@ -88,17 +35,17 @@ public final class FeedStateFile: Sendable {
     }
 
     /// The states in the file at `path`, by URL (none when it is missing or cannot be read).
-    public static func load(path: String) -> [String: FeedState] {
+    public static func load(path: String) -> [String: SourceHealth] {
         guard let data = FileManager.default.contents(atPath: path),
-              let feeds = try? JSONDecoder().decode([String: FeedState].self, from: data) else { return [:] }
+              let feeds = try? JSONDecoder().decode([String: SourceHealth].self, from: data) else { return [:] }
         return feeds
     }
 
     /// Records `event` of the source `name` (saved within 2 s).
     public func record(_ name: String, _ event: HTTPFeedEvent, at time: Timestamp) {
         guard let url = urls[name] else { return }
-        let snapshot = state.withLock { s -> [String: FeedState]? in
-            s.feeds[url] = (s.feeds[url] ?? FeedState()).updated(event, at: time)
+        let snapshot = state.withLock { s -> [String: SourceHealth]? in
+            s.feeds[url, default: SourceHealth()].apply(FeedEvents.update(event, at: time))
             s.dirty = true
             guard time.milliseconds - s.savedAt >= Self.saveEvery else { return nil }
             s.savedAt = time.milliseconds
@@ -110,7 +57,7 @@ public final class FeedStateFile: Sendable {
 
     /// Saves what is not saved yet (at the end of the run).
     public func finish() {
-        let snapshot = state.withLock { s -> [String: FeedState]? in
+        let snapshot = state.withLock { s -> [String: SourceHealth]? in
             guard s.dirty else { return nil }
             s.dirty = false
             return s.feeds
@@ -118,7 +65,7 @@ public final class FeedStateFile: Sendable {
         if let snapshot { save(snapshot) }
     }
 
-    private func save(_ feeds: [String: FeedState]) {
+    private func save(_ feeds: [String: SourceHealth]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(feeds) else { return }

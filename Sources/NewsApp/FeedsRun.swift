@@ -6,6 +6,7 @@ import Darwin
 #endif
 import NewsCore
 import NewsFeeds
+import NewsUI
 
 /// `newsdesk feeds add|list|import|export`: the subscriptions file
 /// (`$XDG_CONFIG_HOME/newsdesk/feeds`, see ``SubscriptionsFile``). Each run writes its
@@ -117,22 +118,30 @@ public struct FeedsRun {
         }
         let names = file.sourceNames
         let states = statePath.map(FeedStateFile.load) ?? [:]
-        func ago(_ ms: Int64?) -> String {
-            guard let ms else { return "-" }
-            let age = RelativeTime.format(from: Timestamp(milliseconds: ms), to: now)
+        func ago(_ t: Timestamp?) -> String {
+            guard let t else { return "-" }
+            let age = RelativeTime.format(from: t, to: now)
             return age == "now" ? age : age + " ago"
         }
-        func due(_ ms: Int64?) -> String {
-            guard let ms else { return "-" }
-            return ms - now.milliseconds < 1000 ? "due" : "in " + RelativeTime.format(from: now, to: Timestamp(milliseconds: ms))
+        func due(_ t: Timestamp?) -> String {
+            guard let t else { return "-" }
+            return t.milliseconds - now.milliseconds < 1000 ? "due" : "in " + RelativeTime.format(from: now, to: t)
+        }
+        func status(_ h: SourceHealth) -> String {
+            if let to = h.movedTo { return "moved to \(to)" }
+            switch h.status {
+            case .waiting: return "not fetched"
+            case .ok: return "ok"
+            case .failed: return "failed"
+            case .rateLimited: return "rate-limited"
+            }
         }
         let rows = file.entries.indices.map { i -> [String] in
             let s = file.entries[i].subscription
-            let state: FeedState? = if case .url(let u) = s.location { states[u] ?? FeedState() } else { nil }
-            let status = state.map { $0.status == "moved" ? "moved to \($0.movedTo ?? "?")" : $0.status } ?? "-"
+            let health: SourceHealth? = if case .url(let u) = s.location { states[u] ?? SourceHealth() } else { nil }
             return [names[i], s.every.map(SubscriptionsFile.formatEvery) ?? "-", s.tags.isEmpty ? "-" : s.tags.joined(separator: ","),
-                    status, ago(state?.lastAttempt), due(state?.nextDue), state?.items.map(String.init) ?? "-",
-                    state?.lastError.map { String($0.prefix(60)) } ?? "-", s.location.description].map(TerminalSafe.sanitize)
+                    health.map(status) ?? "-", ago(health?.lastPoll), due(health?.nextDue), health?.items.map(String.init) ?? "-",
+                    health?.lastError.map { String($0.prefix(60)) } ?? "-", s.location.description].map(TerminalSafe.sanitize)
         }
         let header = ["NAME", "EVERY", "TAGS", "STATUS", "LAST FETCH", "NEXT", "ITEMS", "LAST ERROR", "FEED"]
         for line in FeedsRun.table(header: header, rows: rows) { out(line) }

@@ -16,8 +16,8 @@ public enum FeedHealthUpdate: Sendable, Equatable {
 }
 
 /// The health of one HTTP feed, for the sources screen (`S`).
-public struct SourceHealth: Sendable, Equatable {
-    public enum Status: Sendable, Equatable {
+public struct SourceHealth: Sendable, Equatable, Codable {
+    public enum Status: Sendable, Equatable, Codable {
         /// Not fetched yet.
         case waiting
         case ok
@@ -35,6 +35,8 @@ public struct SourceHealth: Sendable, Equatable {
     public var items: Int?
     /// Where a 301 or 308 moved it (the subscription should say so).
     public var movedTo: String?
+    /// What went wrong last, kept once the feed is well again (`feeds list` shows it).
+    public var lastError: String?
 
     public init() {}
 
@@ -55,10 +57,12 @@ public struct SourceHealth: Sendable, Equatable {
             movedTo = to
         case .rateLimited(let code, let at, let until):
             status = .rateLimited(status: code, until: until)
+            lastError = "HTTP \(code)"
             lastPoll = at
             nextDue = until
         case .failed(let reason, let at, let nextDue):
             status = .failed(reason: reason)
+            lastError = reason
             lastPoll = at
             self.nextDue = nextDue
         }
