@@ -1,6 +1,24 @@
 import NewsCore
 
 extension Renderer {
+    /// The start of a row of the sources screen, in both of its layouts: the key (1-9), shown
+    /// or not, the name in its colour up to `nameEnd`; the row's style and whether the source is hidden.
+    static func pickerRowStart(_ state: AppState, _ theme: Theme, position: Int, row: Int, nameStart: Int, nameEnd: Int,
+                               _ grid: inout CellGrid) -> (base: Style, hidden: Bool) {
+        let name = state.sources.names[position]
+        let hidden = state.hiddenSources.contains(name)
+        let selected = position == state.pickerCursor
+        let base = selected ? Style(reverse: true) : Style.plain
+        if selected { grid.fill(row: row, style: base) }
+        if position < 9 { grid.write(String(position + 1), row: row, column: 1, style: base) }
+        grid.write(hidden ? "[ ]" : "[x]", row: row, column: 3, style: base)
+        var nameStyle = theme.source(name)
+        nameStyle.reverse = selected
+        nameStyle.dim = hidden
+        writeClipped(name, row: row, column: nameStart, limit: nameEnd, style: nameStyle, into: &grid)
+        return (base, hidden)
+    }
+
     /// The source picker (`s`): one row per source in the session's order, with its key
     /// (1-9 for the first nine), whether it is shown, its name in its colour, how it is
     /// doing (rate and last headline, or off, failed, stale) and its count of headlines.
@@ -49,17 +67,7 @@ extension Renderer {
         let nameEnd = max(nameStart, width - 1 - countWidth - (stateWidth > 0 ? stateWidth + 1 : 0) - 1)
         for (line, position) in (first..<last).enumerated() {
             let row = 1 + line
-            let name = names[position]
-            let hidden = state.hiddenSources.contains(name)
-            let selected = position == state.pickerCursor
-            let base = selected ? Style(reverse: true) : Style.plain
-            if selected { grid.fill(row: row, style: base) }
-            if position < 9 { grid.write(String(position + 1), row: row, column: 1, style: base) }
-            grid.write(hidden ? "[ ]" : "[x]", row: row, column: 3, style: base)
-            var nameStyle = theme.source(name)
-            nameStyle.reverse = selected
-            nameStyle.dim = hidden
-            writeClipped(name, row: row, column: nameStart, limit: nameEnd, style: nameStyle, into: &grid)
+            let (base, hidden) = pickerRowStart(state, theme, position: position, row: row, nameStart: nameStart, nameEnd: nameEnd, &grid)
             if stateWidth > 0 {
                 let (text, problem) = sourceState(state, position: position)
                 var style = hidden ? base.dimmed : base
@@ -119,17 +127,8 @@ extension Renderer {
         var clock = LocalClockFormatter()
         for (line, position) in (first..<last).enumerated() {
             let row = 1 + line
+            let (base, hidden) = pickerRowStart(state, theme, position: position, row: row, nameStart: nameStart, nameEnd: statusStart - 1, &grid)
             let name = names[position]
-            let hidden = state.hiddenSources.contains(name)
-            let selected = position == state.pickerCursor
-            let base = selected ? Style(reverse: true) : Style.plain
-            if selected { grid.fill(row: row, style: base) }
-            if position < 9 { grid.write(String(position + 1), row: row, column: 1, style: base) }
-            grid.write(hidden ? "[ ]" : "[x]", row: row, column: 3, style: base)
-            var nameStyle = theme.source(name)
-            nameStyle.reverse = selected
-            nameStyle.dim = hidden
-            writeClipped(name, row: row, column: nameStart, limit: statusStart - 1, style: nameStyle, into: &grid)
             let (text, problem) = feedStatus(state, position: position, room: room, clock: &clock)
             var style = hidden ? base.dimmed : base
             style.bold = problem
