@@ -43,25 +43,25 @@ public enum ReaderWatch {
     /// A pipe that ends the wait when written to; closed when the last holder lets it go.
     final class WakePipe: @unchecked Sendable {
         let read: Int32
-        let write: Int32
+        let writeEnd: Int32
         var ok: Bool { read >= 0 }
 
         init() {
             var fds: [Int32] = [-1, -1]
             if pipe(&fds) != 0 { fds = [-1, -1] }
             read = fds[0]
-            write = fds[1]
+            writeEnd = fds[1]
         }
 
         func ring() {
-            guard write >= 0 else { return }
+            guard writeEnd >= 0 else { return }
             var byte: UInt8 = 1
-            _ = Glibc.write(write, &byte, 1)
+            _ = write(writeEnd, &byte, 1)
         }
 
         deinit {
             if read >= 0 { close(read) }
-            if write >= 0 { close(write) }
+            if writeEnd >= 0 { close(writeEnd) }
         }
     }
 }
