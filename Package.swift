@@ -169,7 +169,8 @@ let package = Package(
                 "NewsCore",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            exclude: ["ImportGolden"]
         ),
         .testTarget(
             name: "NewsUITests",
