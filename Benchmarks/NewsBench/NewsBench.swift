@@ -512,6 +512,78 @@ func benchFeedImport() throws {
                goal: "<= 3x the file", met: Double(oursPeak) * 1024 <= 3 * bytes))
 }
 
+// MARK: import of a table
+
+/// The whole `newsdesk import` process on a 1,000,000-row CSV and the same rows as JSON
+/// Lines (`Benchmarks/make_import_data.py`, seeded: about 127 and 178 MB), against the same
+/// job in a plain Python script (`Benchmarks/import_python.py`: the csv module or
+/// json.loads, datetime.fromisoformat, an in-memory sort, json.dumps per row), in turn.
+/// Then `--time-format iso8601` given against guessing it, and the peak memory (max RSS).
+func benchTableImport() throws {
+    guard !options.newsdesk.isEmpty else { return }
+    let rows = 1_000_000
+    let python = which(options.python)
+    let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path
+    /// Runs `args` under /usr/bin/time: (seconds, peak KiB, user CPU seconds).
+    func timed(_ args: [String]) throws -> (Double, Int, Double) {
+        let (seconds, text) = try runProcess("/usr/bin/time", ["-f", "%M %U"] + args, capture: true, stderrToStdout: true)
+        let last = (text.split(separator: "\n").last ?? "").split(separator: " ")
+        return (seconds, last.first.flatMap { Int($0) } ?? 0, last.count > 1 ? Double(last[1]) ?? 0 : 0)
+    }
+    let fields = ["--title", "headline", "--time", "date", "--source", "section", "--url", "link"]
+    for format in ["csv", "jsonl"] {
+        let file = options.dataDir + "/import-\(rows).\(format)"
+        if !FileManager.default.fileExists(atPath: file) {
+            FileHandle.standardError.write(Data("newsdesk-bench: writing \(file)...\n".utf8))
+            FileManager.default.createFile(atPath: file + ".part", contents: nil)
+            _ = try runProcess(python, [scripts + "/make_import_data.py", "\(rows)", format], stdoutPath: file + ".part")
+            try FileManager.default.moveItem(atPath: file + ".part", toPath: file)
+        }
+        let mb = Double((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1_000_000
+        let out = options.dataDir + "/import-\(rows)-\(format).newsdesk.jsonl"
+        let pyOut = options.dataDir + "/import-\(rows)-\(format).python.jsonl"
+        var ours: [Double] = [], theirs: [Double] = [], oursCPU: [Double] = [], explicitCPU: [Double] = []
+        var oursPeak = 0, pyPeak = 0
+        // In turn, so that a drift of the machine's speed falls on both alike.
+        for _ in 0..<(options.quick ? 1 : 3) {
+            let (a, peak, _) = try timed([options.newsdesk, "import", file, "--out", out, "--force"] + fields)
+            ours.append(a)
+            oursPeak = max(oursPeak, peak)
+            let (b, p, _) = try timed([python, scripts + "/import_python.py", file, pyOut, format])
+            theirs.append(b)
+            pyPeak = max(pyPeak, p)
+        }
+        // Given or guessed, in turn, by the CPU time in user space: the wall time of a run
+        // swings with the kernel's write-back of the last run's output.
+        for _ in 0..<(options.quick ? 3 : 5) {
+            oursCPU.append(try timed([options.newsdesk, "import", file, "--out", out, "--force"] + fields).2)
+            explicitCPU.append(try timed([options.newsdesk, "import", file, "--out", out, "--force", "--time-format", "iso8601"] + fields).2)
+        }
+        let imported = try lineCount(out) - 1
+        let (o, t) = (Stats(samples: ours), Stats(samples: theirs))
+        let (guessed, given) = (Stats(samples: oursCPU), Stats(samples: explicitCPU))
+        func speed(_ s: Stats) -> String { String(format: "%.2f s, ", s.median) + "\(Int(Double(rows) / s.median).formatted()) rows/s" }
+        let name = format == "csv" ? "CSV" : "JSON Lines"
+        report(Row(figure: "import of a \(rows.formatted())-row \(name) (\(Int(mb)) MB), whole process, vs a Python script",
+                   ours: speed(o) + (imported == rows ? "" : " (\(imported) imported!)"),
+                   theirs: speed(t) + " (csv/json, fromisoformat, sort, json.dumps)", ratio: String(format: "%.1fx", t.median / o.median),
+                   goal: ">= 5x", met: imported == rows && t.median / o.median >= 5))
+        report(Row(figure: "the same \(name) with --time-format iso8601 given, user CPU", ours: String(format: "%.2f s", given.median),
+                   theirs: String(format: "%.2f s (guessing the format)", guessed.median),
+                   ratio: String(format: "%.2fx", guessed.median / given.median), goal: "not slower (within 5%)", met: given.median <= guessed.median * 1.05))
+        report(Row(figure: "peak memory (max RSS) importing the \(name)", ours: "\(oursPeak / 1024) MB", theirs: "Python \(pyPeak / 1024) MB",
+                   ratio: String(format: "%.2fx", Double(oursPeak) / Double(max(1, pyPeak))), goal: "<= 300 MB", met: oursPeak <= 300 * 1024))
+        try? FileManager.default.removeItem(atPath: out)
+        try? FileManager.default.removeItem(atPath: pyOut)
+    }
+}
+
+/// The number of lines of a file.
+func lineCount(_ path: String) throws -> Int {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+    return data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+}
+
 /// Replay timing at speed 1: how far each event's release is from its schedule.
 func benchReplayTiming() async throws {
     let seconds = options.quick ? 10 : 300
@@ -820,6 +892,7 @@ struct NewsBench {
         if wanted("idle") { try benchIdle() }
         if wanted("replay") { try benchReplay(headlines: headlines) }
         if wanted("import") { try benchFeedImport() }
+        if wanted("import") { try benchTableImport() }
         if wanted("timing") { try await benchReplayTiming() }
         printTable(machine: machine)
     }

@@ -116,13 +116,9 @@ public enum ImportRun {
         let input = options.input
         let result = Protected<Result<ImportSummary, ImportError>?>(nil)
         let status = await Interruptible.run {
-            let importer = Importer(options: options) { rows, fraction in
-                let rate = Double(rows) / max(0.001, Date().timeIntervalSince(started))
-                if feed != nil {
-                    progress.show("importing \(input): \(CountText.counted(rows, "item", "items")), \(Int(rate).formatted()) items/s")
-                } else {
-                    progress.show("importing \(input): \(CountText.counted(rows, "row", "rows")), \(Int(fraction * 100))%, \(Int(rate).formatted()) rows/s")
-                }
+            let importer = Importer(options: options) { step in
+                progress.show(progressText(step, input: input, feed: feed != nil, seconds: Date().timeIntervalSince(started)),
+                              force: step.phase == .sorting)
             }
             do throws(ImportError) {
                 let summary = try importer.run(headlines: feed)
@@ -144,6 +140,22 @@ public enum ImportRun {
             warn(TerminalSafe.sanitize("\(error)"))
             throw CommandExit(exitStatus(error))
         case nil: throw CommandExit(130)
+        }
+    }
+
+    /// The progress line of an import `seconds` into it: rows read, how far through the
+    /// input and the rate; then sorting; then writing, how far.
+    public static func progressText(_ step: ImportProgress, input: String, feed: Bool, seconds: Double) -> String {
+        let (one, many) = feed ? ("item", "items") : ("row", "rows")
+        switch step.phase {
+        case .reading:
+            let rate = Int(Double(step.rows) / max(0.001, seconds)).formatted()
+            let share = feed ? "" : ", \(Int(step.fraction * 100))%"
+            return "importing \(input): reading, \(CountText.counted(step.rows, one, many))\(share), \(rate) \(many)/s"
+        case .sorting:
+            return "importing \(input): sorting \(CountText.counted(step.rows, one, many))"
+        case .writing:
+            return "importing \(input): writing, \(CountText.counted(step.rows, one, many)) written, \(Int(step.fraction * 100))%"
         }
     }
 

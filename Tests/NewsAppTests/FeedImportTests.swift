@@ -155,3 +155,18 @@ struct FeedImportTests {
         #expect(lines[21] == "imported 3 headlines into o.jsonl, spanning 1m00s; 25 problems noted")
     }
 }
+
+@Suite("Import progress line")
+struct ImportProgressLineTests {
+    @Test("each phase says what it is doing: rows read, share and rate; sorting; written and share; a feed counts items")
+    func lines() {
+        #expect(ImportRun.progressText(ImportProgress(phase: .reading, rows: 120_000, fraction: 0.125), input: "big.csv", feed: false, seconds: 0.5)
+                == "importing big.csv: reading, 120,000 rows, 12%, 240,000 rows/s")
+        #expect(ImportRun.progressText(ImportProgress(phase: .sorting, rows: 1_000_000, fraction: 0), input: "big.csv", feed: false, seconds: 2)
+                == "importing big.csv: sorting 1,000,000 rows")
+        #expect(ImportRun.progressText(ImportProgress(phase: .writing, rows: 500_000, fraction: 0.5), input: "big.csv", feed: false, seconds: 3)
+                == "importing big.csv: writing, 500,000 rows written, 50%")
+        #expect(ImportRun.progressText(ImportProgress(phase: .reading, rows: 10_000, fraction: 0), input: "f.xml", feed: true, seconds: 1)
+                == "importing f.xml: reading, 10,000 items, 10,000 items/s")
+    }
+}

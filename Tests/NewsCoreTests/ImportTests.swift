@@ -148,6 +148,58 @@ struct ImportTests {
         #expect(events.map(\.headline.title) == ["first", "second", "third"])
     }
 
+    @Test("progress: reading with the share of the input, then sorting every row, then writing up to all of them")
+    func progressPhases() throws {
+        var csv = "title,time\n"
+        for i in 0..<25_000 { csv += "row \(i),\(1_300_000_000 + (i * 7919) % 86_400)\n" }
+        let input = temporaryPath("in.csv")
+        defer { removeTemporary(input) }
+        try writeFile(input, csv)
+        for budget in [256 << 20, 64 << 10] {
+            var options = ImportOptions(input: input, output: input + ".jsonl", format: .csv)
+            options.overwrite = true
+            options.memoryBudget = budget
+            let seen = Protected<[ImportProgress]>([])
+            let summary = try Importer(options: options) { step in seen.withLock { $0.append(step) } }.run()
+            let steps = seen.withLock { $0 }
+            #expect(summary.imported == 25_000)
+            let phases = steps.map(\.phase)
+            // In order, each phase once begun never returns.
+            #expect(phases == phases.sorted { [.reading, .sorting, .writing].firstIndex(of: $0)! < [.reading, .sorting, .writing].firstIndex(of: $1)! })
+            let reading = steps.filter { $0.phase == .reading }
+            #expect(reading.map(\.rows) == [10_000, 20_000, 25_000], "budget \(budget)")
+            #expect(reading.last?.fraction == 1)
+            #expect(reading.first.map { $0.fraction > 0.3 && $0.fraction < 0.5 } == true, "\(reading)")
+            #expect(steps.filter { $0.phase == .sorting }.map(\.rows) == [25_000])
+            let writing = steps.filter { $0.phase == .writing }
+            #expect(!writing.isEmpty && writing.map(\.rows) == writing.map(\.rows).sorted())
+            #expect(writing.allSatisfy { $0.fraction > 0 && $0.fraction <= 1 })
+        }
+    }
+
+    @Test("a sorted run that cannot be written is an output error naming it, and nothing is left behind")
+    func runCannotBeWritten() throws {
+        var csv = "title,time\n"
+        for i in 0..<200 { csv += "row \(i),\(1_300_000_000 + i)\n" }
+        let input = temporaryPath("in.csv")
+        defer { removeTemporary(input) }
+        try writeFile(input, csv)
+        let dir = URL(fileURLWithPath: input).deletingLastPathComponent().path
+        // A directory where the first run would go: it cannot be created as a file.
+        let blocker = "\(dir)/.newsdesk-import-\(getpid())-0.tmp"
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        var options = ImportOptions(input: input, output: dir + "/out.jsonl", format: .csv)
+        options.runSize = 10
+        #expect {
+            try Importer(options: options).run()
+        } throws: { error in
+            guard case ImportError.output(let file) = error else { return false }
+            return file.path == blocker && file.reason.contains("sorted run")
+        }
+        try FileManager.default.removeItem(atPath: blocker)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["in.csv"])
+    }
+
     @Test("sorting by time with bounded memory (sorted runs on disk) gives the same as in memory; ties keep input order")
     func externalSort() throws {
         var csv = "title,time\n"

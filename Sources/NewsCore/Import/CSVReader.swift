@@ -12,10 +12,14 @@ import Darwin
 /// field is kept as a character, and so is text after a closing quote. A quoted field
 /// still open at the end of the file is an error for that record. A byte order mark at
 /// the start is skipped.
+///
+/// A record's fields are UTF-8 bytes in the reader's own storage (``field(_:)``, valid
+/// until the next call of ``next()``), not strings: unquoted runs are copied whole, and
+/// only a field with a byte above 0x7F is checked for valid UTF-8 (issue 16).
 public final class CSVReader {
-    public enum Record {
-        /// The fields, and the line the record starts on.
-        case fields([String], line: Int)
+    public enum Status {
+        /// A record: its fields are ``field(_:)`` for `0..<count`; `line` is where it starts.
+        case record(line: Int)
         case problem(LineProblem)
     }
 
@@ -23,146 +27,214 @@ public final class CSVReader {
     public let maxRecord: Int
     public let size: Int
     private let fd: Int32
-    private var buffer: [UInt8]
-    private var start = 0, end = 0
-    private var eof = false
+    private static let bufferSize = 1 << 20
+    private let buffer: UnsafeMutablePointer<UInt8>
+    /// Where the reader is: kept in a local while a record is read (a class's stored
+    /// properties cost an exclusivity check at each access; the loop does millions).
+    private struct Cursor {
+        var start = 0, end = 0
+        var eof = false
+        var position = 0
+        var line = 1
+    }
+    private var cursor = Cursor()
     /// Bytes consumed so far (for progress).
-    public private(set) var position = 0
-    private var line = 1
+    public var position: Int { cursor.position }
+    /// The current record's fields, unquoted, back to back: field `i` ends at `ends[i]`.
+    private let fields: UnsafeMutablePointer<UInt8>
+    private var ends: [Int] = []
 
     /// `name`: what messages call the input, when not `path` (a relay of a stream).
     public init(path: String, name: String? = nil, maxRecord: Int = LineReader.defaultMaxLine) throws(FileError) {
         self.path = name ?? path
         self.maxRecord = maxRecord
         (fd, size) = try FileError.openForReading(path)
-        buffer = [UInt8](repeating: 0, count: 1 << 16)
+        buffer = .allocate(capacity: Self.bufferSize)
+        fields = .allocate(capacity: max(1, maxRecord))
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        buffer.deallocate()
+        fields.deallocate()
+    }
+
+    /// How many fields the current record has.
+    public var count: Int { ends.count }
+
+    /// Field `i` (0-based) of the current record: valid UTF-8, until the next ``next()``.
+    @inline(__always)
+    public func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let from = i == 0 ? 0 : ends[i - 1]
+        return UnsafeBufferPointer(start: fields + from, count: ends[i] - from)
+    }
+
+    /// The current record's fields as strings (the header row, a row shown in a message).
+    public func strings() -> [String] {
+        (0..<count).map { String(decoding: field($0), as: UTF8.self) }
+    }
 
     /// Reads more into the buffer when it is used up; false at the end of the file.
     @inline(__always)
-    private func fill() -> Bool {
-        if start < end { return true }
-        if eof { return false }
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+    private func fill(_ c: inout Cursor) -> Bool {
+        if c.start < c.end { return true }
+        return refill(&c)
+    }
+
+    private func refill(_ c: inout Cursor) -> Bool {
+        if c.eof { return false }
+        let n = read(fd, buffer, Self.bufferSize)
         if n <= 0 {
-            eof = true
+            c.eof = true
             return false
         }
-        start = 0
-        end = n
+        c.start = 0
+        c.end = n
         // A UTF-8 byte order mark (Excel writes one) is not part of the first field.
-        if position == 0 && n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
-            start = 3
-            position = 3
-            return start < end || fill()
+        if c.position == 0 && n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+            c.start = 3
+            c.position = 3
+            return c.start < c.end || refill(&c)
         }
         return true
     }
 
-    @inline(__always)
-    private func nextByte() -> UInt8? {
-        guard fill() else { return nil }
-        let b = buffer[start]
-        start += 1
-        position += 1
-        return b
-    }
-
-    @inline(__always)
-    private func peekByte() -> UInt8? {
-        guard fill() else { return nil }
-        return buffer[start]
-    }
-
     /// The next record, a problem with one, or nil at the end.
-    public func next() -> Record? {
+    public func next() -> Status? {
+        var c = cursor
+        var ends: [Int] = []
+        swap(&ends, &self.ends)
+        defer {
+            cursor = c
+            swap(&ends, &self.ends)
+        }
+        let buffer = self.buffer, fields = self.fields, maxRecord = self.maxRecord
         while true {
-            let recordLine = line
-            var fields: [String] = []
-            var field: [UInt8] = []
-            var bytes = 0
+            let recordLine = c.line
+            ends.removeAll(keepingCapacity: true)
+            var stored = 0  // bytes of the record's fields kept so far
+            var fieldStart = 0
+            var high: UInt8 = 0  // every byte of the field or-ed: above 0x7F means check the UTF-8
+            var bytes = 0  // the record's field bytes, kept or not
             var tooLong = false
             var badUTF8Column = 0
-            var sawAnything = false
 
-            func finishField() {
-                if !tooLong {
-                    if let text = String(validating: field, as: UTF8.self) {
-                        fields.append(text)
-                    } else if badUTF8Column == 0 {
-                        badUTF8Column = fields.count + 1
-                        fields.append("")
-                    }
-                }
-                field.removeAll(keepingCapacity: true)
-            }
-            func add(_ b: UInt8) {
-                bytes += 1
+            /// Keeps `count` bytes from `from` in the current field (or counts them only,
+            /// once the record is over the limit).
+            @inline(__always)
+            func keep(_ from: UnsafePointer<UInt8>, _ count: Int) {
+                bytes += count
+                guard !tooLong else { return }
                 if bytes > maxRecord {
                     tooLong = true
-                    field.removeAll()
-                } else if !tooLong {
-                    field.append(b)
+                    return
                 }
+                (fields + stored).update(from: from, count: count)
+                stored += count
+            }
+            func keep(_ byte: UInt8) {
+                var b = byte
+                keep(&b, 1)
+            }
+            func finishField() {
+                guard !tooLong else { return }
+                if high >= 0x80 && !UTF8Bytes.isValid(UnsafeBufferPointer(start: fields + fieldStart, count: stored - fieldStart)) {
+                    // As before the byte-level reader: the first bad field counts as empty
+                    // (the record is reported anyway); a later one is dropped.
+                    stored = fieldStart
+                    if badUTF8Column == 0 {
+                        badUTF8Column = ends.count + 1
+                        ends.append(stored)
+                    }
+                } else {
+                    ends.append(stored)
+                }
+                fieldStart = stored
+                high = 0
             }
 
-            guard let first = peekByte() else { return nil }
-            _ = first
+            guard fill(&c) else { return nil }
             var inQuotes = false
-            var quotedField = false  // the current field started with a quote
             var atFieldStart = true
             recordLoop: while true {
-                guard let b = nextByte() else {
+                guard fill(&c) else {
                     if inQuotes {
                         return .problem(LineProblem(path: path, line: recordLine, reason: "a quoted field is not closed before the end of the file"))
                     }
-                    if !sawAnything { return nil }
                     finishField()
                     break recordLoop
                 }
-                sawAnything = true
                 if inQuotes {
-                    if b == 0x22 {
-                        if peekByte() == 0x22 {
-                            _ = nextByte()
-                            add(0x22)
-                        } else {
-                            inQuotes = false
-                        }
+                    // A run up to the next quote or newline, copied whole.
+                    var p = c.start
+                    while p < c.end {
+                        let b = buffer[p]
+                        if b == 0x22 || b == 0x0A { break }
+                        high |= b
+                        p += 1
+                    }
+                    if p > c.start { keep(buffer + c.start, p - c.start) }
+                    c.position += p - c.start
+                    c.start = p
+                    guard p < c.end else { continue }
+                    let b = buffer[c.start]
+                    c.start += 1
+                    c.position += 1
+                    if b == 0x0A {
+                        c.line += 1
+                        keep(b)
+                    } else if fill(&c) && buffer[c.start] == 0x22 {
+                        c.start += 1
+                        c.position += 1
+                        keep(0x22)
                     } else {
-                        if b == 0x0A { line += 1 }
-                        add(b)
+                        inQuotes = false
                     }
                     continue
                 }
+                if atFieldStart && buffer[c.start] == 0x22 {
+                    c.start += 1
+                    c.position += 1
+                    inQuotes = true
+                    atFieldStart = false
+                    continue
+                }
+                var p = c.start
+                while p < c.end {
+                    let b = buffer[p]
+                    if b == 0x2C || b == 0x0A || b == 0x0D { break }
+                    high |= b
+                    p += 1
+                }
+                if p > c.start {
+                    keep(buffer + c.start, p - c.start)
+                    atFieldStart = false
+                }
+                c.position += p - c.start
+                c.start = p
+                guard p < c.end else { continue }
+                let b = buffer[c.start]
+                c.start += 1
+                c.position += 1
                 switch b {
                 case 0x2C:  // ,
                     finishField()
                     atFieldStart = true
-                    quotedField = false
-                    continue
                 case 0x0A:
-                    line += 1
+                    c.line += 1
                     finishField()
                     break recordLoop
-                case 0x0D:
-                    if peekByte() == 0x0A {
-                        _ = nextByte()
-                        line += 1
+                default:  // CR: the end of the record before LF, a character otherwise
+                    if fill(&c) && buffer[c.start] == 0x0A {
+                        c.start += 1
+                        c.position += 1
+                        c.line += 1
                         finishField()
                         break recordLoop
                     }
-                    add(b)
-                case 0x22 where atFieldStart:
-                    inQuotes = true
-                    quotedField = true
-                default:
-                    add(b)
+                    keep(b)
+                    atFieldStart = false
                 }
-                atFieldStart = false
-                _ = quotedField
             }
             if tooLong {
                 return .problem(LineProblem(path: path, line: recordLine, reason: "the record is \(bytes) bytes, over the 1 MiB limit"))
@@ -171,8 +243,8 @@ public final class CSVReader {
                 return .problem(LineProblem(path: path, line: recordLine, reason: "invalid UTF-8 in column \(badUTF8Column)"))
             }
             // A blank line is no record.
-            if fields.count == 1 && fields[0].isEmpty { continue }
-            return .fields(fields, line: recordLine)
+            if ends.count == 1 && ends[0] == 0 { continue }
+            return .record(line: recordLine)
         }
     }
 }

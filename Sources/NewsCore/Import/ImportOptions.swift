@@ -22,8 +22,12 @@ public struct ImportOptions: Sendable {
     public var interval: Int64?
     public var strict = false
     public var overwrite = false
-    /// Rows sorted in memory at a time; more spill to sorted runs on disk.
-    public var runSize = 200_000
+    /// Rows sorted in memory at most (no limit but the budget unless set): more spill to
+    /// sorted runs on disk.
+    public var runSize = Int.max
+    /// Bytes of rows kept in memory (their encoded events and sort keys) before they spill
+    /// to sorted runs on disk: 256 MiB keeps a million-row import in memory (issue 16).
+    public var memoryBudget = 256 << 20
 
     public init(input: String, output: String, format: ImportFormat) {
         self.input = input

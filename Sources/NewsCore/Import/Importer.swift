@@ -1,9 +1,15 @@
 import Foundation
 
 /// Converts headline data into a recording. Rows are read as they come (CSV or JSON
-/// Lines), mapped to headlines, and sorted by time (the original order breaks ties) with
-/// bounded memory: up to `runSize` rows are sorted in memory; beyond that, sorted runs go
-/// to temporary files and are merged.
+/// Lines), mapped to headlines, and sorted by time (the original order breaks ties).
+///
+/// The pipeline works on UTF-8 bytes from end to end (issue 16): the readers hand over
+/// each field's bytes, times are read from the bytes (``TimeFormat/parse(_:pattern:)``),
+/// and each row is encoded once, as the recording's event line after its offset, into a
+/// ``RowTable``, which sorts in memory while the rows fit `options.memoryBudget` and
+/// spills sorted runs to temporary files beyond it, so memory stays bounded for any input.
+/// The only strings made per row are its source (which is looked up) and a time that
+/// cannot be read (for its message).
 ///
 /// The recording is written to a temporary file next to the output and renamed into place
 /// only when at least one row was imported: a failed, empty or interrupted import leaves no
@@ -11,10 +17,10 @@ import Foundation
 /// within a few thousand rows (``ImportError/interrupted``).
 public struct Importer {
     public let options: ImportOptions
-    /// Called now and then with (rows read, fraction of the input read).
-    public var progress: ((Int, Double) -> Void)?
+    /// Called now and then with where the import is.
+    public var progress: ((ImportProgress) -> Void)?
 
-    public init(options: ImportOptions, progress: ((Int, Double) -> Void)? = nil) {
+    public init(options: ImportOptions, progress: ((ImportProgress) -> Void)? = nil) {
         self.options = options
         self.progress = progress
     }
@@ -24,37 +30,54 @@ public struct Importer {
     static let sourceNames = ["source", "category", "section", "feed", "topic"]
     static let idNames = ["id", "guid", "uuid"]
 
-    /// One row mapped to a headline, with its time (or nil) and original position.
-    struct Row {
-        var time: Int64
-        var index: Int
-        var headline: Headline
-    }
-
     /// Headlines that someone else reads (a feed, which NewsCore does not parse): the
     /// producer is given `add`, for each headline as it is read (the importer sorts and
     /// offsets them as it does rows), and `note`, for a problem that skips nothing.
     public typealias Producer = @Sendable (_ add: (Headline) throws(ImportError) -> Void,
                                  _ note: (LineProblem) throws(ImportError) -> Void) throws(ImportError) -> Void
 
-    /// Imports `options.input` as its format says, or, given `produce`, the headlines it
-    /// adds (the field options are then not used: each headline comes whole).
+    /// The fields of a row, by slot: title, time, source, id, then each ``HeadlineField``.
+    enum Slot {
+        static let title = 0, time = 1, source = 2, id = 3, fields = 4
+        static let count = fields + HeadlineField.allCases.count
+    }
+
+    /// Which field of the input fills each slot (nil: none), decided once for the file.
+    struct Plan {
+        var specs: [FieldSpec?]
+
+        init(options: ImportOptions, resolve: (FieldSpec?, [String]) -> FieldSpec?) {
+            specs = Array(repeating: nil, count: Slot.count)
+            specs[Slot.title] = resolve(options.title, Importer.titleNames)
+            specs[Slot.time] = resolve(options.time, options.interval == nil ? Importer.timeNames : [])
+            specs[Slot.source] = resolve(options.source, Importer.sourceNames)
+            specs[Slot.id] = resolve(options.id, Importer.idNames)
+            for (k, field) in HeadlineField.allCases.enumerated() { specs[Slot.fields + k] = resolve(options.fields[field], field.importNames) }
+        }
+    }
+
     public func run(headlines produce: Producer? = nil) throws(ImportError) -> ImportSummary {
         try checkOutput()
         if case .pattern(let pattern) = options.timeFormat, let problem = TimeFormat.problem(in: pattern) {
             throw .usage("--time-format '\(pattern)': \(problem); use iso8601, epoch, epoch-ms or a pattern like '%m/%d/%Y %H:%M'")
         }
         var summary = ImportSummary()
-        var rows: [Row] = []
         // Every temporary file (sorted runs, the output being written) is removed at the end,
         // whatever the outcome; the output is renamed away from its temporary name on success.
-        var temporaries: [String] = []
+        let temporaries = TemporaryFiles()
         let tempDir = URL(fileURLWithPath: options.output).deletingLastPathComponent().path
-        defer { for path in temporaries { unlink(path) } }
+        defer { temporaries.removeAll() }
+        var inputInfo = stat()
+        let inputSize = produce == nil && stat(options.readFrom ?? options.input, &inputInfo) == 0 ? Int(inputInfo.st_size) : 0
+        var table = RowTable(budget: options.memoryBudget, maxRows: options.runSize, expected: 2 * inputSize,
+                             runPrefix: "\(tempDir)/.newsdesk-import-\(getpid())", created: temporaries.add)
         var index = 0
         var sources: [String] = []
         var sourceSet: Set<String> = []
         let importTime = Timestamp(seconds: Date().timeIntervalSince1970)
+        let pattern: [UInt8] = if case .pattern(let p) = options.timeFormat { Array(p.utf8) } else { [] }
+        let timeFormatName = self.timeFormatName
+        let allFields = HeadlineField.allCases
 
         func handle(_ problem: LineProblem) throws(ImportError) {
             if options.strict { throw .malformed(problem) }
@@ -62,27 +85,28 @@ public struct Importer {
             if summary.problems.count < 100 { summary.problems.append(problem) }
         }
 
-        // Maps a row's values (looked up by `value`) to a headline, or a reason it cannot be one.
-        func make(line: Int, _ value: (FieldSpec) -> String?, resolve: (FieldSpec?, [String]) -> FieldSpec?) throws(ImportError) -> Row? {
-            guard let titleSpec = resolve(options.title, Importer.titleNames) else { throw .usage("no title field found in \(options.input): name it with --title") }
-            guard let rawTitle = value(titleSpec) else {
+        /// Maps a row to a headline in the table, or reports why it cannot be one.
+        func make(line: Int, _ row: some ImportRow, plan: Plan) throws(ImportError) {
+            guard let titleSpec = plan.specs[Slot.title] else { throw .usage("no title field found in \(options.input): name it with --title") }
+            guard let rawTitle = row.value(Slot.title) else {
                 try handle(LineProblem(path: options.input, line: line, reason: "missing title (\(titleSpec))"))
-                return nil
+                return
             }
-            let title = rawTitle.trimmingCharacters(in: .whitespacesAndNewlines)
+            let title = UnsafeBufferPointer(rebasing: rawTitle[UTF8Bytes.trimmed(rawTitle, newlines: true)])
             guard !title.isEmpty else {
                 try handle(LineProblem(path: options.input, line: line, reason: "empty title (\(titleSpec))"))
-                return nil
+                return
             }
             var time: Int64
-            if let spec = resolve(options.time, options.interval == nil ? Importer.timeNames : []) {
-                guard let text = value(spec), !text.isEmpty else {
+            if let spec = plan.specs[Slot.time] {
+                guard let text = row.value(Slot.time), !text.isEmpty else {
                     try handle(LineProblem(path: options.input, line: line, reason: "missing time (\(spec))"))
-                    return nil
+                    return
                 }
-                guard let t = options.timeFormat.parse(text) else {
-                    try handle(LineProblem(path: options.input, line: line, reason: "cannot read the time '\(text.prefix(40))' (\(spec)) as \(timeFormatName)"))
-                    return nil
+                guard let t = pattern.withUnsafeBufferPointer({ options.timeFormat.parse(text, pattern: $0) }) else {
+                    let shown = String(decoding: text, as: UTF8.self).prefix(40)
+                    try handle(LineProblem(path: options.input, line: line, reason: "cannot read the time '\(shown)' (\(spec)) as \(timeFormatName)"))
+                    return
                 }
                 time = t.milliseconds
             } else if let interval = options.interval {
@@ -90,39 +114,59 @@ public struct Importer {
             } else {
                 throw .usage("no time field found in \(options.input): name it with --time, or space events evenly with --interval")
             }
-            var source = resolve(options.source, Importer.sourceNames).flatMap(value)?.trimmingCharacters(in: .whitespaces) ?? ""
+            var source = ""
+            if plan.specs[Slot.source] != nil, let raw = row.value(Slot.source) {
+                source = String(decoding: UnsafeBufferPointer(rebasing: raw[UTF8Bytes.trimmed(raw, newlines: false)]), as: UTF8.self)
+            }
             if source.isEmpty { source = "imported" }
             source = options.rename[source] ?? source
             if let only = options.only, !only.contains(source) {
                 summary.filteredOut += 1
-                return nil
+                return
             }
             if sourceSet.insert(source).inserted { sources.append(source) }
-            func optional(_ spec: FieldSpec?, _ names: [String]) -> String? {
-                guard let s = resolve(spec, names), let v = value(s), !v.isEmpty else { return nil }
+            func optional(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
+                guard plan.specs[slot] != nil, let v = row.value(slot), !v.isEmpty else { return nil }
                 return v
             }
             time = max(time, -62_135_596_800_000)  // year 1 at the earliest
-            var headline = Headline(
-                id: optional(options.id, Importer.idNames) ?? "\(source)-\(index + 1)", source: source, title: title,
-                published: Timestamp(milliseconds: time))
-            for field in HeadlineField.allCases { headline[field] = optional(options.fields[field], field.importNames) }
-            return Row(time: time, index: index, headline: headline)
+            // The body of the event line, as RecordingEvent.appendBody writes a headline's.
+            let start = try table.beginRow()
+            JSONWriter.appendRaw(",\"id\":", to: &table.arena)
+            if let id = optional(Slot.id) {
+                JSONWriter.appendString(id, to: &table.arena)
+            } else {
+                // "source-N", without making the string: the escapes of the source, then -N.
+                JSONWriter.appendString(source, to: &table.arena)
+                table.arena.removeLast()
+                table.arena.append(0x2D)
+                JSONWriter.appendInteger(Int64(index + 1), to: &table.arena)
+                table.arena.append(0x22)
+            }
+            JSONWriter.appendRaw(",\"source\":", to: &table.arena)
+            JSONWriter.appendString(source, to: &table.arena)
+            JSONWriter.appendRaw(",\"title\":", to: &table.arena)
+            JSONWriter.appendString(title, to: &table.arena)
+            JSONWriter.appendRaw(",\"published\":\"", to: &table.arena)
+            ISOTime.append(Timestamp(milliseconds: time), to: &table.arena)
+            table.arena.append(0x22)
+            for (k, field) in allFields.enumerated() {
+                guard let value = optional(Slot.fields + k) else { continue }
+                JSONWriter.appendRaw(",\"", to: &table.arena)
+                JSONWriter.appendRaw(field.key, to: &table.arena)
+                JSONWriter.appendRaw("\":", to: &table.arena)
+                JSONWriter.appendString(value, to: &table.arena)
+            }
+            JSONWriter.appendRaw("}\n", to: &table.arena)
+            table.endRow(time: time, start: start)
         }
 
-        var runs: [String] = []
-        func add(_ row: Row) throws(ImportError) {
-            rows.append(row)
-            if rows.count >= options.runSize {
-                let path = "\(tempDir)/.newsdesk-import-\(getpid())-\(runs.count).tmp"
-                temporaries.append(path)  // before it is created: a failure half-way still removes it
-                try spill(&rows, to: path)
-                runs.append(path)
-            }
-        }
         /// Every few thousand rows: stop if the task was cancelled.
         func checkCancelled() throws(ImportError) {
             if index % 4096 == 0 && Task.isCancelled { throw .interrupted }
+        }
+        func reading(_ position: Int, of size: Int) {
+            if index % 10_000 == 0 { progress?(ImportProgress(phase: .reading, rows: index, fraction: Double(position) / Double(max(1, size)))) }
         }
 
         if let produce {
@@ -135,10 +179,12 @@ public struct Importer {
                 if sourceSet.insert(headline.source).inserted { sources.append(headline.source) }
                 let time = max(headline.published.milliseconds, -62_135_596_800_000)
                 headline.published = Timestamp(milliseconds: time)
-                try add(Row(time: time, index: index, headline: headline))
+                let start = try table.beginRow()
+                RecordingEvent.appendBody(headline, to: &table.arena)
+                table.endRow(time: time, start: start)
                 index += 1
                 try checkCancelled()
-                if index % 10_000 == 0 { progress?(index, 0) }
+                reading(0, of: 0)
             }
             func note(_ problem: LineProblem) throws(ImportError) {
                 if options.strict { throw .malformed(problem) }
@@ -155,31 +201,24 @@ public struct Importer {
             // The header, or without one the first row (read again below as data): numbered
             // fields are checked against its width before any row is imported.
             var headerWidth: Int?
-            var firstRow: CSVReader.Record?
+            var firstRow: CSVReader.Status?
             switch reader.next() {
-            case .fields(let names, _)? where options.header:
+            case .record? where options.header:
+                let names = reader.strings()
                 headerWidth = names.count
                 for (i, name) in names.enumerated() where columns[name.lowercased()] == nil {
                     columns[name.trimmingCharacters(in: .whitespaces).lowercased()] = i
                 }
-            case .fields(let fields, let line)?:
-                firstRow = .fields(fields, line: line)
-            case .problem(let p)? where options.header:
+            case let .problem(p)? where options.header:
                 throw .malformed(LineProblem(path: p.path, line: p.line, reason: "the header row: " + p.reason))
             case let other?:
                 firstRow = other
             case nil: throw .input(FileError(path: options.input, reason: "the file has no rows"))
             }
-            let width: Int? = if case .fields(let fields, _)? = firstRow { fields.count } else { headerWidth }
+            let width: Int? = if case .record? = firstRow { reader.count } else { headerWidth }
             if let width, let widest = options.givenSpecs.compactMap({ spec -> Int? in if case .column(let c) = spec { c } else { nil } }).max(),
                widest > width {
                 throw .usage("column \(widest) is past the end: \(options.input) has \(width) columns (\(options.header ? "in the header" : "in the first row"))")
-            }
-            func resolve(_ spec: FieldSpec?, _ defaults: [String]) -> FieldSpec? {
-                if let spec { return spec }
-                guard options.header else { return nil }
-                for name in defaults where columns[name] != nil { return .name(name) }
-                return nil
             }
             // Named fields must exist in the header.
             for spec in options.givenSpecs {
@@ -190,23 +229,30 @@ public struct Importer {
                     }
                 }
             }
-            while let record = firstRow ?? reader.next() {
+            let plan = Plan(options: options) { spec, defaults in
+                if let spec { return spec }
+                guard options.header else { return nil }
+                for name in defaults where columns[name] != nil { return .name(name) }
+                return nil
+            }
+            let row = CSVRow(reader: reader, columns: plan.specs.map { spec in
+                switch spec {
+                case .column(let c)?: c - 1
+                case .name(let n)?: columns[n.lowercased()]
+                case nil: nil
+                }
+            })
+            while let status = firstRow ?? reader.next() {
                 firstRow = nil
-                switch record {
+                switch status {
                 case .problem(let p): try handle(p)
-                case .fields(let fields, let line) where headerWidth.map({ fields.count > $0 }) == true:
-                    try handle(LineProblem(path: options.input, line: line, reason: "\(fields.count) fields, the header has \(headerWidth!)"))
-                case .fields(let fields, let line):
-                    let value: (FieldSpec) -> String? = { spec in
-                        switch spec {
-                        case .column(let c): return c <= fields.count ? fields[c - 1] : nil
-                        case .name(let n): return columns[n.lowercased()].flatMap { $0 < fields.count ? fields[$0] : nil }
-                        }
-                    }
-                    if let row = try make(line: line, value, resolve: resolve) { try add(row) }
+                case .record(let line) where headerWidth.map({ reader.count > $0 }) == true:
+                    try handle(LineProblem(path: options.input, line: line, reason: "\(reader.count) fields, the header has \(headerWidth!)"))
+                case .record(let line):
+                    try make(line: line, row, plan: plan)
                     index += 1
                     try checkCancelled()
-                    if index % 10_000 == 0 { progress?(index, Double(reader.position) / Double(max(1, reader.size))) }
+                    reading(reader.position, of: reader.size)
                 }
             }
         case .jsonl:
@@ -215,12 +261,10 @@ public struct Importer {
             for spec in options.givenSpecs {
                 if case .column = spec { throw .usage("JSON Lines fields are named, not numbered") }
             }
-            var seenKeys: Set<String> = []
-            func resolve(_ spec: FieldSpec?, _ defaults: [String]) -> FieldSpec? {
-                if let spec { return spec }
-                for name in defaults where seenKeys.contains(name) { return .name(name) }
-                return defaults.first.map { .name($0) }
-            }
+            // Decided from the first object's fields (those with a value: a string, a number
+            // or true/false), for every line after.
+            var plan: Plan?
+            var matcher = JSONLineFields(names: [])
             while let line = lines.next() {
                 let number = lines.lineNumber
                 switch line {
@@ -230,32 +274,40 @@ public struct Importer {
                     // A byte order mark (some editors write one) is not part of the first object.
                     if number == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes[3...]) }
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                    var values: [String: String] = [:]
-                    do {
-                        values = try Importer.jsonFields(bytes)
-                    } catch {
+                    if plan == nil {
+                        let seenKeys: Set<String>
+                        do { seenKeys = try JSONLineFields.keys(bytes) } catch {
+                            try handle(LineProblem(path: options.input, line: number, reason: error.description))
+                            continue
+                        }
+                        let decided = Plan(options: options) { spec, defaults in
+                            if let spec { return spec }
+                            for name in defaults where seenKeys.contains(name) { return .name(name) }
+                            return defaults.first.map { .name($0) }
+                        }
+                        plan = decided
+                        matcher = JSONLineFields(names: decided.specs.map { spec in if case .name(let n)? = spec { n } else { nil } })
+                    }
+                    do { try matcher.read(bytes) } catch {
                         try handle(LineProblem(path: options.input, line: number, reason: error.description))
                         continue
                     }
-                    if index == 0 { seenKeys = Set(values.keys) }
-                    let value: (FieldSpec) -> String? = { spec in
-                        if case .name(let n) = spec { return values[n] ?? values[n.lowercased()] }
-                        return nil
-                    }
-                    if let row = try make(line: number, value, resolve: resolve) { try add(row) }
+                    try matcher.withRow { row throws(ImportError) in try make(line: number, row, plan: plan!) }
                     index += 1
                     try checkCancelled()
-                    if index % 10_000 == 0 { progress?(index, Double(lines.position) / Double(max(1, lines.size))) }
+                    reading(lines.position, of: lines.size)
                 }
             }
         }
         }
-        progress?(index, 1)
+        progress?(ImportProgress(phase: .reading, rows: index, fraction: 1))
         // Nothing to write: no output at all (an existing file stays as it was).
-        guard !rows.isEmpty || !runs.isEmpty else { return summary }
+        guard !table.isEmpty else { return summary }
+        progress?(ImportProgress(phase: .sorting, rows: table.count, fraction: 0))
+        table.sortInMemory()
         let temporary = "\(tempDir)/.newsdesk-import-\(getpid())-out.tmp"
-        temporaries.append(temporary)
-        try write(&rows, runs: runs, to: temporary, sources: sources, summary: &summary)
+        temporaries.add(temporary)
+        try write(table, to: temporary, sources: sources, summary: &summary)
         try commit(temporary)
         return summary
     }
@@ -319,39 +371,11 @@ public struct Importer {
         return values
     }
 
-    /// Sorts `rows` by time (stable: original order breaks ties) and writes them to a
-    /// temporary run file, in the recording's event format with absolute times.
-    private func spill(_ rows: inout [Row], to path: String) throws(ImportError) {
-        if Task.isCancelled { throw .interrupted }
-        rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
-        let writer: RecordingWriter
-        do {
-            writer = try RecordingWriter(path: path, header: RecordingHeader(started: Timestamp(milliseconds: 0), sources: []), overwrite: true)
-            try writer.write(rows.map { Arrival(offset: $0.time, headline: $0.headline) })
-            try writer.close()
-        } catch {
-            throw .output(error)
-        }
-        rows.removeAll(keepingCapacity: true)
-    }
-
-    /// Writes the recording: the rows in memory (sorted) merged with the sorted runs.
-    private func write(_ rows: inout [Row], runs: [String], to path: String, sources: [String],
-                       summary: inout ImportSummary) throws(ImportError) {
-        rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
-        // Runs hold earlier rows than memory; each reader yields (time, original position).
-        var readers: [RecordingReader] = []
-        do {
-            for run in runs { readers.append(try RecordingReader(path: run)) }
-        } catch {
-            throw .output(FileError(path: runs.first ?? "", reason: "cannot read back a sorted run: \(error)"))
-        }
-        var heads: [Arrival?] = readers.map { (try? $0.next())?.arrival }
-        var memory = 0
-        // The earliest time decides the recording's start.
-        var first: Int64? = rows.first?.time
-        for head in heads { if let t = head?.offset { first = min(first ?? t, t) } }
-        let started = Timestamp(milliseconds: first ?? Timestamp(seconds: Date().timeIntervalSince1970).milliseconds)
+    /// Writes the recording: the rows in `table` (sorted) merged with its sorted runs,
+    /// each as `{"offset":N` and its body.
+    private func write(_ table: RowTable, to path: String, sources: [String], summary: inout ImportSummary) throws(ImportError) {
+        let heads = try table.openRuns()
+        let started = Timestamp(milliseconds: table.earliest(heads) ?? Timestamp(seconds: Date().timeIntervalSince1970).milliseconds)
         let writer: RecordingWriter
         do {
             writer = try RecordingWriter(
@@ -361,44 +385,71 @@ public struct Importer {
         } catch {
             throw .output(FileError(path: options.output, reason: error.reason))
         }
-        var batch: [Arrival] = []
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20 + 1 << 16)
+        var pending = 0
         var last = started.milliseconds
-        while true {
-            // Pick the earliest: runs come from earlier input than memory, in run order.
-            var best = -1
-            var bestTime = Int64.max
-            for (i, head) in heads.enumerated() {
-                if let t = head?.offset, t < bestTime { best = i; bestTime = t }
-            }
-            var next: Headline
-            if memory < rows.count && rows[memory].time < bestTime {
-                next = rows[memory].headline
-                bestTime = rows[memory].time
-                memory += 1
-            } else if best >= 0 {
-                next = heads[best]!.headline
-                heads[best] = (try? readers[best].next())?.arrival
-            } else {
-                break
-            }
-            next.published = Timestamp(milliseconds: bestTime)
-            batch.append(Arrival(offset: bestTime - started.milliseconds, headline: next))
-            last = bestTime
-            if batch.count == 1024 {
+        let total = table.count
+        func flush() throws(ImportError) {
+            do { try writer.write(encoded: out, events: pending) } catch { throw .output(FileError(path: options.output, reason: error.reason)) }
+            summary.imported += pending
+            pending = 0
+            out.removeAll(keepingCapacity: true)
+        }
+        try table.merge(heads) { (time: Int64, body: UnsafeBufferPointer<UInt8>) throws(ImportError) in
+            JSONWriter.appendRaw("{\"offset\":", to: &out)
+            JSONWriter.appendInteger(time - started.milliseconds, to: &out)
+            out.append(contentsOf: body)
+            pending += 1
+            last = time
+            if out.count >= 1 << 20 {
                 if Task.isCancelled { throw .interrupted }
-                do { try writer.write(batch) } catch { throw .output(FileError(path: options.output, reason: error.reason)) }
-                summary.imported += batch.count
-                batch.removeAll(keepingCapacity: true)
+                try flush()
+                progress?(ImportProgress(phase: .writing, rows: summary.imported, fraction: Double(summary.imported) / Double(max(1, total))))
             }
         }
-        do {
-            try writer.write(batch)
-            try writer.close()
-        } catch {
-            throw .output(FileError(path: options.output, reason: error.reason))
-        }
-        summary.imported += batch.count
+        try flush()
+        do { try writer.close() } catch { throw .output(FileError(path: options.output, reason: error.reason)) }
         summary.started = started
         summary.duration = last - started.milliseconds
+    }
+}
+
+/// Where an import is, for its progress line.
+public struct ImportProgress: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable {
+        case reading, sorting, writing
+    }
+    public var phase: Phase
+    /// Rows read (reading, sorting) or written (writing).
+    public var rows: Int
+    /// How far through the phase, 0 to 1, when known (0 otherwise).
+    public var fraction: Double
+}
+
+/// The temporary files of one import, removed at its end.
+final class TemporaryFiles {
+    private var paths: [String] = []
+    func add(_ path: String) { paths.append(path) }
+    func removeAll() {
+        for path in paths { unlink(path) }
+        paths.removeAll()
+    }
+}
+
+/// A row's fields by slot (``Importer/Slot``): UTF-8 bytes, nil when the row has none.
+protocol ImportRow {
+    func value(_ slot: Int) -> UnsafeBufferPointer<UInt8>?
+}
+
+/// A CSV record's fields by slot: each slot's column, decided once for the file.
+struct CSVRow: ImportRow {
+    let reader: CSVReader
+    let columns: [Int?]
+
+    @inline(__always)
+    func value(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
+        guard let c = columns[slot], c < reader.count else { return nil }
+        return reader.field(c)
     }
 }

@@ -25,19 +25,37 @@ public enum TimeFormat: Sendable, Equatable {
 
     /// The time in `text`, or nil.
     public func parse(_ text: String) -> Timestamp? {
-        let s = text.trimmingCharacters(in: .whitespaces)
+        var copy = text
+        return copy.withUTF8 { bytes in
+            guard case .pattern(let pattern) = self else { return parse(bytes, pattern: UnsafeBufferPointer(start: nil, count: 0)) }
+            var p = pattern
+            return p.withUTF8 { parse(bytes, pattern: $0) }
+        }
+    }
+
+    /// The time in valid UTF-8 `raw` (spaces around it ignored), or nil; `pattern` is the
+    /// UTF-8 of a `.pattern`'s text, given once by a caller that reads many times (the
+    /// importer), so that no row makes a `String` to read its time (issue 16).
+    public func parse(_ raw: UnsafeBufferPointer<UInt8>, pattern: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        let s = UnsafeBufferPointer(rebasing: raw[UTF8Bytes.trimmed(raw, newlines: false)])
         switch self {
         case .iso8601: return ISOTime.parse(s)
         case .epoch:
-            return Double(s).flatMap { TimeFormat.timestamp(milliseconds: $0 * 1000) }
+            return Self.number(s).flatMap { TimeFormat.timestamp(milliseconds: $0 * 1000) }
         case .epochMilliseconds:
-            return Double(s).flatMap { TimeFormat.timestamp(milliseconds: $0) }
-        case .pattern(let pattern): return TimeFormat.parse(s, pattern: pattern)
+            return Self.number(s).flatMap { TimeFormat.timestamp(milliseconds: $0) }
+        case .pattern: return TimeFormat.parse(s, pattern: pattern)
         case .automatic:
             if let t = ISOTime.parse(s) { return t }
-            guard let v = Double(s) else { return nil }
+            guard let v = Self.number(s) else { return nil }
             return TimeFormat.timestamp(milliseconds: abs(v) >= 1e11 ? v : v * 1000)
         }
+    }
+
+    /// `Double(text)` of the bytes (a short text is a small string: nothing allocated).
+    @inline(__always)
+    private static func number(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+        Double(String(decoding: s, as: UTF8.self))
     }
 
     /// Why `pattern` cannot be a time pattern (nil when it can): it must hold at least one
@@ -70,9 +88,7 @@ public enum TimeFormat: Sendable, Equatable {
 
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
-    static func parse(_ text: String, pattern: String) -> Timestamp? {
-        let s = Array(text.utf8)
-        let p = Array(pattern.utf8)
+    static func parse(_ s: UnsafeBufferPointer<UInt8>, pattern p: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         var i = 0, k = 0
         var year: Int64 = 1970, month: Int64 = 1, day: Int64 = 1, hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0
         var millis: Int64 = 0, offset: Int64 = 0
@@ -111,14 +127,14 @@ public enum TimeFormat: Sendable, Equatable {
                     }
                 case UInt8(ascii: "p"):
                     guard i + 2 <= s.count else { return nil }
-                    let word = String(decoding: s[i..<(i + 2)], as: UTF8.self).lowercased()
+                    let word = String(decoding: UnsafeBufferPointer(rebasing: s[i..<(i + 2)]), as: UTF8.self).lowercased()
                     guard word == "am" || word == "pm" else { return nil }
                     pm = word == "pm"
                     i += 2
                 case UInt8(ascii: "b"), UInt8(ascii: "B"):
                     var j = i
                     while j < s.count, (0x41...0x5A).contains(s[j]) || (0x61...0x7A).contains(s[j]) { j += 1 }
-                    let word = String(decoding: s[i..<j], as: UTF8.self).lowercased()
+                    let word = String(decoding: UnsafeBufferPointer(rebasing: s[i..<j]), as: UTF8.self).lowercased()
                     guard word.count >= 3, let m = months.firstIndex(of: String(word.prefix(3))) else { return nil }
                     month = Int64(m + 1)
                     i = j

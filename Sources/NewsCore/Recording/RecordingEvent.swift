@@ -5,6 +5,12 @@ public enum RecordingEvent {
         JSONWriter.appendRaw("{\"offset\":", to: &out)
         JSONWriter.appendInteger(arrival.offset, to: &out)
         if arrival.isUpdate { JSONWriter.appendRaw(",\"update\":true", to: &out) }
+        appendBody(h, to: &out)
+    }
+
+    /// An event line after its offset (and update mark): `,"id":...` to the closing brace
+    /// and the newline. The importer keeps rows so encoded until it knows the offsets.
+    public static func appendBody(_ h: Headline, to out: inout [UInt8]) {
         JSONWriter.appendRaw(",\"id\":", to: &out)
         JSONWriter.appendString(h.id, to: &out)
         JSONWriter.appendRaw(",\"source\":", to: &out)

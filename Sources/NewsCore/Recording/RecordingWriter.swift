@@ -60,20 +60,42 @@ public final class RecordingWriter: Sendable {
         }
     }
 
+    /// Writes event lines already encoded (whole lines, each with its newline), counting
+    /// `events` of them: the importer's, which encodes its rows once as it reads them.
+    public func write(encoded lines: [UInt8], events: Int) throws(FileError) {
+        let path = self.path
+        try state.withLock { (s: inout State) throws(FileError) in
+            guard s.fd >= 0 else { throw FileError(path: path, reason: "already closed") }
+            s.events += events
+            let failure = lines.withUnsafeBytes { Self.writeAll($0, to: &s, path: path) }
+            if let failure { throw failure }
+        }
+    }
+
     private static func flush(_ s: inout State, path: String) throws(FileError) {
+        // Taken out while it is written (so that the state can note a reader gone), and put
+        // back empty with its capacity: a failed write drops what it held, as it always has.
+        var buffer: [UInt8] = []
+        swap(&buffer, &s.buffer)
+        let failure = buffer.withUnsafeBytes { writeAll($0, to: &s, path: path) }
+        buffer.removeAll(keepingCapacity: true)
+        s.buffer = buffer
+        if let failure { throw failure }
+    }
+
+    /// Writes all of `bytes`, or returns why it could not.
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to s: inout State, path: String) -> FileError? {
         var written = 0
-        let fd = s.fd
-        while written < s.buffer.count {
-            let n = s.buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+        while written < bytes.count {
+            let n = Glibc.write(s.fd, bytes.baseAddress! + written, bytes.count - written)
             if n < 0 {
                 if errno == EINTR { continue }
-                s.buffer.removeAll(keepingCapacity: true)
                 if errno == EPIPE { s.readerGone = true }
-                throw FileError(path: path, reason: "cannot write (\(String(cString: strerror(errno))))")
+                return FileError(path: path, reason: "cannot write (\(String(cString: strerror(errno))))")
             }
             written += n
         }
-        s.buffer.removeAll(keepingCapacity: true)
+        return nil
     }
 
     /// Flushes to disk and closes. Safe to call twice.
