@@ -25,9 +25,9 @@ def main():
             ms = int(t.timestamp() * 1000)
             source = (r.get("section") or "").strip() or "imported"
             rows.append((ms, i, source, title, r.get("link") or None))
+    sources = list(dict.fromkeys(r[2] for r in rows))  # in the order the input names them
     rows.sort(key=lambda r: (r[0], r[1]))
     started = rows[0][0] if rows else 0
-    sources = list(dict.fromkeys(r[2] for r in rows))
     def iso(ms):
         return datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
     with open(out, "w", encoding="utf-8") as w:
