@@ -22,6 +22,9 @@ let package = Package(
         // TLS, already built for async-http-client: the fetcher's extra trust roots, and
         // the tests' https server.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        // The persistent store (issue 13): SQLite through GRDB; on Linux it links the
+        // system's libsqlite3 (libsqlite3-dev, scripts/ensure-deps.sh).
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // The headline vocabularies and templates live as plain text under the
@@ -140,6 +143,24 @@ let package = Package(
             name: "NewsHTTPPlugin",
             dependencies: ["NewsHTTP", "NewsFetch"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "-Bsymbolic"])]
+        ),
+        // The persistent store (issue 13): every headline, read and starred state, feed
+        // state, retention and an FTS5 search index in one SQLite file (WAL). Synchronous,
+        // Sendable; no UI.
+        .target(
+            name: "NewsStore",
+            dependencies: [
+                "NewsCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "NewsStoreTests",
+            dependencies: [
+                "NewsStore",
+                "NewsCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "NewsFetchTests",

@@ -1,0 +1,93 @@
+import GRDB
+
+/// The store's schema, versioned with GRDB's migrator (DECISIONS.md, 2026-12-02: the
+/// store's schema). A migration, once released, is never edited: changes are new ones.
+enum Schema {
+    /// The `PRAGMA user_version` the newest migration leaves, so that a store written by a
+    /// newer newsdesk is recognised even by tools that do not read GRDB's table.
+    static let version: Int32 = 1
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// - `feeds`: one row per feed name, with the HTTP state that lets the first poll
+    ///   after a start be conditional, and the count of unread items (kept by triggers, so
+    ///   that `N unread` costs no scan).
+    /// - `items`: rowid table. The key (feed, id) is looked up through `items_key` on
+    ///   (feed_id, key_hash), a 32-bit hash of the id, and the id compared in the row:
+    ///   an index on the id itself would repeat ~40 bytes per headline. `source` is NULL
+    ///   when the headline's source is the feed's name. 0/1 columns cost no payload byte.
+    /// - `items_fts`: FTS5 over titles, external content (the text lives once, in
+    ///   `items`), `detail=none` and `columnsize=0`: candidates for word queries only;
+    ///   the query language's own matcher decides.
+    static let v1 = """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            etag TEXT,
+            last_modified TEXT,
+            moved_to TEXT,
+            last_attempt INTEGER,
+            last_success INTEGER,
+            last_error TEXT,
+            retry_after INTEGER,
+            unread INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            key_hash INTEGER NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0,
+            starred INTEGER NOT NULL DEFAULT 0,
+            published INTEGER NOT NULL,
+            first_seen INTEGER NOT NULL,
+            item_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            url TEXT,
+            summary TEXT,
+            outlet TEXT,
+            note TEXT,
+            source TEXT
+        );
+        CREATE INDEX items_key ON items(feed_id, key_hash);
+        CREATE INDEX items_published ON items(published);
+        CREATE INDEX items_starred ON items(published) WHERE starred = 1;
+        CREATE VIRTUAL TABLE items_fts USING fts5(
+            title, content='items', content_rowid='id', detail=none, columnsize=0,
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER items_insert AFTER INSERT ON items BEGIN
+            INSERT INTO items_fts(rowid, title) VALUES (new.id, new.title);
+            UPDATE feeds SET unread = unread + 1 WHERE id = new.feed_id AND new.read = 0;
+        END;
+        CREATE TRIGGER items_delete AFTER DELETE ON items BEGIN
+            INSERT INTO items_fts(items_fts, rowid, title) VALUES ('delete', old.id, old.title);
+            UPDATE feeds SET unread = unread - 1 WHERE id = old.feed_id AND old.read = 0;
+        END;
+        CREATE TRIGGER items_title AFTER UPDATE OF title ON items BEGIN
+            INSERT INTO items_fts(items_fts, rowid, title) VALUES ('delete', old.id, old.title);
+            INSERT INTO items_fts(rowid, title) VALUES (new.id, new.title);
+        END;
+        CREATE TRIGGER items_read AFTER UPDATE OF read ON items WHEN old.read <> new.read BEGIN
+            UPDATE feeds SET unread = unread + (CASE WHEN new.read = 0 THEN 1 ELSE -1 END)
+            WHERE id = new.feed_id;
+        END;
+        PRAGMA user_version = 1;
+        """
+
+    /// The 32-bit key hash of an item id: FNV-1a over its UTF-8 bytes, folded. Stable
+    /// forever (it is stored); collisions only cost a row comparison.
+    static func keyHash(_ id: String) -> Int64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 {
+            h ^= UInt64(byte)
+            h &*= 0x0000_0100_0000_01b3
+        }
+        return Int64(Int32(truncatingIfNeeded: h ^ (h >> 32)))
+    }
+}
