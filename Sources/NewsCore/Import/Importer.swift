@@ -352,22 +352,14 @@ public struct Importer {
     /// A JSON object's top-level fields as text (strings as they are, numbers as written,
     /// booleans as true/false); nested values are skipped.
     static func jsonFields(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [String: String] {
-        var scanner = JSONScanner(bytes)
         var values: [String: String] = [:]
-        try scanner.object { (s: inout JSONScanner, key) throws(JSONError) in
-            let name = s.keyText(key)
-            switch s.peek() {
-            case 0x22?: values[name] = try s.string()
-            case let b? where b == 0x2D || (0x30...0x39).contains(b):
-                let start = s.position
-                _ = try s.number()
-                values[name] = String(decoding: UnsafeBufferPointer(rebasing: s.bytes[start..<s.position]), as: UTF8.self)
-            case 0x74?: try s.literal("true"); values[name] = "true"
-            case 0x66?: try s.literal("false"); values[name] = "false"
-            default: try s.skipValue()  // null, objects and arrays carry no field we map
+        try JSONLineFields.walk(bytes) { (s: inout JSONScanner, key, value) in
+            switch value {
+            case .raw(let range)?: values[s.keyText(key)] = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            case .text(let text)?: values[s.keyText(key)] = text
+            case nil: break
             }
         }
-        try scanner.expectEnd()
         return values
     }
 

@@ -9,9 +9,8 @@ import Darwin
 /// the last occurrence winning. A string's value is its text (escapes decoded), a number's
 /// its text as written, true and false their words; null, objects and arrays give nothing.
 ///
-/// The same walk, the same checks and the same messages as ``Importer/jsonFields(_:)``,
-/// which builds a dictionary of every field's string: this keeps only where the wanted
-/// values are (issue 16). `ImportGoldenTests` holds them to the same output.
+/// ``Importer/jsonFields(_:)`` (a dictionary of every field's string, for stdin lines) is
+/// the same walk (``walk(_:_:)``); this keeps only where the wanted values are (issue 16).
 struct JSONLineFields {
     /// A key a slot wants: its bytes in `nameBytes`, and whether it is the slot's name as
     /// written or in lower case. Plain values, so the walk over them per key retains nothing.
@@ -137,8 +136,8 @@ struct JSONLineFields {
     }
 
     /// Walks the object's top-level fields: `field` gets each key and its value (nil for
-    /// null, an object or an array). The walk of ``Importer/jsonFields(_:)``.
-    private static func walk(_ bytes: UnsafeBufferPointer<UInt8>,
+    /// null, an object or an array): the checks and messages JSON Lines input has always had.
+    static func walk(_ bytes: UnsafeBufferPointer<UInt8>,
                              _ field: (inout JSONScanner, JSONScanner.Key, Value?) -> Void) throws(JSONError) {
         var s = JSONScanner(bytes)
         var first = true

@@ -180,8 +180,12 @@ final class RunReader {
                 buffer.removeFirst(start)
                 start = 0
             }
-            var chunk = [UInt8](repeating: 0, count: max(1 << 20, count))
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            // Read straight onto the end of the buffer (no chunk of its own to copy from).
+            let have = buffer.count
+            let want = max(1 << 20, count)
+            buffer.append(contentsOf: repeatElement(0, count: want))
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + have, want) }
+            buffer.removeLast(want - max(n, 0))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .output(FileError(path: path, reason: "cannot read back a sorted run (\(String(cString: strerror(errno))))"))
@@ -190,7 +194,6 @@ final class RunReader {
                 guard buffer.count == start else { throw .output(FileError(path: path, reason: "cannot read back a sorted run (it ends inside a row)")) }
                 return nil
             }
-            buffer.append(contentsOf: chunk[0..<n])
         }
         defer { start += count }
         return buffer[start..<(start + count)]
