@@ -111,6 +111,13 @@ public enum ImportRun {
     /// 64, 65, 66 or 73 for the ``ImportError``, 65 for nothing imported, 130/143/129
     /// after a signal (which stops the importer, so that it removes its temporary files).
     public static func run(_ options: ImportOptions, feed: Importer.Producer? = nil) async throws(CommandExit) {
+        var given = options
+        // The memory budget in bytes, for the binary's tests of an import that spills
+        // (DECISIONS.md, 2026-12-02); not an option a user needs.
+        if let text = ProcessInfo.processInfo.environment["NEWSDESK_IMPORT_MEMORY"], let bytes = Int(text), bytes > 0 {
+            given.memoryBudget = bytes
+        }
+        let options = given
         let progress = ProgressLine()
         let started = Date()
         let input = options.input

@@ -172,10 +172,10 @@ struct RecordReplayBinaryTests {
 /// then sends `signal`. Returns the exit status, standard output and standard error, and
 /// when the signal was sent.
 func runSignalled(_ arguments: [String], signal: Int32, stdin: String? = nil, timeout: Duration = .seconds(60),
-                  ready: @escaping @Sendable () -> Bool) async throws -> (status: Int32, stdout: String, stderr: String, sent: ContinuousClock.Instant, ended: ContinuousClock.Instant) {
+                  environment: [String: String] = [:], ready: @escaping @Sendable () -> Bool) async throws -> (status: Int32, stdout: String, stderr: String, sent: ContinuousClock.Instant, ended: ContinuousClock.Instant) {
     let shell = (["exec", newsdeskBinary] + arguments).map { "'\($0)'" }.joined(separator: " ") + (stdin.map { " < '\($0)'" } ?? "")
     let config = Configuration(executable: .path(FilePath("/bin/sh")), arguments: Arguments(["-c", shell]),
-                               environment: .inherit.updating(["TZ": "UTC"]))
+                               environment: .inherit.updating(Dictionary(uniqueKeysWithValues: environment.merging(["TZ": "UTC"]) { a, _ in a }.map { (Environment.Key(rawValue: $0.key)!, Optional($0.value)) })))
     return try await withThrowingTaskGroup(of: (status: Int32, stdout: String, stderr: String, sent: ContinuousClock.Instant, ended: ContinuousClock.Instant)?.self) { group in
         group.addTask {
             let sent = Protected(ContinuousClock.now)
@@ -281,8 +281,10 @@ struct ImportGuardBinaryTests {
         let dir = scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("big.csv").path
-        // 400,000 rows (a block of 1,000 written 400 times, cheap to make): the first sorted
-        // run (200,000 rows) reaches the disk well before the end.
+        // 400,000 rows (a block of 1,000 written 400 times, cheap to make) over a memory
+        // budget of 1 MiB: the first sorted run reaches the disk well before the end. (Under
+        // the default budget they all fit in memory, and the import could end before the
+        // signal: seen once in CI.)
         var block = ""
         for i in 0..<1000 { block += "Headline number \(i),\(1_700_000_000 + (i * 7919) % 86_400)\n" }
         let blockData = Data(block.utf8)
@@ -291,7 +293,8 @@ struct ImportGuardBinaryTests {
         try data.write(to: URL(fileURLWithPath: csv))
         let out = dir.appendingPathComponent("big.jsonl").path
         let path = dir.path
-        let result = try await runSignalled(["import", csv, "--out", out], signal: sig) {
+        let result = try await runSignalled(["import", csv, "--out", out], signal: sig,
+                                            environment: ["NEWSDESK_IMPORT_MEMORY": "1048576"]) {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
             return names.contains { $0.hasPrefix(".newsdesk-import-") }
         }
