@@ -70,7 +70,7 @@ let package = Package(
         // the in-memory one in tests), so all of it is testable without a terminal.
         .target(
             name: "NewsApp",
-            dependencies: ["NewsUI", "NewsCore", "NewsFeeds", "NewsFetch", "CLibc"]
+            dependencies: ["NewsUI", "NewsCore", "NewsFeeds", "NewsFetch", "NewsStore", "CLibc"]
         ),
         .executableTarget(
             name: "newsdesk",
@@ -200,7 +200,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsAppTests",
-            dependencies: ["NewsApp", "NewsUI", "NewsCore", "NewsFeeds", "NewsFetch"]
+            dependencies: ["NewsApp", "NewsUI", "NewsCore", "NewsFeeds", "NewsFetch", "NewsStore"]
         ),
         .testTarget(
             name: "NewsdeskTests",

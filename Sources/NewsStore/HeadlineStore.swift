@@ -107,12 +107,18 @@ public final class HeadlineStore: Sendable {
     /// field (outlet, summary, url, note, source) is updated in place.
     @discardableResult
     public func insert(_ headlines: [Headline], feed: String) throws(StoreError) -> [Bool] {
+        try store(headlines, feed: feed).map(\.isNew)
+    }
+
+    /// ``insert(_:feed:)``, saying for each headline whether it is new and, if not, the
+    /// marks the store holds for it (what the view shows for an item seen in an earlier run).
+    public func store(_ headlines: [Headline], feed: String) throws(StoreError) -> [InsertOutcome] {
         if headlines.isEmpty { return [] }
         let now = clock().milliseconds
         return try write { db in
             let feedID = try Self.feedID(db, name: feed, create: true)!
             let find = try db.cachedStatement(sql: """
-                SELECT id, title, url, summary, outlet, note, source FROM items
+                SELECT id, title, url, summary, outlet, note, source, read, starred FROM items
                 WHERE feed_id = ? AND key_hash = ? AND item_id = ?
                 """)
             let add = try db.cachedStatement(sql: """
@@ -122,7 +128,7 @@ public final class HeadlineStore: Sendable {
             let change = try db.cachedStatement(sql: """
                 UPDATE items SET title = ?, url = ?, summary = ?, outlet = ?, note = ?, source = ? WHERE id = ?
                 """)
-            var result: [Bool] = []
+            var result: [InsertOutcome] = []
             result.reserveCapacity(headlines.count)
             for h in headlines {
                 let hash = Schema.keyHash(h.id)
@@ -134,13 +140,16 @@ public final class HeadlineStore: Sendable {
                     if !same {
                         try change.execute(arguments: [h.title, h.url, h.summary, h.outlet, h.note, source, row[0] as Int64])
                     }
-                    result.append(false)
+                    var marks: HeadlineMarks = []
+                    if row[7] as Bool { marks.insert(.read) }
+                    if row[8] as Bool { marks.insert(.starred) }
+                    result.append(InsertOutcome(isNew: false, marks: marks))
                 } else {
                     try add.execute(arguments: [
                         feedID, hash, h.published.milliseconds, now, h.id, h.title,
                         h.url, h.summary, h.outlet, h.note, source,
                     ])
-                    result.append(true)
+                    result.append(InsertOutcome(isNew: true, marks: []))
                 }
             }
             return result

@@ -65,3 +65,15 @@ public struct FeedRecord: Hashable, Sendable {
         self.retryAfter = retryAfter
     }
 }
+
+/// What storing one headline came to: whether the store had not seen it, and the marks it
+/// holds for it when it had.
+public struct InsertOutcome: Hashable, Sendable {
+    public var isNew: Bool
+    public var marks: HeadlineMarks
+
+    public init(isNew: Bool, marks: HeadlineMarks) {
+        self.isNew = isNew
+        self.marks = marks
+    }
+}

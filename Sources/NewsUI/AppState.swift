@@ -59,6 +59,10 @@ public enum AppEffect: Equatable, Sendable {
     case replay(ReplayControl)
     /// Poll these feeds (fetched over HTTP) now (`R`).
     case refresh([String])
+    /// Keep these headlines' read mark in the store (Enter, `r`, `A`).
+    case setRead([HeadlineKey], Bool)
+    /// Keep this headline's star in the store (`s`).
+    case setStarred(HeadlineKey, Bool)
 }
 
 /// Fixed facts about this run.

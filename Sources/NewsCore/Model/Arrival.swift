@@ -9,11 +9,15 @@ public struct Arrival: Sendable, Hashable {
     /// replaces the earlier headline of its source and id (``History``) instead of being
     /// a new one. Recorded as `"update":true`.
     public var isUpdate: Bool
+    /// The reader's marks the store holds for it (read, starred): none for a headline the
+    /// store had not seen, or without a store. Not recorded.
+    public var marks: HeadlineMarks
 
-    public init(offset: Int64, headline: Headline, isUpdate: Bool = false) {
+    public init(offset: Int64, headline: Headline, isUpdate: Bool = false, marks: HeadlineMarks = []) {
         self.offset = offset
         self.headline = headline
         self.isUpdate = isUpdate
+        self.marks = marks
     }
 
     /// An empty arrival (nothing allocated), to swap in where one is moved out.
