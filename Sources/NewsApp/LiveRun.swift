@@ -5,6 +5,7 @@ import Darwin
 #endif
 import NewsCore
 import NewsFetch
+import NewsStore
 
 /// `newsdesk live` once its arguments are read: which sources run (the feeds given, else
 /// the subscriptions file's, else the simulated ones), the recording, and the view or the
@@ -28,6 +29,12 @@ public struct LiveRun {
     public var fromSubscriptions = false
     /// Where each URL feed's last outcome is kept for `feeds list` (nil: not kept).
     public var statePath: String?
+    /// The store (issue 13): real feeds are kept in it, the simulated sources only when it was named.
+    public var store = StoreChoice(path: nil, explicit: false)
+    /// `--keep`: what the store prunes at the start of the run.
+    public var keep: Retention?
+    /// `--all`: plain mode prints the headlines the store had seen before too.
+    public var showSeen = false
 
     public init(specs: [FeedSpec], simulated: SimulatedFeedOptions?, record: (path: String, force: Bool)?, clock: ClockChoice,
                 merge: MergeOptions, every: Duration, timeout: Duration, version: String) {
@@ -46,6 +53,10 @@ public struct LiveRun {
         public var sources: [any HeadlineSource]
         public var start: Timestamp
         public var recorder: RecordingWriter?
+        /// The store the headlines are committed to before they are shown, if any.
+        public var keeper: StoreKeeper?
+        /// Why the store could not be opened (the view runs without it and says so).
+        public var storeProblem: String?
         /// The feeds fetched over HTTP, by name, their refresh signal and their events
         /// (nil without such a feed).
         public var feeds: Set<String> = []
@@ -75,17 +86,40 @@ public struct LiveRun {
         defer { try? recorder?.close() }
         let specs = self.specs, clock = self.clock, merge = self.merge
         let statePath = self.statePath
+        // The store: opened before any source runs. Without it the view still runs and
+        // says why; plain mode stops (a cron job would otherwise print everything again).
+        var keeper: StoreKeeper?, storeProblem: String?
+        if store.stores(realFeeds: !specs.isEmpty) {
+            switch store.open() {
+            case .success(let opened?):
+                keeper = StoreKeeper(store: opened, unstored: store.explicit || simulated == nil ? [] : Set(SimulatedSource.defaultNames))
+                if let keep {
+                    do throws(StoreError) { try keep.prune(opened, now: LiveFeeds.realNow()) } catch {
+                        warn("\(error)")
+                        storeProblem = "\(error)"
+                    }
+                }
+            case .success(nil):
+                break
+            case .failure(let error):
+                warn("\(error)")
+                if view == nil { throw CommandExit(error.exitStatus) }
+                storeProblem = "\(error)"
+            }
+        }
+        let tagged = keeper != nil && store.explicit
         let status = try await LiveFeeds.withHTTP(specs, every: every, timeout: timeout, version: version) { http -> Int32 in
             let stateFile = statePath.map { FeedStateFile(path: $0, urls: Dictionary(specs.filter(\.isURL).map { ($0.name, $0.path) }) { a, _ in a }) }
             if let http, let stateFile { http.events.record(into: stateFile) }
             defer { stateFile?.finish() }
             // The feeds as given, then the simulated sources (when they run).
             @Sendable func sources() throws -> [any HeadlineSource] {
-                LiveFeeds.sources(specs, start: start, http: http) + (try simulated?.sources(start: start) ?? [])
+                LiveFeeds.sources(specs, start: start, http: http) + (try simulated?.sources(start: start, tagged: tagged) ?? [])
             }
             if let view {
-                return try await view(Wiring(sources: try sources(), start: start, recorder: recorder,
-                                             feeds: Set(specs.filter(\.isURL).map(\.name)), refresh: http?.refresh, feedEvents: http?.events))
+                return try await view(Wiring(sources: try sources(), start: start, recorder: recorder, keeper: keeper,
+                                             storeProblem: storeProblem, feeds: Set(specs.filter(\.isURL).map(\.name)),
+                                             refresh: http?.refresh, feedEvents: http?.events))
             }
             // Plain mode: the problems are on stderr (the merge's), and a moved feed too.
             http?.events.connect { source, event, _ in
@@ -93,6 +127,8 @@ public struct LiveRun {
             }
             var printer = printer
             printer.recorder = recorder
+            printer.keeper = keeper
+            printer.showSeen = showSeen
             return await Interruptible.run(grace: Interruptible.liveGrace) { [printer] in
                 try await printer.run(try sources(), clock: clock, options: merge)
             }

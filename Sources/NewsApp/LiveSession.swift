@@ -1,5 +1,6 @@
 import NewsCore
 import NewsFetch
+import NewsStore
 import NewsUI
 
 /// What a live view runs: the sources and their merge, and how the view starts.
@@ -22,6 +23,11 @@ public struct LiveSettings: Sendable {
     public var feeds: Set<String> = []
     public var refresh: FeedRefresh?
     public var feedEvents: FeedEvents?
+    /// The store: the view opens on its newest headlines, every batch is committed to it
+    /// before it is shown, and the reader's marks go to it.
+    public var keeper: StoreKeeper?
+    /// Why the store could not be opened, shown on the status line.
+    public var storeProblem: String?
 
     /// The settings for the sources and the recording of `wiring`.
     public init(_ wiring: LiveRun.Wiring, clock: ClockChoice, merge: MergeOptions, historyCapacity: Int, filter: String?, staleAfter: Int64) {
@@ -30,6 +36,8 @@ public struct LiveSettings: Sendable {
         feeds = wiring.feeds
         refresh = wiring.refresh
         feedEvents = wiring.feedEvents
+        keeper = wiring.keeper
+        storeProblem = wiring.storeProblem
     }
 
     public init(sources: [any HeadlineSource], start: Timestamp, clock: ClockChoice, merge: MergeOptions, historyCapacity: Int,
@@ -64,6 +72,17 @@ public final class LiveSession {
             columns: screen.columns, rows: screen.rows, now: start), watchSignals: watchSignals)
         loop.applyFilter(settings.filter)
         loopForTests = loop
+        let keeper = settings.keeper
+        // The stored history first, before any fetch: the newest of it fills the history.
+        if let keeper {
+            do throws(StoreError) {
+                let stored = try keeper.history(limit: settings.historyCapacity, start: start)
+                _ = loop.state.handle(.headlines(stored, now: start))
+            } catch {
+                _ = loop.state.handle(.storeProblem("\(error)"))
+            }
+        }
+        if let problem = settings.storeProblem { _ = loop.state.handle(.storeProblem(problem)) }
 
         let queue = loop.queue, recycler = loop.recycler, recorder = settings.recorder, options = settings.merge
         let generation = loop.feedGeneration
@@ -87,7 +106,7 @@ public final class LiveSession {
                 try await feed.run(sources, options: options) { cursor in
                     recycler.set(cursor.recycler)
                     defer { recycler.set(nil) }
-                    try await pumpFeed(cursor, start: start, queue: queue, recorder: recorder, generation: generation)
+                    try await pumpFeed(cursor, start: start, queue: queue, recorder: recorder, keeper: keeper, generation: generation)
                     // The merge ends at --duration without a word from the sources: each has
                     // finished, so that the header says the feed ended (repeats are ignored).
                     for name in names { queue.post(.sourceFinished(source: name), generation: generation) }
@@ -97,10 +116,17 @@ public final class LiveSession {
                 while !Task.isCancelled { queue.post(.tick(now: try await feed.tick())) }
             }
         }, onEffect: { effect in
-            if case .refresh(let names) = effect { refresh?.request(names) }
+            let failed: @Sendable (StoreError) -> Void = { error in queue.post(.storeProblem("\(error)")) }
+            switch effect {
+            case .refresh(let names): refresh?.request(names)
+            case .setRead(let keys, let read): keeper?.setRead(keys, read, failed: failed)
+            case .setStarred(let key, let starred): keeper?.setStarred(key, starred, failed: failed)
+            case .quit, .replay: break
+            }
         })
         feedTask?.cancel()
         _ = await feedTask?.result  // the recorder has written everything before it closes
+        keeper?.flush()  // and the store every mark
         return status
     }
 }

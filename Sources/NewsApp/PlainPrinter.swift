@@ -18,6 +18,10 @@ public struct PlainPrinter: Sendable {
     public var lineBuffered = false
     /// The sources in order, for their colours (nil: the names of the sources run, as live).
     public var sourceOrder: [String]?
+    /// Every batch is committed here before it is printed; then only what the store had
+    /// not seen is printed, unless `showSeen` (`--all`).
+    public var keeper: StoreKeeper?
+    public var showSeen = false
 
     public init(query: Query, limit: Int, color: Bool, recorder: RecordingWriter?, strict: Bool = false, lineBuffered: Bool = false,
                 sourceOrder: [String]? = nil) {
@@ -69,8 +73,10 @@ public struct PlainPrinter: Sendable {
         try await withFeed(sources, clock: clock, options: options) { cursor in
             events: while let event = try await cursor.next() {
                 switch event {
-                case .headlines(let batch):
-                    try recorder?.write(batch)
+                case .headlines(let merged):
+                    try recorder?.write(merged)
+                    // Committed before it is printed: a store that fails stops the run (74, 73).
+                    let batch = try keeper?.commit(merged, keepSeen: showSeen) ?? merged
                     for i in batch.indices where matcher.matches(batch[i].headline) {
                         formatter.append(batch[i].headline, to: &writer.buffer)
                         if batch[i].isUpdate { PlainPrinter.markUpdate(&writer.buffer) }
@@ -78,7 +84,7 @@ public struct PlainPrinter: Sendable {
                         printed += 1
                         if printed == limit { break events }
                     }
-                    cursor.recycle(batch)
+                    cursor.recycle(merged)
                     try writer.batchEnded()
                 case .sourceFailed(let source, let error):
                     try writer.flush()

@@ -16,15 +16,16 @@ public enum SimulatedFeed {
     }
 
     /// The simulated sources from `seed`, starting at `start`, with the `--fault`s of `fault`.
-    public static func sources(seed: UInt64, start: Timestamp, fault: String?) throws -> [any HeadlineSource] {
+    ///   `idTag` goes into every id (see ``SimulatedSource/idTag``).
+    public static func sources(seed: UInt64, start: Timestamp, fault: String?, idTag: String? = nil) throws -> [any HeadlineSource] {
         let vocabulary = try Vocabulary.bundled()
         let faults = fault.flatMap { try? parseFaults($0) } ?? [:]
         return try SimulatedSource.defaultNames.map { name -> any HeadlineSource in
             guard let kind = faults[name] else {
-                return try SimulatedSource(name: name, vocabulary: vocabulary, seed: seed, start: start)
+                return try SimulatedSource(name: name, vocabulary: vocabulary, seed: seed, start: start, idTag: idTag)
             }
             let base = try SimulatedSource(name: name, vocabulary: vocabulary, seed: seed, start: start,
-                                           batchSize: kind == .flood ? 256 : 1)
+                                           batchSize: kind == .flood ? 256 : 1, idTag: idTag)
             return FaultySource(base: base, kind: kind)
         }
     }

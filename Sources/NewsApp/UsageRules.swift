@@ -86,8 +86,12 @@ public struct SimulatedFeedOptions: Sendable, Equatable {
     private static let runStart = Timestamp(seconds: Date().timeIntervalSince1970)
 
     /// The simulated sources, with any `--fault` put in, from `start` (else ``resolvedStart``).
-    public func sources(start: Timestamp? = nil) throws -> [any HeadlineSource] {
-        try SimulatedFeed.sources(seed: resolvedSeed, start: start ?? resolvedStart, fault: fault)
+    /// `tagged`: the ids carry the seed and the start (`tech-42-1767225600000-5`), unique
+    /// per run, for a run that stores them.
+    public func sources(start: Timestamp? = nil, tagged: Bool = false) throws -> [any HeadlineSource] {
+        let start = start ?? resolvedStart
+        return try SimulatedFeed.sources(seed: resolvedSeed, start: start, fault: fault,
+                                         idTag: tagged ? "\(resolvedSeed)-\(start.milliseconds)" : nil)
     }
 
     /// A recording's first line: where this feed came from.

@@ -21,6 +21,8 @@ public enum AppEvent: Sendable {
     case replayStatus(ReplayStatus)
     /// What a poll of a feed fetched over HTTP came to, for the sources screen.
     case feedHealth(source: String, FeedHealthUpdate)
+    /// The store could not be opened or written: the view goes on without it and says so.
+    case storeProblem(String)
 }
 
 /// A control for the replay, asked of the event loop.
@@ -191,6 +193,10 @@ public struct AppState {
         return !config.sources.isEmpty && config.sources.allSatisfy { finishedSources.contains($0) }
     }
 
+    /// Why the store is not keeping what is shown (it could not be opened, or a write
+    /// failed), for the status line; nil while it works (or without a store).
+    public private(set) var storeProblem: String?
+
     /// The replay's progress, when replaying.
     public private(set) var replay: ReplayStatus?
     /// Headlines dropped from the view under overload (see ``EventQueue``).
@@ -321,6 +327,9 @@ public struct AppState {
             replay = status
         case .dropped(let count):
             dropped += count
+        case .storeProblem(let text):
+            if storeProblem != text { show(text, seconds: 10) }
+            storeProblem = text
         case .feedHealth(let source, let update):
             health[source, default: SourceHealth()].apply(update)
             switch update {

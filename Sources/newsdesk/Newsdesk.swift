@@ -46,6 +46,8 @@ struct LiveCommand: AsyncParsableCommand {
     @OptionGroup(title: "Feeds") var live: LiveSourceOptions
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Recording") var recording: RecordOptions
+    @OptionGroup(title: "Store") var store: StoreOptions
+    @OptionGroup(title: "Store") var keeping: KeepOptions
 
     func validate() throws {
         try live.validate(feed)
@@ -72,6 +74,9 @@ struct LiveCommand: AsyncParsableCommand {
             every: .milliseconds(live.every.milliseconds), timeout: .milliseconds(live.timeout.milliseconds), version: Newsdesk.version)
         run.fromSubscriptions = subscribed != nil
         run.statePath = FeedStateFile.defaultPath(environment: ProcessInfo.processInfo.environment)
+        run.store = store.choice
+        run.keep = keeping.keep.flatMap(Retention.init)
+        run.showSeen = keeping.all
         let printer = PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
                                    recorder: nil, lineBuffered: output.lineBuffered)
         // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.

@@ -21,3 +21,18 @@ struct StoreOptions: ParsableArguments {
         StoreChoice.resolve(given: store, noStore: noStore, environment: ProcessInfo.processInfo.environment)
     }
 }
+
+/// What a live run does with the store beyond keeping: `--keep` prunes, `--all` prints what it had seen.
+struct KeepOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Prune the store at the start: headlines older than this (30d, 12h), or beyond this many (50000). Starred ones are never pruned.",
+        valueName: "time|count"))
+    var keep: String?
+
+    @Flag(help: "With --plain and a store: print every headline, not only those the store had not seen before.")
+    var all = false
+
+    func validate() throws {
+        if let keep, let problem = Retention.problem(keep) { throw ValidationError(problem) }
+    }
+}

@@ -24,12 +24,16 @@ public struct SimulatedSource: HeadlineSource {
     public let start: Timestamp
     public let limit: Int?
     public let batchSize: Int
+    /// Put in every id after the source's name (`tech-TAG-5`): a run that stores the
+    /// simulated sources tags them with its seed and start, so that two runs' ids differ.
+    public let idTag: String?
     private let generator: HeadlineGenerator
 
     public init(
         name: String, vocabulary: Vocabulary, seed: UInt64, start: Timestamp,
-        gaps: GapRange? = nil, limit: Int? = nil, batchSize: Int = 256
+        gaps: GapRange? = nil, limit: Int? = nil, batchSize: Int = 256, idTag: String? = nil
     ) throws {
+        self.idTag = idTag
         self.name = name
         self.gaps = gaps ?? Self.defaultGaps[name] ?? GapRange(milliseconds: 1000...3000)
         self.seed = seed
@@ -66,7 +70,7 @@ public struct SimulatedSource: HeadlineSource {
             self.source = source
             self.generator = source.generator
             self.gapRandom = SeededRandom(seed: source.seed, stream: "gaps/" + source.name)
-            self.idPrefix = IDMaker(prefix: source.name + "-")
+            self.idPrefix = IDMaker(prefix: source.name + "-" + (source.idTag.map { $0 + "-" } ?? ""))
         }
 
         public mutating func next() async throws -> [Arrival]? {
