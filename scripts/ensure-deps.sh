@@ -9,6 +9,8 @@ dpkg -s libxml2-dev >/dev/null 2>&1 || need+=(libxml2-dev)
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+# The store tests check what the binary left with the sqlite3 shell (integrity_check after kill -9).
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || need+=(locales)

@@ -9,6 +9,7 @@ public final class FeedEvents: Sendable {
     public typealias Handler = @Sendable (_ source: String, _ event: HTTPFeedEvent, _ at: Timestamp) -> Void
     private let handler = Protected<Handler?>(nil)
     private let stateFile = Protected<FeedStateFile?>(nil)
+    private let storeState = Protected<StoreFeedState?>(nil)
     private let now: @Sendable () -> Timestamp
 
     public init(now: @escaping @Sendable () -> Timestamp = LiveFeeds.realNow) { self.now = now }
@@ -19,11 +20,15 @@ public final class FeedEvents: Sendable {
     /// Every event is also recorded in `file`, for `feeds list` after the run.
     public func record(into file: FeedStateFile) { stateFile.withLock { $0 = file } }
 
+    /// Every event also updates the feed's state in the store (the next run's first poll).
+    public func record(into state: StoreFeedState) { storeState.withLock { $0 = state } }
+
     /// What a source calls with each event.
     public var onEvent: @Sendable (String, HTTPFeedEvent) -> Void {
-        { [handler, stateFile, now] source, event in
+        { [handler, stateFile, storeState, now] source, event in
             let time = now()
             stateFile.withLock { $0 }?.record(source, event, at: time)
+            storeState.withLock { $0 }?.record(source, event, at: time)
             let connected = handler.withLock { $0 }
             connected?(source, event, time)
         }

@@ -126,9 +126,10 @@ public enum LiveFeeds {
             if spec.isStandardInput { return LineSource(name: spec.name, now: now) }
             if spec.isURL {
                 guard let http else { return nil }
-                return HTTPFeedSource(name: spec.name, url: spec.path, fetcher: http.fetcher, limiter: http.limiter,
-                                      policy: PollPolicy(interval: spec.every ?? http.every), now: now,
-                                      onEvent: http.events.onEvent, refresh: http.refresh)
+                let first = http.state?.start(spec.name, url: spec.path) ?? FeedStart(url: spec.path)
+                return HTTPFeedSource(name: spec.name, url: first.url, fetcher: http.fetcher, limiter: http.limiter,
+                                      policy: PollPolicy(interval: spec.every ?? http.every), validators: first.validators,
+                                      now: now, onEvent: http.events.onEvent, refresh: http.refresh, notBefore: first.notBefore)
             }
             return fileSources.removeFirst()
         }
@@ -238,6 +239,8 @@ public struct HTTPFeeds: Sendable {
     public var every: Duration
     public var refresh: FeedRefresh
     public var events: FeedEvents
+    /// Where each feed's validators, redirect and `Retry-After` are kept between runs (the store), if anywhere.
+    public var state: StoreFeedState?
 
     public init(fetcher: any FeedFetching, limiter: FetchLimiter, every: Duration,
                 refresh: FeedRefresh = FeedRefresh(), events: FeedEvents = FeedEvents()) {

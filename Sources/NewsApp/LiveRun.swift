@@ -111,10 +111,17 @@ public struct LiveRun {
         let status = try await LiveFeeds.withHTTP(specs, every: every, timeout: timeout, version: version) { http -> Int32 in
             let stateFile = statePath.map { FeedStateFile(path: $0, urls: Dictionary(specs.filter(\.isURL).map { ($0.name, $0.path) }) { a, _ in a }) }
             if let http, let stateFile { http.events.record(into: stateFile) }
+            var http = http
+            if let store = keeper?.store {
+                let state = StoreFeedState(store: store)
+                http?.state = state
+                http?.events.record(into: state)
+            }
+            let feedsOverHTTP = http
             defer { stateFile?.finish() }
             // The feeds as given, then the simulated sources (when they run).
             @Sendable func sources() throws -> [any HeadlineSource] {
-                LiveFeeds.sources(specs, start: start, http: http) + (try simulated?.sources(start: start, tagged: tagged) ?? [])
+                LiveFeeds.sources(specs, start: start, http: feedsOverHTTP) + (try simulated?.sources(start: start, tagged: tagged) ?? [])
             }
             if let view {
                 return try await view(Wiring(sources: try sources(), start: start, recorder: recorder, keeper: keeper,

@@ -11,7 +11,8 @@ public enum Retention: Sendable, Equatable {
 
     /// `30d`, `2w`-free times like the other options (`90m`, `1h`), or a plain count.
     public init?(_ text: String) {
-        if !text.isEmpty, text.allSatisfy(\.isASCIIDigit), let n = Int(text) {
+        if !text.isEmpty, text.allSatisfy(\.isASCIIDigit) {
+            guard let n = Int(text), n > 0 else { return nil }
             self = .count(n)
         } else if let ms = DurationText.parse(text), ms > 0 {
             self = .age(milliseconds: ms)

@@ -22,6 +22,18 @@ struct PollScheduleTests {
         }
     }
 
+    @Test("A Retry-After from an earlier run puts off the first poll, never past the longest wait; one already over changes nothing")
+    func notBefore() {
+        var s = PollSchedule(policy: PollPolicy(), start: t0, seed: 1)
+        s.notBefore(at(-5), now: t0)
+        #expect(s.due == t0)
+        s.notBefore(at(120), now: t0)
+        #expect(s.due == at(120) && s.wait(at: t0) == .seconds(120))
+        var far = PollSchedule(policy: PollPolicy(), start: t0, seed: 1)
+        far.notBefore(at(10 * 86_400), now: t0)
+        #expect(far.due == at(86_400))
+    }
+
     @Test("An interval is at least 1 s")
     func shortestInterval() {
         #expect(PollPolicy(interval: .milliseconds(10)).interval == .seconds(1))

@@ -14,6 +14,13 @@ let newsdeskBinary: String = {
     return root.appendingPathComponent(".build/debug/newsdesk").path
 }()
 
+/// A new, empty folder for one run's XDG_DATA_HOME (see ``run(_:_:environment:timeout:interruptAfter:interruptWhen:signal:sourceLocation:)``).
+func freshDataHome() -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-data-\(getpid())/\(UUID().uuidString.prefix(12))").path
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
 /// XDG_STATE_HOME for the binaries the tests run (see ``newsdeskBinary``).
 let testStateHome: String = {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-state-\(getpid())").path
@@ -40,7 +47,10 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
          timeout: Duration = .seconds(60), interruptAfter: Duration? = nil,
          interruptWhen: (@Sendable () -> Bool)? = nil, signal: Int32 = SIGINT,
          sourceLocation: SourceLocation = #_sourceLocation) async throws -> RunResult {
-    var env: [Environment.Key: String?] = ["TZ": "UTC", "NO_COLOR": nil]
+    // Each run keeps its store (issue 13) in a folder of its own, never in the person's
+    // ~/.local/share, and never one another test's run filled: a feed seen by one run is
+    // not news to the next. A test that wants a store shared by runs names it.
+    var env: [Environment.Key: String?] = ["TZ": "UTC", "NO_COLOR": nil, "XDG_DATA_HOME": freshDataHome()]
     for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
     let config = Configuration(executable: .path(FilePath(executable)), arguments: Arguments(arguments), environment: .inherit.updating(env))
     return try await withThrowingTaskGroup(of: RunResult?.self) { group in

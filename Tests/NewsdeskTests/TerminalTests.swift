@@ -6,6 +6,8 @@ import Testing
 struct Tmux {
     let socket = "newsdesk-test-\(UUID().uuidString.prefix(8))"
     let target = "ui"
+    /// The store's folder for everything run in this terminal (see ``freshDataHome()``).
+    let dataHome = freshDataHome()
 
     @discardableResult
     func tmux(_ arguments: String...) async throws -> String {
@@ -15,7 +17,7 @@ struct Tmux {
 
     func start(columns: Int, rows: Int) async throws {
         try await tmux("-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "\(columns)", "-y", "\(rows)",
-                       "env", "PS1=$ ", "LANG=", "LC_ALL=", "bash", "--norc", "--noprofile")
+                       "env", "PS1=$ ", "LANG=", "LC_ALL=", "XDG_DATA_HOME=\(dataHome)", "bash", "--norc", "--noprofile")
         try await tmux("set-option", "-t", target, "status", "off")
     }
 

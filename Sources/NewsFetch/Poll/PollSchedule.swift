@@ -31,6 +31,14 @@ public struct PollSchedule: Sendable {
         self.random = SeededRandom(seed: seed)
     }
 
+    /// No poll before `time` (a `Retry-After` from an earlier run), but never later than
+    /// the policy's longest wait from `now`.
+    public mutating func notBefore(_ time: Timestamp, now: Timestamp) {
+        let latest = now.adding(milliseconds: policy.longestWait.wholeMilliseconds)
+        let limited = time > latest ? latest : time
+        if limited > due { due = limited }
+    }
+
     /// What a poll came to.
     public enum Outcome: Sendable, Equatable {
         case fetched(FeedHints)

@@ -58,6 +58,8 @@ public struct HTTPFeedSource: HeadlineSource {
     let limits: FeedLimits
     let onEvent: (@Sendable (String, HTTPFeedEvent) -> Void)?
     let refresh: FeedRefresh?
+    /// A `Retry-After` from an earlier run that is not over: the first poll waits for it.
+    let notBefore: Timestamp?
 
     /// - Parameters:
     ///   - name: the source name for its headlines.
@@ -69,12 +71,15 @@ public struct HTTPFeedSource: HeadlineSource {
     ///   - onEvent: told of every poll's outcome, with the source's name.
     ///   - refresh: cuts the wait for the next poll short (`R` in the view), never a
     ///     rate-limited feed's wait before its `Retry-After`.
+    ///   - notBefore: a `Retry-After` from the last run (the store's feed state): no poll before it.
     public init(name: String, url: String, fetcher: any FeedFetching, limiter: FetchLimiter,
                 policy: PollPolicy = PollPolicy(), validators: Validators = Validators(), seed: UInt64? = nil,
                 now: @escaping @Sendable () -> Timestamp = WallClock.now,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 limits: FeedLimits = FeedLimits(),
-                onEvent: (@Sendable (String, HTTPFeedEvent) -> Void)? = nil, refresh: FeedRefresh? = nil) {
+                onEvent: (@Sendable (String, HTTPFeedEvent) -> Void)? = nil, refresh: FeedRefresh? = nil,
+                notBefore: Timestamp? = nil) {
+        self.notBefore = notBefore
         self.name = name
         self.url = url
         self.fetcher = fetcher
@@ -105,6 +110,10 @@ public struct HTTPFeedSource: HeadlineSource {
             self.url = source.url
             self.validators = source.validators
             self.schedule = PollSchedule(policy: source.policy, start: source.now(), seed: source.seed)
+            if let until = source.notBefore, until > source.now() {
+                schedule.notBefore(until, now: source.now())
+                rateLimitedUntil = until
+            }
         }
 
         public mutating func next() async throws -> [Arrival]? {
