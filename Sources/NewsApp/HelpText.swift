@@ -15,8 +15,9 @@ public enum HelpText {
         failure, 64 bad usage (for example an invalid --filter or an unknown command), 65 \
         malformed data (a recording's header, a line with --strict, an import with no \
         usable row), 66 a missing, unreadable or empty input, 73 an output file that exists \
-        (without --force) or cannot be created, 74 an output that cannot be written or a \
-        terminal the view cannot start on, 69 HTTP feeds without the HTTP plugin \
+        (without --force) or cannot be created (a store too), 74 an output that cannot be \
+        written, a store that is damaged or cannot be written, or a terminal the view \
+        cannot start on, 69 HTTP feeds without the HTTP plugin \
         (libNewsdeskHTTP.so, built beside newsdesk), 78 a malformed subscriptions \
         file, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
         """
@@ -34,6 +35,12 @@ public enum HelpText {
         or plain text). NAME=... names it; repeatable. Without --feed, the feeds of the \
         subscriptions file run ('newsdesk feeds --help'), else the simulated sources; \
         with --feed, those run only with --simulated.
+
+        Real feeds are kept in the store ($XDG_DATA_HOME/newsdesk/newsdesk.db, or \
+        --store FILE; --no-store keeps nothing): the view opens on what it holds, and \
+        --plain prints only the headlines it had not seen (--all prints every one). The \
+        simulated sources are stored only when --store is given. --keep 30d (or a count) \
+        prunes it at the start; starred headlines stay.
 
         Query language (for --filter and the view's filter): words must all appear \
         (case-insensitive; a AND b says it outright); "a phrase" in quotes; -word (or NOT \
