@@ -1,5 +1,6 @@
 import Foundation
 import NewsCore
+import NewsStore
 
 /// Runs a command so that Ctrl-C, SIGTERM and SIGHUP end it cleanly: the work is
 /// cancelled (every source task stops, buffered output is flushed) instead of the
@@ -47,7 +48,8 @@ public enum Interruptible {
                 return 1
             }
             FileHandle.standardError.write(Data("newsdesk: \(error)\n".utf8))
-            return 1
+            // The store's failures have their sysexits status (73, 74), as when it cannot be opened.
+            return (error as? StoreError)?.exitStatus ?? 1
         }
         if let sig = received.value { return 128 + sig }
         return 0

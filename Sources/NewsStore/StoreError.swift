@@ -76,6 +76,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case .readOnly: "the store is read-only (\(message))"
         case .corrupt: "the store is damaged or not a newsdesk store (\(message))"
         case .cannotOpen: "cannot open the store (\(message))"
+        case .io where error.extendedResultCode == .SQLITE_IOERR_WRITE:
+            // ENOSPC is SQLITE_FULL; a short write for another reason (EFBIG: a file-size limit, a quota) is this.
+            "cannot write to the store: the disk may be full or a file-size limit reached (\(message))"
         case .io, .newerSchema: message
         }
         self.init(path: path, reason: reason, kind: kind)

@@ -21,6 +21,9 @@ struct Newsdesk: AsyncParsableCommand {
     /// no words, as an "unexpected argument": say that the command is unknown instead.
     /// Values that start with `-` are joined to their options (``CommandSuggestion/joiningValues(_:options:)``).
     static func main() async {
+        // A file-size limit (ulimit -f) reached is a failed write (EFBIG), reported like a
+        // full disk, not a signal that kills the process mid-write.
+        signal(SIGXFSZ, SIG_IGN)
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let word = arguments.first, let error = unknownCommand(word) {
             exit(withError: error)

@@ -104,4 +104,31 @@ struct StoreBinaryTests {
         let missing = printed.filter { !stored.contains($0) }
         #expect(missing.isEmpty, "\(missing.count) printed headlines are not in the store, e.g. \(missing.prefix(3))")
     }
+
+    @Test("Two processes writing one store at once both run to the end: no 'database is locked'")
+    func twoWritersAtOnce() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("shared.db").path
+        async let a = newsdesk("--plain", "--speed", "max", "--seed", "1", "--count", "4000", "--store", store)
+        async let b = newsdesk("--plain", "--speed", "max", "--seed", "2", "--count", "4000", "--store", store)
+        let (ra, rb) = try await (a, b)
+        #expect(ra.status == 0 && rb.status == 0, "\(ra.stderr) \(rb.stderr)")
+        #expect(ra.lines.count == 4000 && rb.lines.count == 4000)
+        let count = Int(try await sqlite(store, "SELECT count(*) FROM items").first ?? "") ?? 0
+        #expect(count >= 8000, "\(count)")
+        #expect(try await sqlite(store, "PRAGMA integrity_check") == ["ok"])
+    }
+
+    @Test("A store that fills the disk (a file-size limit) stops --plain with 74 and a line saying so, and the store stays sound")
+    func fullDisk() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("small.db").path
+        let result = try await run("/bin/sh", ["-c", #"ulimit -f 256; exec "$ND" --plain --speed max --store "$S" > /dev/null"#],
+                                   environment: ["ND": newsdeskBinary, "S": store], timeout: .seconds(90))
+        #expect(result.status == 74, "\(result.status) \(result.stderr)")
+        #expect(result.stderr.contains(store) && result.stderr.contains("disk may be full"), "\(result.stderr)")
+        #expect(try await sqlite(store, "PRAGMA integrity_check") == ["ok"])
+    }
 }
