@@ -23,18 +23,20 @@ struct TerminalInputTests {
     func loopShowsLastHeadline() async throws {
         let dir = scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = try Self.recording(["FIRST headline", "SECOND headline", "THIRD headline"], gap: 400, in: dir)
+        // 1.2 s apart: FIRST shows alone for that long at the start of each pass, which a
+        // loaded machine's screen captures must catch (at 400 ms one missed it in CI).
+        let file = try Self.recording(["FIRST headline", "SECOND headline", "THIRD headline"], gap: 1200, in: dir)
         try await withTmux(columns: 80, rows: 12) { tmux in
             try await tmux.type("S=$(stty -g); clear; \(newsdeskBinary) replay \(file) --loop")
             try await tmux.keys("Enter")
-            try await tmux.waitFor("the last headline of a pass", timeout: 8) { lines in
+            try await tmux.waitFor("the last headline of a pass", timeout: 12) { lines in
                 lines.contains { $0.contains("THIRD headline") }
             }
             // And the next pass starts over: FIRST alone again.
-            try await tmux.waitFor("the next pass", timeout: 8) { lines in
+            try await tmux.waitFor("the next pass", timeout: 12) { lines in
                 lines.contains { $0.contains("FIRST headline") } && !lines.contains { $0.contains("SECOND headline") }
             }
-            try await tmux.waitFor("the last headline of the next pass", timeout: 8) { lines in
+            try await tmux.waitFor("the last headline of the next pass", timeout: 12) { lines in
                 lines.contains { $0.contains("THIRD headline") }
             }
             try await tmux.type("q")
