@@ -98,6 +98,42 @@ public enum HelpText {
           newsdesk import items.jsonl --out items.rec --time published \\
             --time-format epoch-ms --only tech,world
           newsdesk import feed.xml --out feed.jsonl --name kernel
+          newsdesk import news.csv --store ~/news.db --title headline
+
+        --store FILE adds the headlines to that store instead (each under its source as the \
+        feed's name; 10,000 a transaction) and says how many were new: a recording is added \
+        as it is; anything else is imported as above into a temporary recording first, or \
+        into --out when given (then both are written).
+        """
+
+    /// `newsdesk export --help`.
+    public static let export = """
+        Writes the store's headlines, oldest first by published time, as a recording: its \
+        offsets are the gaps between the published times, so replay plays them with their \
+        real gaps (--idle-limit caps long ones). --since keeps those published that recently \
+        (2d, 12h), --filter those matching a query, as replay --filter does. --out - writes to \
+        standard output; an --out that exists is refused without --force (73). A store that \
+        does not exist is 66 (none is made), one that cannot be read 73 or 74, nothing to \
+        export 1 (no file written).
+
+        Examples:
+          newsdesk export --out week.jsonl --since 7d
+          newsdesk export --out - --filter 'source:lwn kernel' | newsdesk replay - --plain --speed max
+        """
+
+    /// `newsdesk search --help`.
+    public static let search = """
+        Searches every stored headline with the query language of --filter, printing the \
+        matches newest first as --plain does. The store's word index narrows the search: \
+        each word or phrase that every match must contain (those AND-ed at the top of the \
+        query, not under | or -) must start a word of the title (rate finds "Rates rise", \
+        ate does not); the query then decides as --filter would. A query of only |, - or \
+        source: terms reads every headline. Exit 0 with matches, 1 with none (as grep), 64 \
+        for a bad query, 66 without a store, 73 or 74 for one that cannot be read.
+
+        Examples:
+          newsdesk search kernel release
+          newsdesk search '"rate cut" -bank source:bbc' --limit 20
         """
 
     /// `newsdesk feeds --help`.

@@ -66,7 +66,8 @@ public enum ImportRun {
     /// A stream (`-` for standard input, a pipe, a FIFO) is opened and read from once,
     /// whatever `--format` says: its start tells the format, and the import goes on from
     /// the same descriptor with those bytes first (``ImportStream``).
-    public static func run(_ request: ImportRequest) async throws(CommandExit) {
+    /// `outName` names the output in the summary line (``StoreImport``'s temporary recording: "the store").
+    public static func run(_ request: ImportRequest, outName: String? = nil) async throws(CommandExit) {
         let path = request.options.input
         var stream: ImportStream?
         var streamKind: SniffedKind?
@@ -94,14 +95,14 @@ public enum ImportRun {
                 case .success(let relayed): options.readFrom = relayed
                 }
             }
-            try await run(options)
+            try await run(options, outName: outName)
         case .success(.feed):
             // A feed's headlines carry their summaries, about the feed's size again: sorted
             // runs of about a thousand keep the peak near the parser's own (DECISIONS.md).
             var options = request.options
             options.runSize = min(options.runSize, ImportRun.feedRunSize)
             try await run(options, feed: FeedImport.producer(path: path, name: request.name,
-                                                             readTime: request.readTime, stream: stream))
+                                                             readTime: request.readTime, stream: stream), outName: outName)
         }
     }
 
@@ -110,7 +111,7 @@ public enum ImportRun {
     /// summary line on stderr); throws the exit status otherwise, its message on stderr:
     /// 64, 65, 66 or 73 for the ``ImportError``, 65 for nothing imported, 130/143/129
     /// after a signal (which stops the importer, so that it removes its temporary files).
-    public static func run(_ options: ImportOptions, feed: Importer.Producer? = nil) async throws(CommandExit) {
+    public static func run(_ options: ImportOptions, feed: Importer.Producer? = nil, outName: String? = nil) async throws(CommandExit) {
         var given = options
         // The memory budget in bytes, for the binary's tests of an import that spills
         // (DECISIONS.md, 2026-12-02); not an option a user needs.
@@ -140,7 +141,7 @@ public enum ImportRun {
         try CommandExit.check(status)
         switch result.withLock({ $0 }) {
         case .success(let summary)?:
-            let (lines, status) = report(summary, input: input, out: options.output)
+            let (lines, status) = report(summary, input: input, out: outName ?? options.output)
             for line in lines { warn(TerminalSafe.sanitize(line)) }
             try CommandExit.check(status)
         case .failure(let error)?:

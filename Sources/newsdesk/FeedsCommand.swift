@@ -7,9 +7,9 @@ import NewsCore
 struct FeedsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feeds",
-        abstract: "Manage the subscriptions file: add, list, import OPML, export OPML.",
+        abstract: "Manage the subscriptions file: add, list, import OPML, export OPML; forget a feed's stored history.",
         discussion: HelpText.feeds,
-        subcommands: [Add.self, List.self, Import.self, Export.self])
+        subcommands: [Add.self, List.self, Import.self, Export.self, ForgetCommand.self])
 
     struct Place: ParsableArguments {
         @Option(help: ArgumentHelp("The subscriptions file (default: $XDG_CONFIG_HOME/newsdesk/feeds).", valueName: "file"))

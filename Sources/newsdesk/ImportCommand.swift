@@ -15,7 +15,10 @@ struct ImportCommand: AsyncParsableCommand {
     var input: String
 
     @Option(help: ArgumentHelp("The recording to write.", valueName: "file"))
-    var out: String
+    var out: String?
+
+    @Option(help: ArgumentHelp("Add the headlines to this store (a recording is added as it is); with --out, write the recording too.", valueName: "file"))
+    var store: String?
 
     @Flag(help: "Overwrite the recording if it exists.")
     var force = false
@@ -65,18 +68,25 @@ struct ImportCommand: AsyncParsableCommand {
     var strict = false
 
     func validate() throws {
+        if out == nil && store == nil { throw ValidationError("give --out FILE (a recording to write) or --store FILE (the store to add to)") }
+        if let store, store.isEmpty { throw ValidationError("--store: the path is empty") }
         if let problem = arguments.problem { throw ValidationError(problem) }
     }
 
     /// The options as NewsApp's ``ImportArguments`` holds them (and checks them).
     var arguments: ImportArguments {
-        ImportArguments(input: input, out: out, force: force, format: format, name: name, title: title, time: time,
+        ImportArguments(input: input, out: out ?? "", force: force, format: format, name: name, title: title, time: time,
                         source: source, id: id, url: url, summary: summary, noHeader: noHeader, timeFormat: timeFormat,
                         renameSource: renameSource, only: only, interval: interval, strict: strict)
     }
 
     func run() async throws {
         let request = arguments.request(readTime: Timestamp(seconds: Date().timeIntervalSince1970))
-        try await withExitCode { try await ImportRun.run(request) }
+        if let store {
+            let choice = StoreChoice(path: store, explicit: true)
+            try await withExitCode { try await StoreImport.run(request, out: out, store: choice) }
+        } else {
+            try await withExitCode { try await ImportRun.run(request) }
+        }
     }
 }

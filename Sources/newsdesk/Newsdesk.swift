@@ -13,7 +13,7 @@ struct Newsdesk: AsyncParsableCommand {
         abstract: "A live, merged headline feed for the terminal.",
         discussion: HelpText.root,
         version: "newsdesk \(version)",
-        subcommands: [LiveCommand.self, RecordCommand.self, ReplayCommand.self, ImportCommand.self, FeedsCommand.self],
+        subcommands: [LiveCommand.self, RecordCommand.self, ReplayCommand.self, ImportCommand.self, FeedsCommand.self, ExportCommand.self, SearchCommand.self],
         defaultSubcommand: LiveCommand.self
     )
 
