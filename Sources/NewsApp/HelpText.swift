@@ -12,7 +12,8 @@ public enum HelpText {
         'newsdesk --generate-completion-script bash' (or zsh, fish).
 
         Exit status: 0 done (also when the reader of a pipe goes away), 1 an unexpected \
-        failure, 64 bad usage (for example an invalid --filter or an unknown command), 65 \
+        failure or nothing found (search, export, feeds forget), 64 bad usage (for \
+        example an invalid --filter or an unknown command), 65 \
         malformed data (a recording's header, a line with --strict, an import with no \
         usable row), 66 a missing, unreadable or empty input, 73 an output file that exists \
         (without --force) or cannot be created (a store too), 74 an output that cannot be \

@@ -3,12 +3,12 @@ import Foundation
 import NewsApp
 import NewsCore
 
-/// `newsdesk import INPUT --out FILE`: a feed (RSS, Atom, JSON Feed) or headline data (CSV
+/// `newsdesk import INPUT --out FILE` (or `--store DB`): a feed (RSS, Atom, JSON Feed) or headline data (CSV
 /// or JSON Lines) to a recording.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Convert a feed (RSS, Atom, JSON Feed) or headline data (CSV or JSON Lines) into a recording.",
+        abstract: "Convert a feed (RSS, Atom, JSON Feed) or headline data (CSV or JSON Lines) into a recording, or add it to the store.",
         discussion: HelpText.importing)
 
     @Argument(help: ArgumentHelp("The data to import: a file, a pipe or FIFO, or - for standard input.", valueName: "input"))
