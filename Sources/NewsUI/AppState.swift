@@ -112,12 +112,20 @@ public struct AppConfig: Sendable {
 /// Source visibility (keys 1-9, the source picker) is its own state, apart from the filter: the filter text
 /// shown and edited never contains it and `\` clears only the filter; the header shows
 /// which sources are hidden; ``effectiveQuery`` applies both.
+///
+/// Reading (issue 13): the history keeps each headline's marks (read, starred). Enter
+/// marks the opened headline read, `r` toggles read, `A` marks every listed headline
+/// read, `s` toggles the star; each asks the store to keep it (``AppEffect/setRead(_:_:)``,
+/// ``AppEffect/setStarred(_:_:)``). `u` and `*` list only the unread or the starred ones
+/// (``marksFilter``, applied with the query, apart from it like the source toggles); a
+/// headline read while `u` is on stays listed until the filter is applied again (another
+/// key of `/`, `u`, `*`, a source toggle), as in newsboat.
 public struct AppState {
     public enum Mode: Equatable, Sendable {
         case list
         case detail
         case help
-        /// The source picker (`s`).
+        /// The source picker (`S`).
         case sources
     }
 
@@ -153,7 +161,9 @@ public struct AppState {
     /// The source picker's cursor and its top row (positions in ``sources``).
     public private(set) var pickerCursor = 0
     public private(set) var pickerTop = 0
-    /// The matches of the filter and the source toggles.
+    /// Only unread (`u`) or starred (`*`) headlines listed.
+    public private(set) var marksFilter = MarksFilter.any
+    /// The matches of the filter, the source toggles and the marks filter.
     public private(set) var view: FilteredView
     /// The selected headline (history sequence number); nil when the list is empty.
     public private(set) var selected: Int?
@@ -361,7 +371,7 @@ public struct AppState {
             let name = history.source(seq)
             stats.record(name, position: sources.position(adding: name), at: history.published(seq), recent: seq >= lo)
         }
-        view = FilteredView(query: effectiveQuery, history: history)
+        view = FilteredView(query: effectiveQuery, marks: marksFilter, history: history)
         finishedSources = []
         paused = false
         if mode == .detail { mode = .list }
@@ -399,7 +409,7 @@ public struct AppState {
         }
         if sources.count != known && !hiddenSources.isEmpty {
             // A new source may extend a hidden one's name (see effectiveQuery).
-            view.setQuery(effectiveQuery, history: history)
+            view.setQuery(effectiveQuery, marks: marksFilter, history: history)
         }
         if !failing.isEmpty {
             for arrival in batch where failing[arrival.headline.source] != nil { failing[arrival.headline.source] = nil }
@@ -470,10 +480,36 @@ public struct AppState {
         case .oldest:
             if visibleCount > 0 { select(index: visibleCount - 1) }
         case .open:
-            if selected != nil {
+            if let seq = selected {
                 place()
                 mode = .detail
+                if history.isUnread(seq) {
+                    history.setMarks(seq, .read, on: true)
+                    return [.setRead([history.key(seq)], true)]
+                }
             }
+        case .toggleRead:
+            guard let seq = selected else { break }
+            let read = history.isUnread(seq)
+            history.setMarks(seq, .read, on: read)
+            show(read ? "marked read" : "marked unread")
+            return [.setRead([history.key(seq)], read)]
+        case .markAllRead:
+            return markAllRead()
+        case .toggleStar:
+            guard let seq = selected else { break }
+            let star = !history.marks(seq).contains(.starred)
+            history.setMarks(seq, .starred, on: star)
+            show(star ? "starred" : "unstarred")
+            return [.setStarred(history.key(seq), star)]
+        case .unreadOnly:
+            marksFilter.unreadOnly.toggle()
+            applyQuery()
+            show(marksFilter.unreadOnly ? "showing unread only" : "showing read and unread")
+        case .starredOnly:
+            marksFilter.starredOnly.toggle()
+            applyQuery()
+            show(marksFilter.starredOnly ? "showing starred only" : "showing starred and unstarred")
         case .pause:
             if paused { goLive() } else {
                 paused = true
@@ -567,7 +603,7 @@ public struct AppState {
     private mutating func applyQuery() {
         let row = (selectedIndex ?? 0) - topIndex
         let previous = selected
-        view.setQuery(effectiveQuery, history: history)
+        view.setQuery(effectiveQuery, marks: marksFilter, history: history)
         guard !following || paused, let previous else {
             if following && !paused { selectNewest() } else { repairSelection() }
             return
@@ -590,6 +626,26 @@ public struct AppState {
         let index = self.index(of: chosen) ?? 0
         topSeq = seq(atIndex: max(0, min(index - max(0, row), visibleCount - 1)))
         keepSelectionInView()
+    }
+
+    // MARK: marks
+
+    /// `A`: every listed headline (the whole filtered list, not just the screen; while
+    /// paused, what the pause shows) that is unread is marked read, in one effect.
+    private mutating func markAllRead() -> [AppEffect] {
+        var keys: [HeadlineKey] = []
+        for i in 0..<visibleCount {
+            let seq = view.matches[i]
+            guard history.isUnread(seq) else { continue }
+            history.setMarks(seq, .read, on: true)
+            keys.append(history.key(seq))
+        }
+        guard !keys.isEmpty else {
+            show(visibleCount == 0 ? "nothing listed to mark read" : "nothing unread here")
+            return []
+        }
+        show("\(grouped(keys.count)) marked read")
+        return [.setRead(keys, true)]
     }
 
     // MARK: selection

@@ -28,6 +28,8 @@ public enum KeyHints {
     public static let detail = [
         KeyHint(.detailClose, in: .detail),
         KeyHint(.down, .up, in: .detail, name: "next/previous"),
+        KeyHint(.toggleRead, in: .detail),
+        KeyHint(.toggleStar, in: .detail),
         KeyHint(.help, in: .detail),
     ]
 

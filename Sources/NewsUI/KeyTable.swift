@@ -13,7 +13,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
     case filterEditor = "editor"
     /// Replays only; active together with ``list``.
     case replay
-    /// The source picker (`s`): every source, its colour, count and whether it is shown.
+    /// The source picker (`S`): every source, its colour, count and whether it is shown.
     case sourcePicker = "sources"
 }
 
@@ -25,6 +25,8 @@ public enum Operation: String, CaseIterable, Sendable {
     case editFilter, clearFilter
     case down, up, pageDown, pageUp, newest, oldest
     case open
+    /// The reader's marks (issue 13): read or unread, starred, and listing by them.
+    case toggleRead, markAllRead, toggleStar, unreadOnly, starredOnly
     case pause
     /// Show or hide the first to ninth source (in the session's order: the header's).
     case toggleSource1, toggleSource2, toggleSource3, toggleSource4, toggleSource5
@@ -119,7 +121,14 @@ public enum KeyBindings {
         Binding(.newest, [.list], keys: [.char("G"), .end], hint: "live",
                 help: "Jump to the newest headline and follow the live feed (also resumes after a pause). Once you move the selection or open a headline, new arrivals leave it where it is, until G."),
         Binding(.oldest, [.list], keys: [.char("g"), .home], hint: "oldest", help: "Jump to the oldest headline in history."),
-        Binding(.open, [.list], keys: [.enter], hint: "open", help: "Show the selected headline in full: its title, source, time, id and every field it has (" + HeadlineField.allCases.map(\.label).joined(separator: ", ") + ")."),
+        Binding(.open, [.list], keys: [.enter], hint: "open", help: "Show the selected headline in full: its title, source, time, id and every field it has (" + HeadlineField.allCases.map(\.label).joined(separator: ", ") + "); it is marked read."),
+        Binding(.toggleRead, [.list, .detail], keys: [.char("r")], hint: "read", help: "Mark the selected headline read, or unread again."),
+        Binding(.markAllRead, [.list], keys: [.char("A")], hint: "all read",
+                help: "Mark every listed headline read: the whole filtered list, not only the screen."),
+        Binding(.toggleStar, [.list, .detail], keys: [.char("s")], hint: "star", help: "Star the selected headline, or take its star away."),
+        Binding(.unreadOnly, [.list], keys: [.char("u")], hint: "unread",
+                help: "List only unread headlines, or all again (apart from the filter; the header says so). One read meanwhile stays listed until the list is filtered again."),
+        Binding(.starredOnly, [.list], keys: [.char("*")], hint: "starred", help: "List only starred headlines, or all again (apart from the filter)."),
         Binding(.pause, [.list], keys: [.char(" ")], hint: "pause",
                 help: "Pause the list: headlines keep arriving into history but the list stands still. Again to resume. In a replay: pause the replay itself."),
         Binding(.replayStep, [.replay], keys: [.char(".")], hint: "step", help: "While the replay is paused: play the next headline."),
@@ -128,7 +137,7 @@ public enum KeyBindings {
         Binding(.replayForward, [.replay], keys: [.char("]")], hint: "+1m", help: "Jump one minute of the recording forward."),
         Binding(.replayBack, [.replay], keys: [.char("[")], hint: "-1m", help: "Jump one minute of the recording back."),
         Binding(.toggleSource1, [.list, .sourcePicker], keys: [.char("1")], hint: "source 1",
-                help: "Show or hide the first nine sources, one key each, in the header's order (apart from the filter; the header says which are off). s lists them all.", helpGroup: "toggleSource"),
+                help: "Show or hide the first nine sources, one key each, in the header's order (apart from the filter; the header says which are off). S lists them all.", helpGroup: "toggleSource"),
         Binding(.toggleSource2, [.list, .sourcePicker], keys: [.char("2")], hint: "source 2",
                 help: "Show or hide the second source (apart from the filter).", helpGroup: "toggleSource"),
         Binding(.toggleSource3, [.list, .sourcePicker], keys: [.char("3")], hint: "source 3",
@@ -145,7 +154,7 @@ public enum KeyBindings {
                 help: "Show or hide the eighth source (apart from the filter).", helpGroup: "toggleSource"),
         Binding(.toggleSource9, [.list, .sourcePicker], keys: [.char("9")], hint: "source 9",
                 help: "Show or hide the ninth source (apart from the filter).", helpGroup: "toggleSource"),
-        Binding(.sourcePicker, [.list], keys: [.char("s"), .char("S")], hint: "sources",
+        Binding(.sourcePicker, [.list], keys: [.char("S")], hint: "sources",
                 help: "The sources screen: every source, how it is doing (for a feed over HTTP its status, last fetch and next poll), its rate and count, to show or hide any of them."),
         Binding(.refresh, [.list, .sourcePicker], keys: [.char("R")], hint: "refresh",
                 help: "Poll feeds over HTTP now: every one from the list, the one under the cursor from the sources screen (a rate-limited feed not before its time)."),
@@ -178,7 +187,7 @@ public enum KeyBindings {
         Binding(.helpPageUp, [.help], keys: [.pageUp, .ctrl("b")], hint: "page up", help: "Scroll one page up."),
         Binding(.helpClose, [.help], keys: [.escape, .char("q")], hint: "close", help: "Close the help (so does any key that does not scroll)."),
 
-        // The source picker (s): 1-9 and ? above hold there too.
+        // The source picker (S): 1-9 and ? above hold there too.
         Binding(.pickerDown, [.sourcePicker], keys: [.char("j"), .down], hint: "down", help: "Move to the next source."),
         Binding(.pickerUp, [.sourcePicker], keys: [.char("k"), .up], hint: "up", help: "Move to the previous source."),
         Binding(.pickerPageDown, [.sourcePicker], keys: [.pageDown, .ctrl("f")], hint: "page down", help: "One page down."),
@@ -189,7 +198,7 @@ public enum KeyBindings {
         Binding(.pickerShowAll, [.sourcePicker], keys: [.char("a")], hint: "all", help: "Show every source."),
         Binding(.pickerOnly, [.sourcePicker], keys: [.char("o")], hint: "only",
                 help: "Show only the source under the cursor (every other one is hidden; a source that appears later is shown)."),
-        Binding(.pickerClose, [.sourcePicker], keys: [.escape, .enter, .char("q"), .char("s"), .char("S")], hint: "close", help: "Close the list, back to the headlines."),
+        Binding(.pickerClose, [.sourcePicker], keys: [.escape, .enter, .char("q"), .char("S")], hint: "close", help: "Close the list, back to the headlines."),
 
         // Ctrl-C quits from anywhere.
         Binding(.quit, [.detail, .filterEditor, .help, .sourcePicker], keys: [.ctrl("c")], hint: "quit", help: "Quit."),

@@ -28,8 +28,8 @@ struct ListRow {
 }
 
 /// One column of the list: a name, a width rule (it may depend on the screen's width and
-/// the state) and how it draws one row into its cells. A new column (unread or star
-/// marks) is one entry in ``ListColumns/table``.
+/// the state) and how it draws one row into its cells. A new column is one entry in
+/// ``ListColumns/table``.
 struct ListColumn: Sendable {
     var name: String
     /// The width rule, for the state at a screen width.
@@ -40,7 +40,20 @@ struct ListColumn: Sendable {
 
 /// The list's columns, left to right, one space apart.
 enum ListColumns {
-    static let table: [ListColumn] = [age, source, title]
+    static let table: [ListColumn] = [marks, age, source, title]
+
+    /// The reader's marks in one cell: "★" starred, "●" unread (a starred one's title is
+    /// bold when unread), blank read. One column on every screen: narrow ones keep it.
+    static let marks = ListColumn(
+        name: "marks",
+        width: { _, _ in .fixed(1) },
+        draw: { row, columns, grid in
+            let marks = row.state.history.marks(row.seq)
+            let text = marks.contains(.starred) ? "★" : marks.contains(.read) ? " " : "●"
+            var style = row.base
+            if row.theme.color && marks.contains(.starred) && !row.isSelected { style = Style(foreground: .yellow) }
+            grid.write(text, row: row.y, column: columns.lowerBound, limit: columns.upperBound, style: style)
+        })
 
     /// Relative age right-aligned ("4s", "12m"), or the clock time with `t`.
     static let age = ListColumn(
@@ -83,7 +96,10 @@ enum ListColumns {
             let styleAt: ((Int) -> Style?)? = ranges.isEmpty ? nil : { offset in
                 ranges.contains { $0.contains(offset) } ? mark : nil
             }
-            Renderer.writeClipped(title, row: row.y, column: columns.lowerBound, limit: columns.upperBound, style: row.base,
+            // An unread headline's title is bold, as in newsboat.
+            var style = row.base
+            if row.state.history.isUnread(row.seq) { style.bold = true }
+            Renderer.writeClipped(title, row: row.y, column: columns.lowerBound, limit: columns.upperBound, style: style,
                                   styleAt: styleAt, into: &grid)
         })
 

@@ -113,9 +113,18 @@ public enum Renderer {
             alert = alert.map { "\($0) · \(text)" } ?? text
         }
         let shown = grouped(state.visibleCount), total = grouped(state.history.count)
-        let countsLong = "\(shown) of \(total) shown", countsShort = "\(shown)/\(total)"
+        // What is unread in the whole history (not just what is listed), then the counts alone.
+        let unread = "\(grouped(state.history.unreadCount)) unread"
+        let countsLong = "\(shown) of \(total) shown · \(unread)", countsShort = "\(shown)/\(total) · \(unread)"
+        let countsPlainLong = "\(shown) of \(total) shown", countsTiny = "\(shown)/\(total)"
         // The filter as typed: hidden sources show as sources, not as query text.
         let filterText = state.filterText.isEmpty ? "" : "/\(state.filterText)"
+        // The marks filter (u, *) narrows the list as the filter does, and shows in every
+        // layout that has room for anything: "unread only", on a narrow screen "u only".
+        let marks = state.marksFilter
+        let marksText = marks.isAny ? "" : width >= 60 ? marks.description
+            : (marks.unreadOnly ? "u" : "") + (marks.starredOnly ? "★" : "") + " only"
+        let marksWidth = marksText.isEmpty ? 0 : TextWidth.columns(marksText) + 1
 
         enum Problem { case failed, stale }
         /// A source's label at three widths: `long` says everything ("dead failed: connection
@@ -205,17 +214,24 @@ public enum Renderer {
         // Try layouts from richest to barest until one fits.
         let alertWidth = alert.map { TextWidth.columns($0) + 2 } ?? 0
         // The last resort for hidden sources (a very narrow screen) is the app's name.
+        // The unread count gives way to the sources' labels in full (a failing one's reason),
+        // and to any source label at all, but not to their medium and short forms.
         let layouts: [(counts: String, sources: SourcesShown, filter: Bool, title: Bool)] = [
             (countsLong, .all(.long), true, true), (countsShort, .all(.long), true, true),
+            (countsPlainLong, .all(.long), true, true), (countsTiny, .all(.long), true, true),
             (countsLong, .all(.medium), true, true), (countsShort, .all(.medium), true, true),
             (countsShort, .all(.short), true, true), (countsShort, .all(.short), false, true),
             (countsShort, .first(.long), true, true), (countsShort, .first(.medium), true, true), (countsShort, .first(.short), true, true),
-            (countsShort, .hiddenOnly, true, true), (countsShort, .hiddenOnly, false, true), (countsShort, .hiddenOnly, false, false),
+            (countsTiny, .all(.medium), true, true), (countsTiny, .all(.short), true, true), (countsTiny, .all(.short), false, true),
+            (countsTiny, .first(.long), true, true), (countsTiny, .first(.medium), true, true), (countsTiny, .first(.short), true, true),
+            (countsShort, .hiddenOnly, true, true), (countsShort, .hiddenOnly, false, true),
+            (countsTiny, .hiddenOnly, true, true), (countsTiny, .hiddenOnly, false, true), (countsTiny, .hiddenOnly, false, false),
             (countsShort, .none, true, true), (countsShort, .none, false, true),
+            (countsTiny, .none, true, true), (countsTiny, .none, false, true), (countsTiny, .none, false, false),
         ]
-        var chosen: (counts: String, sources: SourcesShown, filter: Bool, title: Bool, labels: [SourceLabel]) = (countsShort, .none, false, true, [])
+        var chosen: (counts: String, sources: SourcesShown, filter: Bool, title: Bool, labels: [SourceLabel]) = (countsTiny, .none, false, false, [])
         for layout in layouts where layout.sources != .hiddenOnly || hiddenCount > 0 {
-            let need = (layout.title ? TextWidth.columns(title) : 0) + TextWidth.columns(layout.counts) + 2 + alertWidth
+            let need = (layout.title ? TextWidth.columns(title) : 0) + TextWidth.columns(layout.counts) + 2 + alertWidth + marksWidth
                 + (layout.filter && !filterText.isEmpty ? min(TextWidth.columns(filterText), 24) + 2 : 0)
             if let fitting = labels(layout.sources, room: width - need) {
                 chosen = (layout.counts, layout.sources, layout.filter, layout.title, fitting)
@@ -227,6 +243,7 @@ public enum Renderer {
             let limit = x + min(TextWidth.columns(filterText), 24) + 1
             x = writeClipped(filterText, row: 0, column: x + 1, limit: limit, style: theme.barTitle, into: &grid) + 1
         }
+        if !marksText.isEmpty { x = grid.write(" " + marksText, row: 0, column: x, style: theme.barTitle) }
         x = grid.write(" " + chosen.counts + " ", row: 0, column: x, style: theme.bar)
         let level: Level = switch chosen.sources {
         case .all(let l), .first(let l): l
@@ -391,7 +408,14 @@ public enum Renderer {
 
     static func detail(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
         let width = grid.columns
-        page(title: " Headline", keys: " " + KeyHints.line(KeyHints.detail), theme, &grid)
+        // The title bar says whether it is read and starred (r and s change them here too).
+        var title = " Headline"
+        if let seq = state.selected, state.history.contains(seq: seq) {
+            let marks = state.history.marks(seq)
+            title += marks.contains(.read) ? " · read" : " · unread"
+            if marks.contains(.starred) { title += " · ★ starred" }
+        }
+        page(title: title, keys: " " + KeyHints.line(KeyHints.detail), theme, &grid)
         guard let seq = state.selected, state.history.contains(seq: seq) else { return }
         let headline = state.history.headline(seq)
         var row = 2

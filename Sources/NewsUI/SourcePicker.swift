@@ -19,7 +19,7 @@ extension Renderer {
         return (base, hidden)
     }
 
-    /// The source picker (`s`): one row per source in the session's order, with its key
+    /// The source picker (`S`): one row per source in the session's order, with its key
     /// (1-9 for the first nine), whether it is shown, its name in its colour, how it is
     /// doing (rate and last headline, or off, failed, stale) and its count of headlines.
     /// It scrolls with the cursor (``AppState/pickerTop``).

@@ -72,6 +72,11 @@ struct GoldenTests {
         ]
         var state = makeState(count: 24, columns: columns, rows: rows, color: color) { titles[$0 % titles.count] }
         state.apply(.tick(now: t0.adding(milliseconds: 30_000)))
+        // The reader's marks (as the store would bring them): read, starred, both; the rest unread.
+        state.history.setMarks(22, .read)
+        state.history.setMarks(21, .starred)
+        state.history.setMarks(19, [.read, .starred])
+        state.history.setMarks(14, .read)
         return state
     }
 

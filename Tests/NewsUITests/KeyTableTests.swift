@@ -119,7 +119,7 @@ struct KeyTableTests {
 
     @Test("the hints are generated from the table")
     func hints() {
-        #expect(KeyHints.line(KeyHints.detail) == "Esc close  j/k next/previous  ? help")
+        #expect(KeyHints.line(KeyHints.detail) == "Esc close  j/k next/previous  r read  s star  ? help")
         #expect(KeyHints.line(KeyHints.filterEditor) == "Enter keep  Esc cancel")
         #expect(KeyHints.line(KeyHints.help) == "j/k scroll  PgDn/PgUp page  Esc close")
         #expect(KeyHints.replay(paused: false).map(\.text) == ["Space pause", ". step", "+/- speed", "[ ] ±1m", "? help", "q quit"])
@@ -143,7 +143,7 @@ struct KeyTableTests {
         #expect(state.keyContexts == [.detail])
         state.apply(.key(.char("?")))
         #expect(state.keyContexts == [.help])
-        state.apply(.key(.escape), .key(.escape), .key(.char("s")))
+        state.apply(.key(.escape), .key(.escape), .key(.char("S")))
         #expect(state.mode == .sources && state.keyContexts == [.sourcePicker])
         #expect(state.apply(.key(.char(" "))).isEmpty, "Space toggles a source in the picker, it does not pause the replay")
         state.apply(.key(.escape), .key(.char("/")))

@@ -9,24 +9,24 @@ struct ListColumnsTests {
         Dictionary(uniqueKeysWithValues: ListColumns.layout(state, screenWidth: width, columns: columns).map { ($0.column.name, $0.cells) })
     }
 
-    @Test("age, source and title, one space apart; the title takes the rest of the row")
+    @Test("marks, age, source and title, one space apart; the title takes the rest of the row")
     func widths() {
         var state = makeState(count: 3)
-        #expect(Self.cells(state, 80) == ["age": 0..<4, "source": 5..<11, "title": 12..<80])  // "sports" is 6 wide
-        #expect(Self.cells(state, 59) == ["age": 0..<4, "source": 5..<8, "title": 9..<59])
-        #expect(Self.cells(state, 29) == ["age": 0..<3, "source": 4..<5, "title": 6..<29])
+        #expect(Self.cells(state, 80) == ["marks": 0..<1, "age": 2..<6, "source": 7..<13, "title": 14..<80])  // "sports" is 6 wide
+        #expect(Self.cells(state, 59) == ["marks": 0..<1, "age": 2..<6, "source": 7..<10, "title": 11..<59])
+        #expect(Self.cells(state, 29) == ["marks": 0..<1, "age": 2..<5, "source": 6..<7, "title": 8..<29])
         state.apply(.key(.char("t")))
-        #expect(Self.cells(state, 80)["age"] == 0..<8)
+        #expect(Self.cells(state, 80)["age"] == 2..<10)
     }
 
     @Test("the source column fits the longest source name, up to 10")
     func fitWithMaximum() {
         let long = AppState(history: History(capacity: 10), config: AppConfig(sources: ["a", "technology-and-science"], feedStart: t0),
                             columns: 80, rows: 24, now: t0)
-        #expect(Self.cells(long, 80)["source"] == 5..<15)
+        #expect(Self.cells(long, 80)["source"] == 7..<17)
         let short = AppState(history: History(capacity: 10), config: AppConfig(sources: ["a", "bb"], feedStart: t0),
                              columns: 80, rows: 24, now: t0)
-        #expect(Self.cells(short, 80)["source"] == 5..<7)
+        #expect(Self.cells(short, 80)["source"] == 7..<9)
     }
 
     @Test("a new column is one entry: the flexible title makes room for it")

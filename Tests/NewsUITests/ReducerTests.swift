@@ -256,6 +256,6 @@ struct ReducerTests {
         #expect(header.contains("ok-feed ") && header.contains("dead failed") && header.contains("one "), "\(header)")
         state.apply(.resize(columns: 52, rows: 24))
         let narrow = String(Renderer.render(state).text.split(separator: "\n")[0])
-        #expect(narrow.contains(" ok ") && narrow.contains(" d failed") && narrow.contains(" on "), "[\(narrow)]")
+                #expect(narrow.contains(" ok ") && narrow.contains(" d failed") && narrow.contains(" on "), "[\(narrow)]")
     }
 }

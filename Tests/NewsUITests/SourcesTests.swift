@@ -55,7 +55,7 @@ struct SourcesTests {
         var seen = Set<String>()
         #expect(state.visibleCount == 12 && grid.rows - 2 >= 12)
         for row in 1...12 {
-            let cell = grid[row, 5]  // the source column, after the age
+            let cell = grid[row, 7]  // the source column, after the marks and the age
             let shown = state.history.headline(state.seq(atIndex: row - 1))
             let source = shown.source
             #expect(String(cell.character) == String(sourceDisplayName(source).prefix(1)))
@@ -127,13 +127,14 @@ struct SourcesScreenTests {
 
     @Test("the header at 80 and 20 columns with 1, 3, 9 and 50 sources: as many as fit, then +N more; hidden ones say so",
           arguments: [
-              (1, 80, " newsdesk  1 of 1 shown  hn 55/m 1s", " newsdesk  1 of 1 shown  hn 55/m 1s"),
-              (3, 80, " newsdesk  3 of 3 shown  hn 46/m 1s  lwn 46/m 1s  ars-technica 46/m 1s",
-               " newsdesk  2 of 3 shown  hn 46/m 1s  lwn off  ars-technica 46/m 1s"),
-              (9, 80, " newsdesk  9/9  hn 32/m 1s  lwn 32/m 1s  ars-technica 32/m 1s  +6 more",
-               " newsdesk  8/9  hn 32/m 1s  lwn off  ars-technica 32/m 1s  bbc 32/m 1s  +5 more"),
-              (50, 80, " newsdesk  50/50  hn 10/m 6s  lwn 10/m 5s  ars-technica 10/m 5s  +47 more",
-               " newsdesk  49/50  hn 10/m 6s  lwn off  ars-technica 10/m 5s  +47 more"),
+              // The unread count (issue 13) goes before the sources past the first ones.
+              (1, 80, " newsdesk  1 of 1 shown · 1 unread  hn 55/m 1s", " newsdesk  1 of 1 shown · 1 unread  hn 55/m 1s"),
+              (3, 80, " newsdesk  3/3 · 3 unread  hn 46/m 1s  lwn 46/m 1s  ars-technica 46/m 1s",
+               " newsdesk  2 of 3 shown · 3 unread  hn 46/m 1s  lwn off  ars-technica 46/m 1s"),
+              (9, 80, " newsdesk  9/9 · 9 unread  hn 32/m 1s  lwn 32/m 1s  +7 more",
+               " newsdesk  8/9 · 9 unread  hn 32/m 1s  lwn off  ars-technica 32/m 1s  +6 more"),
+              (50, 80, " newsdesk  50/50 · 50 unread  hn 10/m 6s  lwn 10/m 5s  +48 more",
+               " newsdesk  49/50 · 50 unread  hn 10/m 6s  lwn off  +48 more"),
               (1, 20, " newsdesk  1/1", " newsdesk  1/1"),
               (3, 20, " newsdesk  3/3", " 2/3  l off"),
               (9, 20, " newsdesk  9/9", " 8/9  l off"),
@@ -154,15 +155,15 @@ struct SourcesScreenTests {
     @Test("sources hidden past the ones shown are counted in +N more; failing and stale ones too")
     func moreLabelCounts() {
         var state = sourcesState(50, columns: 80, rows: 10)
-        state.apply(.key(.char("s")))
+        state.apply(.key(.char("S")))
         for _ in 0..<29 { state.apply(.key(.char("j"))) }
         state.apply(.key(.char(" ")), .key(.char("j")), .key(.char(" ")), .key(.escape))
         #expect(state.hiddenSources == ["feed30", "feed31"])
         #expect(state.screen[0].contains("  +48 more: 46 ok, 2 off"), "\(state.screen[0])")
         state.apply(.sourceFailed(source: "feed40", message: "timed out"))
-        #expect(state.screen[0].contains("  +48 more: 45 ok, 2 off, 1 failing"), "\(state.screen[0])")
+        #expect(state.screen[0].contains("  +49 more: 46 ok, 2 off, 1 failing"), "\(state.screen[0])")
         let grid = Renderer.render(state)
-        let start = state.screen[0].range(of: "+48")!.lowerBound.utf16Offset(in: state.screen[0])
+        let start = state.screen[0].range(of: "+49")!.lowerBound.utf16Offset(in: state.screen[0])
         #expect(grid[0, start].style == Theme(color: true).barAlert)
         // Many hidden ones, on a narrow screen: counted, not spelled out as initials.
         var narrow = sourcesState(50, columns: 20, rows: 5)
@@ -180,7 +181,7 @@ struct SourcesScreenTests {
     @Test("s opens the picker: every source with its key, whether it is shown, its count; Space toggles, a shows all, o only")
     func pickerToggles() {
         var state = sourcesState(12, perSource: 3)
-        state.apply(.key(.char("s")))
+        state.apply(.key(.char("S")))
         #expect(state.mode == .sources)
         var rows = Self.rows(state)
         #expect(rows[0] == " 1 [x] hn                                                      39/m 2s        3")
@@ -213,15 +214,15 @@ struct SourcesScreenTests {
         #expect(state.visibleCount == 36)
     }
 
-    @Test("Esc, Enter, q and s close the picker; the help opens from it and goes back to it; Ctrl-C quits")
+    @Test("Esc, Enter, q and S close the picker; the help opens from it and goes back to it; Ctrl-C quits")
     func pickerCloses() {
-        for key in [Key.escape, .enter, .char("q"), .char("s")] {
+        for key in [Key.escape, .enter, .char("q"), .char("S")] {
             var state = sourcesState(3)
-            state.apply(.key(.char("s")))
+            state.apply(.key(.char("S")))
             #expect(state.apply(.key(key)).isEmpty && state.mode == .list, "\(key)")
         }
         var state = sourcesState(3)
-        state.apply(.key(.char("s")), .key(.char("?")))
+        state.apply(.key(.char("S")), .key(.char("?")))
         #expect(state.mode == .help)
         #expect(state.keyContexts == [.help])
         state.apply(.key(.escape))
@@ -236,7 +237,7 @@ struct SourcesScreenTests {
           arguments: [(80, 24), (20, 5)])
     func pickerScrolls(columns: Int, rows: Int) {
         var state = sourcesState(50, columns: columns, rows: rows)
-        state.apply(.key(.char("s")))
+        state.apply(.key(.char("S")))
         let height = rows - 2
         #expect(Self.rows(state).count == height)
         var seen: [String] = []
@@ -278,10 +279,10 @@ struct SourcesScreenTests {
         #expect(Theme(color: true, sources: state.sources).source("elsewhere").foreground == .yellow)
         state.apply(.key(.char("3")))
         #expect(state.hiddenSources == ["elsewhere"] && state.listedTitles == ["From lwn", "From hn"])
-        state.apply(.key(.char("3")), .key(.char("s")))
+        state.apply(.key(.char("3")), .key(.char("S")))
         #expect(Self.rows(state)[2].hasPrefix(" 3 [x] elsewhere "))
         state.apply(.key(.escape))
-        #expect(state.screen[0].hasPrefix(" newsdesk  3 of 3 shown  hn ") && state.screen[0].contains("  elsewhere "))
+        #expect(state.screen[0].hasPrefix(" newsdesk  3/3 · 3 unread  hn ") && state.screen[0].contains("  elsewhere "))
         // A recording with no sources list: the order of first appearance.
         var none = AppState(history: History(capacity: 100), config: AppConfig(sources: [], feedStart: t0, replay: true),
                             columns: 80, rows: 10, now: t0)
@@ -300,11 +301,11 @@ struct SourcesScreenTests {
     @Test("the picker's golden screens: 80x24 in colour, 20x5 in monochrome")
     func pickerGolden() throws {
         var state = sourcesState(12, columns: 80, rows: 16, perSource: 2)
-        state.apply(.key(.char("s")), .key(.char("j")), .key(.char("j")), .key(.char(" ")), .key(.char("j")))
+        state.apply(.key(.char("S")), .key(.char("j")), .key(.char("j")), .key(.char(" ")), .key(.char("j")))
         state.apply(.sourceFailed(source: "guardian", message: "timed out"))
         try GoldenTests().check("sources-80x16-colour", state)
         var small = sourcesState(50, columns: 20, rows: 5, color: false)
-        small.apply(.key(.char("s")), .key(.char("2")), .key(.char("j")), .key(.char("j")), .key(.char("j")))
+        small.apply(.key(.char("S")), .key(.char("2")), .key(.char("j")), .key(.char("j")), .key(.char("j")))
         try GoldenTests().check("sources-20x5-mono", small)
     }
 }

@@ -28,7 +28,7 @@ struct SourcePickerTerminalTests {
         lines.first.map { $0.contains(" \(count) of 62 shown ") || $0.contains(" \(count)/62 ") } == true
     }
 
-    @Test("s lists every source in the recording's order (the unlisted one last), Space hides one, the list and header follow")
+    @Test("S lists every source in the recording's order (the unlisted one last), Space hides one, the list and header follow")
     func pickerInReplay() async throws {
         let dir = scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -37,7 +37,7 @@ struct SourcePickerTerminalTests {
             try await tmux.type("S=$(stty -g); clear; \(newsdeskBinary) replay \(file) --speed max")
             try await tmux.keys("Enter")
             try await tmux.waitFor("the whole replay") { Self.shows(62, $0) && $0.last?.contains("■") == true }
-            try await tmux.type("s")
+            try await tmux.type("S")
             let picker = try await tmux.waitFor("the source picker") { $0.first?.hasPrefix(" Sources") == true }
             #expect(picker[0].contains("13 of 13 shown"), "\(picker[0])")
             let rows = Array(picker[1...13])

@@ -38,6 +38,9 @@ public final class History {
     public var count: Int { nextSeq - firstSeq }
     /// Updates that replaced a held headline.
     public private(set) var replaced = 0
+    /// Held headlines without the read mark: kept as headlines are appended, evicted,
+    /// replaced and marked (``setMarks(_:_:)``), so reading it costs nothing.
+    public private(set) var unreadCount = 0
 
     var chunks: Deque<Chunk> = []
     var sources = Interner()
@@ -87,6 +90,8 @@ public final class History {
         /// The interned fields' numbers, ``HeadlineField/interned``.count per headline.
         var interned: [UInt16] = []
         var ids: [String] = []
+        /// The reader's marks (``HeadlineMarks``' raw value), one byte per headline.
+        var marks: [UInt8] = []
         var extras: [Int: Extras] = [:]
 
         init() {}
@@ -99,6 +104,7 @@ public final class History {
             source.reserveCapacity(capacity)
             interned.reserveCapacity(capacity * HeadlineField.interned.count)
             ids.reserveCapacity(capacity)
+            marks.reserveCapacity(capacity)
         }
 
         @inline(__always) func start(_ i: Int) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
@@ -118,14 +124,16 @@ public final class History {
             source.removeAll(keepingCapacity: true)
             interned.removeAll(keepingCapacity: true)
             ids.removeAll(keepingCapacity: true)
+            marks.removeAll(keepingCapacity: true)
             extras.removeAll()
         }
 
         /// Puts the headline at `h` in place of entry `i`: the titles after it move by the
         /// difference in length (a copy of the rest of the chunk's titles: updates are rare).
+        /// The marks are left to the caller.
         mutating func replace(_ i: Int, with h: UnsafePointer<Headline>, sources: inout Interner, fieldNames: inout [Interner]) {
             var one = Columns()
-            one.add(h, sources: &sources, fieldNames: &fieldNames)
+            one.add(h, marks: 0, sources: &sources, fieldNames: &fieldNames)
             let from = start(i), to = Int(ends[i])
             title.replaceSubrange(from..<to, with: one.title)
             lower.replaceSubrange(from..<to, with: one.lower)
@@ -144,7 +152,8 @@ public final class History {
         /// Adds the headline at `h`. It is read in place through the pointer: passing
         /// it by value made Swift copy it (and count references to its strings) first.
         @inline(__always)
-        mutating func add(_ h: UnsafePointer<Headline>, sources: inout Interner, fieldNames: inout [Interner]) {
+        mutating func add(_ h: UnsafePointer<Headline>, marks: UInt8, sources: inout Interner, fieldNames: inout [Interner]) {
+            self.marks.append(marks)
             let appended: Void? = h.pointee.title.utf8.withContiguousStorageIfAvailable { bytes in
                 appendTitle(bytes)
             }
@@ -201,7 +210,7 @@ public final class History {
         headlines.withUnsafeBufferPointer { batch in
             guard let base = batch.baseAddress else { return }
             fill(batch.count) { columns, range in
-                for i in range { columns.add(base + i, sources: &sources, fieldNames: &fieldNames) }
+                for i in range { columns.add(base + i, marks: 0, sources: &sources, fieldNames: &fieldNames) }
             }
         }
     }
@@ -235,7 +244,7 @@ public final class History {
             while next < batch.count && !batch[next].isUpdate { next += 1 }
             if next == batch.count {
                 fill(batch.count) { columns, range in
-                    for i in range { columns.add(headline(i), sources: &sources, fieldNames: &fieldNames) }
+                    for i in range { columns.add(headline(i), marks: batch[i].marks.rawValue, sources: &sources, fieldNames: &fieldNames) }
                 }
                 return []
             }
@@ -248,7 +257,9 @@ public final class History {
                 if end > i {
                     let first = i
                     fill(end - i) { columns, range in
-                        for k in range { columns.add(headline(first + k), sources: &sources, fieldNames: &fieldNames) }
+                        for k in range {
+                            columns.add(headline(first + k), marks: batch[first + k].marks.rawValue, sources: &sources, fieldNames: &fieldNames)
+                        }
                     }
                 }
                 guard end < batch.count else { break }
@@ -256,10 +267,14 @@ public final class History {
                 if let seq = seq(source: h.pointee.source, id: h.pointee.id) {
                     let (chunk, k) = locate(seq)
                     chunk.columns.replace(k, with: h, sources: &sources, fieldNames: &fieldNames)
+                    // The held marks stay (the reader read or starred it), with the store's.
+                    let held = chunk.columns.marks[k]
+                    setMarks(seq, HeadlineMarks(rawValue: held | batch[end].marks.rawValue))
                     replaced += 1
                     done.append(Replacement(index: end, seq: seq))
                 } else {
-                    fill(1) { columns, _ in columns.add(h, sources: &sources, fieldNames: &fieldNames) }
+                    let marks = batch[end].marks.rawValue
+                    fill(1) { columns, _ in columns.add(h, marks: marks, sources: &sources, fieldNames: &fieldNames) }
                 }
                 i = end + 1
             }
@@ -302,7 +317,9 @@ public final class History {
             var columns = Columns()
             swap(&columns, &chunk.columns)
             let end = min(count, i + chunkSize - columns.ends.count)
+            let first = columns.marks.count
             add(&columns, i..<end)
+            unreadCount += History.unread(columns.marks[first...])
             i = end
             swap(&columns, &chunk.columns)
         }
@@ -331,6 +348,14 @@ public final class History {
     }
 
     private func evict(_ n: Int) {
+        // The evicted headlines are still in their chunks: take their unread out of the count.
+        var seq = firstSeq
+        while seq < firstSeq + n {
+            let (chunk, i) = locate(seq)
+            let end = min(chunk.count, i + (firstSeq + n - seq))
+            unreadCount -= History.unread(chunk.columns.marks[i..<end])
+            seq += end - i
+        }
         firstSeq += n
         evicted += n
         while let first = chunks.first, first.base + first.count <= firstSeq {
@@ -348,6 +373,47 @@ public final class History {
     public func removeAll() {
         chunks.removeAll()
         firstSeq = nextSeq
+        unreadCount = 0
+    }
+
+    /// How many of `marks` lack the read mark.
+    @inline(__always) static func unread(_ marks: ArraySlice<UInt8>) -> Int {
+        var n = 0
+        for m in marks where m & HeadlineMarks.read.rawValue == 0 { n += 1 }
+        return n
+    }
+
+    // MARK: marks
+
+    /// The reader's marks on the headline `seq`.
+    public func marks(_ seq: Int) -> HeadlineMarks {
+        let (c, i) = locate(seq)
+        return HeadlineMarks(rawValue: c.columns.marks[i])
+    }
+
+    /// Whether the headline `seq` is unread.
+    public func isUnread(_ seq: Int) -> Bool { !marks(seq).contains(.read) }
+
+    /// Sets the marks of the headline `seq` (keeping ``unreadCount``).
+    public func setMarks(_ seq: Int, _ marks: HeadlineMarks) {
+        let (c, i) = locate(seq)
+        let old = c.columns.marks[i]
+        let readBit = HeadlineMarks.read.rawValue
+        if old & readBit == 0 && marks.rawValue & readBit != 0 { unreadCount -= 1 }
+        if old & readBit != 0 && marks.rawValue & readBit == 0 { unreadCount += 1 }
+        c.columns.marks[i] = marks.rawValue
+    }
+
+    /// Adds `marks` to the headline `seq`'s, or takes them away (`on: false`).
+    public func setMarks(_ seq: Int, _ marks: HeadlineMarks, on: Bool) {
+        var current = self.marks(seq)
+        if on { current.formUnion(marks) } else { current.subtract(marks) }
+        setMarks(seq, current)
+    }
+
+    /// The key the store knows the headline `seq` by: its source and id.
+    public func key(_ seq: Int) -> HeadlineKey {
+        HeadlineKey(source: source(seq), id: id(seq))
     }
 
     // MARK: reading
@@ -410,17 +476,18 @@ public final class History {
 
     // MARK: filtering
 
-    /// The sequence numbers of every held headline that `query` matches, oldest first.
-    public func filter(_ query: Query) -> [Int] {
-        filter(query, from: firstSeq)
+    /// The sequence numbers of every held headline that `query` matches (and whose marks
+    /// `marks` accepts), oldest first.
+    public func filter(_ query: Query, marks: MarksFilter = .any) -> [Int] {
+        filter(query, from: firstSeq, marks: marks)
     }
 
-    /// Like ``filter(_:)`` but only over `from..<nextSeq`.
-    public func filter(_ query: Query, from: Int) -> [Int] {
+    /// Like ``filter(_:marks:)`` but only over `from..<nextSeq`.
+    public func filter(_ query: Query, from: Int, marks: MarksFilter = .any) -> [Int] {
         let from = max(from, firstSeq)
         guard from < nextSeq else { return [] }
-        if query.matchesEverything { return Array(from..<nextSeq) }
-        let plan = Plan(query.root, sources: sources)
+        if query.matchesEverything && marks.isAny { return Array(from..<nextSeq) }
+        let plan = Plan(query.root, sources: sources, marks: marks)
         let firstChunk = (from - chunks[0].base) / chunkSize
         let chunkCount = chunks.count - firstChunk
         let workers = chunkCount >= 4 ? min(History.cores, chunkCount) : 1
@@ -467,9 +534,9 @@ public final class History {
 
     /// Of `candidates` (held seqs, ascending), those that `query` matches. Used to narrow
     /// a previous result when the new query implies the old one.
-    public func refine(_ candidates: some Collection<Int>, by query: Query) -> [Int] {
-        if query.matchesEverything { return candidates.filter { $0 >= firstSeq } }
-        return refine(Plan(query.root, sources: sources), candidates)
+    public func refine(_ candidates: some Collection<Int>, by query: Query, marks: MarksFilter = .any) -> [Int] {
+        if query.matchesEverything && marks.isAny { return candidates.filter { $0 >= firstSeq } }
+        return refine(Plan(query.root, sources: sources, marks: marks), candidates)
     }
 
     /// The held seqs of `candidates` (ascending) that `plan` matches, one chunk at a time.
@@ -489,9 +556,9 @@ public final class History {
     }
 
     /// Whether the headline `seq` matches `query`.
-    public func matches(_ seq: Int, _ query: Query) -> Bool {
+    public func matches(_ seq: Int, _ query: Query, marks: MarksFilter = .any) -> Bool {
         let (c, i) = locate(seq)
-        return Plan(query.root, sources: sources).matches(c.columns, i)
+        return Plan(query.root, sources: sources, marks: marks).matches(c.columns, i)
     }
 
     static let cores = max(1, ProcessInfo_activeProcessorCount())

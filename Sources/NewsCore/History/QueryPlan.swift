@@ -1,5 +1,6 @@
 /// A query compiled against one history: source prefixes resolved to a table over its
-/// interned source numbers.
+/// interned source numbers; a ``MarksFilter`` other than `.any` is one more condition,
+/// checked first (a byte per headline: cheaper than any title search it spares).
 struct Plan {
     indirect enum Node {
         case all
@@ -8,11 +9,12 @@ struct Plan {
         case not(Node)
         case and([Node])
         case or([Node])
+        case marks(MarksFilter)
     }
 
     let root: Node
 
-    init(_ node: QueryNode, sources: Interner) {
+    init(_ node: QueryNode, sources: Interner, marks: MarksFilter = .any) {
         func compile(_ node: QueryNode) -> Node {
             switch node {
             case .all: return .all
@@ -24,7 +26,14 @@ struct Plan {
             case .or(let xs): return .or(xs.map(compile))
             }
         }
-        root = compile(node)
+        let compiled = compile(node)
+        if marks.isAny {
+            root = compiled
+        } else if case .all = compiled {
+            root = .marks(marks)
+        } else {
+            root = .and([.marks(marks), compiled])
+        }
     }
 
     /// The entries of `chunk` in `entries` that match, as a bitset indexed from
@@ -65,6 +74,10 @@ struct Plan {
         case .or(let xs):
             var bits = evaluate(xs[0], chunk, entries)
             for x in xs.dropFirst() { bits.formUnion(evaluate(x, chunk, entries)) }
+            return bits
+        case .marks(let filter):
+            var bits = Bitset(count: n, filled: false)
+            for i in entries where filter.accepts(chunk.marks[i]) { bits.insert(i - entries.lowerBound) }
             return bits
         }
     }
@@ -111,6 +124,7 @@ struct Plan {
         case .not(let x): return !matches(x, chunk, i)
         case .and(let xs): return xs.allSatisfy { matches($0, chunk, i) }
         case .or(let xs): return xs.contains { matches($0, chunk, i) }
+        case .marks(let filter): return filter.accepts(chunk.marks[i])
         }
     }
 }
