@@ -338,7 +338,7 @@ public struct AppState {
         case .dropped(let count):
             dropped += count
         case .storeProblem(let text):
-            if storeProblem != text { show(text, seconds: 10) }
+            if storeProblem != text { show("not kept: " + text, seconds: 10) }
             storeProblem = text
         case .feedHealth(let source, let update):
             health[source, default: SourceHealth()].apply(update)
@@ -402,10 +402,11 @@ public struct AppState {
                 continue
             }
             let name = arrival.headline.source
-            // An item dated before the feed started (a feed file's starting history) is
+            // An item dated before the feed started (a feed file's starting history), or
+            // that arrived before it (the store's history, at negative offsets), is
             // counted, but is not a new arrival: the rate leaves it out.
             stats.record(name, position: sources.position(adding: name), at: config.feedStart.adding(milliseconds: arrival.offset),
-                         recent: arrival.headline.published >= config.feedStart)
+                         recent: arrival.headline.published >= config.feedStart && arrival.offset >= 0)
         }
         if sources.count != known && !hiddenSources.isEmpty {
             // A new source may extend a hidden one's name (see effectiveQuery).

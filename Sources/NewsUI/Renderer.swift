@@ -328,6 +328,11 @@ public enum Renderer {
             writeClipped(" " + message.text, row: y, column: 0, limit: width, style: theme.barAlert, into: &grid)
             return
         }
+        // Nothing shown is being kept: that stays said, not only for a message's seconds.
+        if let problem = state.storeProblem {
+            writeClipped(" not kept: " + problem, row: y, column: 0, limit: width, style: theme.barAlert, into: &grid)
+            return
+        }
         if let replay = state.replay {
             progress(replay, theme, row: y, &grid)
             return

@@ -133,7 +133,7 @@ func temporaryStore(clock: @escaping @Sendable () -> Timestamp = { t0 }) throws 
         let session = LiveSession(settings)
         let run = Task { try await session.run(on: screen, watchSignals: false) }
         try await eventually("the first frame") { screen.frame != nil }
-        #expect(screen.lines.last?.contains("store /x/newsdesk.db: read-only") == true, "\(screen.lines)")
+        #expect(screen.lines.last?.contains("not kept: store /x/newsdesk.db: read-only") == true, "\(screen.lines)")
         screen.type([.char("q")])
         #expect(try await run.value == 0)
     }

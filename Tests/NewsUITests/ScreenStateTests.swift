@@ -88,6 +88,21 @@ struct ScreenStateTests {
         #expect(state.stats.rate(state.stats.entries[0], now: state.now) == 2)
     }
 
+    @Test("the store's history (arrived before the feed started, published in the future or not) is not a rate")
+    func storedHistoryNotARate() {
+        var state = AppState(history: History(capacity: 1000), config: AppConfig(sources: ["tech"], feedStart: t0, color: false),
+                             columns: 80, rows: 10, now: t0)
+        // Seen 20 s before this run started; published after it (a simulated feed stored at --speed max).
+        let stored = (0..<50).map { n in
+            Arrival(offset: -20_000, headline: Headline(id: "s\(n)", source: "tech", title: "stored \(n)",
+                                                       published: t0.adding(milliseconds: 3_600_000 + Int64(n))))
+        }
+        state.apply(.headlines(stored, now: t0))
+        #expect(state.stats.entries[0].total == 50)
+        #expect(state.stats.rate(state.stats.entries[0], now: state.now) == 0)
+        #expect(state.screen[0].contains("tech 0/m"), "\(state.screen[0])")
+    }
+
     @Test("one finished source is not stale and does not end the feed")
     func oneSourceFinished() {
         var state = makeState(count: 3)
