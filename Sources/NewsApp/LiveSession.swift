@@ -68,7 +68,7 @@ public final class LiveSession {
         let loop = EventLoop(screen: screen, state: AppState(
             history: History(capacity: settings.historyCapacity),
             config: AppConfig(sources: sources.map(\.name), feedStart: start, color: screen.color, staleAfter: settings.staleAfter,
-                              feeds: settings.feeds),
+                              feeds: settings.feeds, hasStore: settings.keeper != nil),
             columns: screen.columns, rows: screen.rows, now: start), watchSignals: watchSignals)
         loop.applyFilter(settings.filter)
         loopForTests = loop
@@ -121,6 +121,17 @@ public final class LiveSession {
             case .refresh(let names): refresh?.request(names)
             case .setRead(let keys, let read): keeper?.setRead(keys, read, failed: failed)
             case .setStarred(let key, let starred): keeper?.setStarred(key, starred, failed: failed)
+            case .searchStore(let query):
+                // Off the event loop: a word the index cannot narrow reads the whole store.
+                guard let keeper else { break }
+                Task.detached {
+                    do throws(StoreError) {
+                        let found = try SearchRun.matches(query, in: keeper.store, limit: StoreKeeper.searchLimit)
+                        queue.post(.storeResults(query: query.text, keeper.arrivals(found.reversed(), start: start)))
+                    } catch {
+                        queue.post(.storeProblem("\(error)"))
+                    }
+                }
             case .quit, .replay: break
             }
         })

@@ -59,13 +59,21 @@ public final class StoreKeeper: Sendable {
     /// The newest `limit` stored headlines, oldest first, as the view's first arrivals:
     /// each at the offset of when the store first saw it (before `start`: negative).
     public func history(limit: Int, start: Timestamp) throws(StoreError) -> [Arrival] {
-        try store.recent(limit: limit).map { stored in
+        arrivals(try store.recent(limit: limit), start: start)
+    }
+
+    /// Stored headlines as arrivals for the view, in their order, with their marks.
+    public func arrivals<S: Sequence>(_ stored: S, start: Timestamp) -> [Arrival] where S.Element == StoredHeadline {
+        stored.map { stored in
             var marks: HeadlineMarks = []
             if stored.read { marks.insert(.read) }
             if stored.starred { marks.insert(.starred) }
             return Arrival(offset: stored.firstSeen.milliseconds - start.milliseconds, headline: stored.headline, marks: marks)
         }
     }
+
+    /// The most results the view's search of the store (`F`) shows.
+    public static let searchLimit = 10_000
 
     /// Keeps the read mark of `keys` (in the background, in order); `failed` hears of a
     /// write that did not happen.

@@ -23,6 +23,8 @@ public enum AppEvent: Sendable {
     case feedHealth(source: String, FeedHealthUpdate)
     /// The store could not be opened or written: the view goes on without it and says so.
     case storeProblem(String)
+    /// The store's headlines that match `query` (`F`), oldest first.
+    case storeResults(query: String, [Arrival])
 }
 
 /// A control for the replay, asked of the event loop.
@@ -65,6 +67,8 @@ public enum AppEffect: Equatable, Sendable {
     case setRead([HeadlineKey], Bool)
     /// Keep this headline's star in the store (`s`).
     case setStarred(HeadlineKey, Bool)
+    /// Search the whole store for this query (`F`); the answer is ``AppEvent/storeResults(query:_:)``.
+    case searchStore(Query)
 }
 
 /// Fixed facts about this run.
@@ -84,9 +88,12 @@ public struct AppConfig: Sendable {
     /// The sources fetched over HTTP: the ones `R` refreshes and the sources screen shows
     /// the health of (files and simulated sources have none).
     public var feeds: Set<String>
+    /// The run has a store: `F` searches it.
+    public var hasStore = false
 
     public init(sources: [String], feedStart: Timestamp, color: Bool = true, replay: Bool = false,
-                staleAfter: Int64 = 30_000, feeds: Set<String> = []) {
+                staleAfter: Int64 = 30_000, feeds: Set<String> = [], hasStore: Bool = false) {
+        self.hasStore = hasStore
         self.sources = sources
         self.feeds = feeds
         self.feedStart = feedStart
@@ -201,6 +208,26 @@ public struct AppState {
     public var feedEnded: Bool {
         if config.replay { return replay?.ended == true }
         return !config.sources.isEmpty && config.sources.allSatisfy { finishedSources.contains($0) }
+    }
+
+    /// The store's search shown in place of the live list (`F`): its query, and the live
+    /// list set aside meanwhile (arrivals still go to it). Nil: the live list.
+    public private(set) var storeSearch: String?
+    private var setAside: ListState?
+    /// Live headlines that arrived while the store's results were shown.
+    public var arrivedWhileSearching: Int { setAside?.arrived ?? 0 }
+
+    /// What a list is: its history, its matches and where the person is in it.
+    struct ListState {
+        var history: History
+        var view: FilteredView
+        var selected: Int?
+        var topSeq: Int?
+        var following: Bool
+        var awaySince: Int
+        var paused: Bool
+        var pauseBoundary: Int
+        var arrived = 0
     }
 
     /// Why the store is not keeping what is shown (it could not be opened, or a write
@@ -337,6 +364,8 @@ public struct AppState {
             replay = status
         case .dropped(let count):
             dropped += count
+        case .storeResults(let query, let results):
+            showResults(query, results)
         case .storeProblem(let text):
             if storeProblem != text { show("not kept: " + text, seconds: 10) }
             storeProblem = text
@@ -391,6 +420,17 @@ public struct AppState {
 
     private mutating func receive(_ batch: [Arrival]) {
         guard !batch.isEmpty else { return }
+        // The store's results are shown: the live list, set aside, takes the batch.
+        if setAside != nil {
+            swapLists()
+            let results = setAside
+            setAside = nil  // the live list is shown for the length of this call
+            receive(batch)
+            setAside = results
+            swapLists()
+            setAside!.arrived += batch.count
+            return
+        }
         // An update replaces its headline in place: the row shows the new title where the
         // old one was; it is not a new arrival for the counts.
         let replaced = history.append(contentsOf: batch)
@@ -511,6 +551,20 @@ public struct AppState {
             marksFilter.starredOnly.toggle()
             applyQuery()
             show(marksFilter.starredOnly ? "showing starred only" : "showing starred and unstarred")
+        case .searchStore:
+            if storeSearch != nil { leaveResults(); break }
+            guard config.hasStore else {
+                show("no store here: nothing to search beyond the history (F needs a store: --store FILE, or real feeds)")
+                break
+            }
+            guard !userQuery.matchesEverything else {
+                show("type a filter first (/): F searches the whole store for it")
+                break
+            }
+            show("searching the store for \(filterText)…")
+            return [.searchStore(effectiveQuery)]
+        case .leaveSearch:
+            if storeSearch != nil { leaveResults() }
         case .pause:
             if paused { goLive() } else {
                 paused = true
@@ -702,6 +756,53 @@ public struct AppState {
     }
 
     // MARK: sources
+
+    // MARK: the store's search
+
+    /// Puts the store's results in place of the live list (which is set aside, arrivals
+    /// still going to it), newest first as ever, following from the newest.
+    private mutating func showResults(_ query: String, _ results: [Arrival]) {
+        if setAside != nil { leaveResults() }
+        let found = History(capacity: max(1, results.count))
+        found.append(contentsOf: results)
+        setAside = ListState(history: found, view: FilteredView(query: effectiveQuery, marks: marksFilter, history: found),
+                             selected: nil, topSeq: nil, following: true, awaySince: 0, paused: false, pauseBoundary: 0)
+        swapLists()
+        storeSearch = query
+        selectNewest()
+        show(results.isEmpty ? "nothing in the store matches \(query)" : "\(counted(results.count, "headline", "headlines")) in the store match \(query)")
+    }
+
+    /// Back to the live list, as it was left (with what arrived meanwhile).
+    private mutating func leaveResults() {
+        guard setAside != nil else { return }
+        swapLists()
+        let arrived = setAside?.arrived ?? 0
+        setAside = nil
+        storeSearch = nil
+        // The filter or the marks may have changed while the results were shown.
+        applyQuery()
+        show(arrived == 0 ? "back to the live list" : "back to the live list: \(arrived) arrived meanwhile")
+    }
+
+    /// Exchanges the list shown with the one set aside.
+    private mutating func swapLists() {
+        guard var other = setAside else { return }
+        let mine = ListState(history: history, view: view, selected: selected, topSeq: topSeq, following: following,
+                             awaySince: awaySince, paused: paused, pauseBoundary: pauseBoundary, arrived: other.arrived)
+        history = other.history
+        view = other.view
+        selected = other.selected
+        topSeq = other.topSeq
+        following = other.following
+        awaySince = other.awaySince
+        paused = other.paused
+        pauseBoundary = other.pauseBoundary
+        other = mine
+        setAside = other
+    }
+
+    private func counted(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
 
     /// Shows or hides the source at `position` in ``sources`` (nothing if there is none).
     private mutating func toggleSource(at position: Int) {

@@ -27,6 +27,8 @@ public enum Operation: String, CaseIterable, Sendable {
     case open
     /// The reader's marks (issue 13): read or unread, starred, and listing by them.
     case toggleRead, markAllRead, toggleStar, unreadOnly, starredOnly
+    /// Search the whole store with the filter (the results replace the list), and back.
+    case searchStore, leaveSearch
     case pause
     /// Show or hide the first to ninth source (in the session's order: the header's).
     case toggleSource1, toggleSource2, toggleSource3, toggleSource4, toggleSource5
@@ -129,6 +131,9 @@ public enum KeyBindings {
         Binding(.unreadOnly, [.list], keys: [.char("u")], hint: "unread",
                 help: "List only unread headlines, or all again (apart from the filter; the header says so). One read meanwhile stays listed until the list is filtered again."),
         Binding(.starredOnly, [.list], keys: [.char("*")], hint: "starred", help: "List only starred headlines, or all again (apart from the filter)."),
+        Binding(.searchStore, [.list], keys: [.char("F")], hint: "search store",
+                help: "Search the whole store with the filter (beyond the history in memory, as newsdesk search does): the matches replace the list, newest first, while live headlines keep arriving behind them. F or Esc goes back to the live list."),
+        Binding(.leaveSearch, [.list], keys: [.escape], hint: "back", help: "Back from the store's search results to the live list."),
         Binding(.pause, [.list], keys: [.char(" ")], hint: "pause",
                 help: "Pause the list: headlines keep arriving into history but the list stands still. Again to resume. In a replay: pause the replay itself."),
         Binding(.replayStep, [.replay], keys: [.char(".")], hint: "step", help: "While the replay is paused: play the next headline."),

@@ -328,6 +328,13 @@ public enum Renderer {
             writeClipped(" " + message.text, row: y, column: 0, limit: width, style: theme.barAlert, into: &grid)
             return
         }
+        // The store's results in place of the live list: what they are, and the way back.
+        if let query = state.storeSearch {
+            var text = " store search: \(query) · \(state.history.count) found"
+            if state.arrivedWhileSearching > 0 { text += " · \(state.arrivedWhileSearching) new live" }
+            writeClipped(text + " · F or Esc back", row: y, column: 0, limit: width, style: theme.barTitle, into: &grid)
+            return
+        }
         // Nothing shown is being kept: that stays said, not only for a message's seconds.
         if let problem = state.storeProblem {
             writeClipped(" not kept: " + problem, row: y, column: 0, limit: width, style: theme.barAlert, into: &grid)

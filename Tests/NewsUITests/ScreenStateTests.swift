@@ -200,7 +200,7 @@ struct ScreenStateTests {
     static func helpLinesSeen(_ state: inout AppState, key: Key) -> [String] {
         var seen: [String] = []
         var previous: [String] = []
-        for _ in 0..<500 {
+        for _ in 0..<5000 {  // the help is over 1,000 lines at 20 columns
             let lines = Array(state.screen.dropFirst().dropLast())
             if lines == previous { break }
             for line in lines where !seen.contains(line) { seen.append(line) }
@@ -226,7 +226,7 @@ struct ScreenStateTests {
           arguments: [(80, 24, false), (80, 24, true), (20, 5, false), (20, 5, true), (33, 7, true)])
     func helpScrolls(columns: Int, rows: Int, replay: Bool) {
         // Every line of the help, as a very tall screen of the same width shows it.
-        var tall = makeState(count: 3, columns: columns, rows: 1000, replay: replay)
+        var tall = makeState(count: 3, columns: columns, rows: 4000, replay: replay)  // taller than the help at 20 columns
         tall.apply(.key(.char("?")))
         var all = Array(tall.screen.dropFirst().dropLast())
         while all.last?.allSatisfy({ $0 == " " }) == true { all.removeLast() }
