@@ -575,6 +575,13 @@ func benchStore(_ headlines: [Headline], titlesFile: String) throws {
     var oursBytes = 0, theirsBytes = 0, new = 0
     var storePath = ""
     for run in 0..<runs {
+        // Python first every other run, so that the order (the write-back of what the last
+        // run wrote) falls on both alike.
+        if run % 2 == 1 {
+            let (p, pb) = try pythonRun(dir + "/batched.tsv", "python-batched.db")
+            theirs.append(p)
+            theirsBytes = pb
+        }
         storePath = try fresh("batched-\(run).db")
         do {
             let store = try HeadlineStore(path: storePath, clock: clock)
@@ -588,9 +595,12 @@ func benchStore(_ headlines: [Headline], titlesFile: String) throws {
             oursBytes = size(storePath)
         }
         if run > 0 { try? FileManager.default.removeItem(atPath: dir + "/batched-\(run - 1).db") }
-        let (p, pb) = try pythonRun(dir + "/batched.tsv", "python-batched.db")
-        theirs.append(p)
-        theirsBytes = pb
+        if run % 2 == 0 {
+            let (p, pb) = try pythonRun(dir + "/batched.tsv", "python-batched.db")
+            theirs.append(p)
+            theirsBytes = pb
+        }
+        if run % 2 == 1 { theirsBulk.append(try pythonRun(dir + "/bulk.tsv", "python-bulk.db").0) }
         let bulkPath = try fresh("bulk.db")
         do {
             let store = try HeadlineStore(path: bulkPath, clock: clock)
@@ -598,7 +608,7 @@ func benchStore(_ headlines: [Headline], titlesFile: String) throws {
             for batch in bulk { _ = try store.store(Array(batch.headlines), feed: batch.feed) }
             oursBulk.append(now() - t0)
         }
-        theirsBulk.append(try pythonRun(dir + "/bulk.tsv", "python-bulk.db").0)
+        if run % 2 == 0 { theirsBulk.append(try pythonRun(dir + "/bulk.tsv", "python-bulk.db").0) }
     }
     let n = Double(headlines.count)
     func rates(_ s: [Double]) -> String { fmtRateStats(n, Stats(samples: s)) }

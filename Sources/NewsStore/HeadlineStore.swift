@@ -155,13 +155,29 @@ public final class HeadlineStore: Sendable {
                 indexed = lastAdded
                 unindexed = 0
             }
-            for h in headlines {
-                let hash = Schema.keyHash(h.id)
+            // The key hashes of the batch the feed holds already, in one statement: a
+            // headline whose hash is not among them (nor added earlier in the batch) is new
+            // without a look-up of its own.
+            let hashes = headlines.map { Schema.keyHash($0.id) }
+            var known = Set<Int64>()
+            do {
+                let held = try RawStatement(db, """
+                    SELECT key_hash FROM items WHERE feed_id = ?1 AND key_hash IN (SELECT value FROM json_each(?2))
+                    """)
+                held.bind(1, feedID)
+                held.bind(2, "[" + hashes.map { String($0) }.joined(separator: ",") + "]")
+                defer { held.reset() }
+                while try held.step() { known.insert(held.int64(0)) }
+            }
+            for (h, hash) in zip(headlines, hashes) {
                 let source: String? = h.source == feed ? nil : h.source
-                find.bind(1, feedID)
-                find.bind(2, hash)
-                find.bind(3, h.id)
-                if try find.step() {
+                let held = known.contains(hash)
+                if held {
+                    find.bind(1, feedID)
+                    find.bind(2, hash)
+                    find.bind(3, h.id)
+                }
+                if try held && find.step() {
                     let same = find.text(1) == h.title && find.optionalText(2) == h.url
                         && find.optionalText(3) == h.summary && find.optionalText(4) == h.outlet
                         && find.optionalText(5) == h.note && find.optionalText(6) == source
@@ -179,6 +195,7 @@ public final class HeadlineStore: Sendable {
                     result.append(InsertOutcome(isNew: false, marks: marks))
                 } else {
                     find.reset()
+                    known.insert(hash)
                     add.bind(1, feedID)
                     add.bind(2, hash)
                     add.bind(3, h.published.milliseconds)
