@@ -89,7 +89,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "newsdesk-bench",
-            dependencies: ["NewsCore", "NewsUI", "NewsFeeds", "CLibc"],
+            dependencies: ["NewsCore", "NewsUI", "NewsFeeds", "NewsStore", "CLibc"],
             path: "Benchmarks/NewsBench"
         ),
         // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer,address);

@@ -9,6 +9,7 @@ import Foundation
 import CLibc
 import NewsCore
 import NewsFeeds
+import NewsStore
 import NewsUI
 
 #if canImport(Glibc)
@@ -512,6 +513,165 @@ func benchFeedImport() throws {
                goal: "<= 3x the file", met: Double(oursPeak) * 1024 <= 3 * bytes))
 }
 
+// MARK: store
+
+/// The store (issue 13) over the million headlines: the insert rate in the batches the live
+/// merge hands over (each source's 256 at a time, one transaction each, in arrival order)
+/// and in bulk (one transaction per source), each against Python's sqlite3 executemany of
+/// the same rows into the same schema (`Benchmarks/store_python.py`, in turn with ours);
+/// bytes per headline after a checkpoint; `search` with a word and the full-scan path
+/// against `grep -i -c`; and the start-up read, `recent(limit: 100_000)`.
+func benchStore(_ headlines: [Headline], titlesFile: String) throws {
+    let dir = options.dataDir + "/store"
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let seen = Timestamp(milliseconds: 1_767_225_600_000)
+    let clock: @Sendable () -> Timestamp = { seen }
+    // Each source's headlines in 256s, the batches in the order of their first headline.
+    var bySource: [String: [Headline]] = [:]
+    var order: [String] = []
+    for h in headlines {
+        if bySource[h.source] == nil { order.append(h.source) }
+        bySource[h.source, default: []].append(h)
+    }
+    var batches: [(feed: String, headlines: ArraySlice<Headline>)] = []
+    for feed in order {
+        let all = bySource[feed]!
+        for start in stride(from: 0, to: all.count, by: 256) {
+            batches.append((feed, all[start..<min(start + 256, all.count)]))
+        }
+    }
+    batches.sort { $0.headlines.first!.published.milliseconds < $1.headlines.first!.published.milliseconds }
+    let bulk = order.map { (feed: $0, headlines: bySource[$0]![...]) }
+    func tsv(_ list: [(feed: String, headlines: ArraySlice<Headline>)], _ path: String) throws {
+        var out = ""
+        out.reserveCapacity(headlines.count * 110)
+        for (b, batch) in list.enumerated() {
+            for h in batch.headlines {
+                out += "\(b)\t\(batch.feed)\t\(StoreBenchSupport.keyHash(h.id))\t\(h.published.milliseconds)\t\(seen.milliseconds)\t\(h.id)\t\(h.title)\t\(h.outlet ?? "")\n"
+            }
+        }
+        try out.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    try tsv(batches, dir + "/batched.tsv")
+    try tsv(bulk, dir + "/bulk.tsv")
+    let python = which(options.python)
+    let script = benchDir.appendingPathComponent("store_python.py").path
+    func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+    func fresh(_ name: String) throws -> String {
+        let path = dir + "/" + name
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        return path
+    }
+    /// Python's run into an empty store newsdesk made (the same schema): its seconds.
+    func pythonRun(_ rows: String, _ name: String) throws -> (Double, Int) {
+        let path = try fresh(name)
+        _ = try HeadlineStore(path: path, clock: clock)
+        let out = try runProcess(python, [script, path, rows], capture: true).1
+        return (Double(out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan, size(path))
+    }
+    let runs = options.quick ? 1 : 2
+    var ours: [Double] = [], theirs: [Double] = [], oursBulk: [Double] = [], theirsBulk: [Double] = []
+    var oursBytes = 0, theirsBytes = 0, new = 0
+    var storePath = ""
+    for run in 0..<runs {
+        // Python first every other run, so that the order (the write-back of what the last
+        // run wrote) falls on both alike.
+        if run % 2 == 1 {
+            let (p, pb) = try pythonRun(dir + "/batched.tsv", "python-batched.db")
+            theirs.append(p)
+            theirsBytes = pb
+        }
+        storePath = try fresh("batched-\(run).db")
+        do {
+            let store = try HeadlineStore(path: storePath, clock: clock)
+            new = 0
+            let t0 = now()
+            for batch in batches {
+                for outcome in try store.store(Array(batch.headlines), feed: batch.feed) where outcome.isNew { new += 1 }
+            }
+            ours.append(now() - t0)
+            try store.checkpoint()
+            oursBytes = size(storePath)
+        }
+        if run > 0 { try? FileManager.default.removeItem(atPath: dir + "/batched-\(run - 1).db") }
+        if run % 2 == 0 {
+            let (p, pb) = try pythonRun(dir + "/batched.tsv", "python-batched.db")
+            theirs.append(p)
+            theirsBytes = pb
+        }
+        if run % 2 == 1 { theirsBulk.append(try pythonRun(dir + "/bulk.tsv", "python-bulk.db").0) }
+        let bulkPath = try fresh("bulk.db")
+        do {
+            let store = try HeadlineStore(path: bulkPath, clock: clock)
+            let t0 = now()
+            for batch in bulk { _ = try store.store(Array(batch.headlines), feed: batch.feed) }
+            oursBulk.append(now() - t0)
+        }
+        if run % 2 == 0 { theirsBulk.append(try pythonRun(dir + "/bulk.tsv", "python-bulk.db").0) }
+    }
+    let n = Double(headlines.count)
+    func rates(_ s: [Double]) -> String { fmtRateStats(n, Stats(samples: s)) }
+    let ratio = Stats(samples: theirs).median / Stats(samples: ours).median
+    report(Row(figure: "store insert, headlines/s, batches of 256 (\(batches.count) commits)", ours: rates(ours),
+               theirs: rates(theirs) + " (Python sqlite3 executemany, same schema)", ratio: String(format: "%.2fx", ratio),
+               goal: ">= Python", met: new == headlines.count && ratio >= 1))
+    let bulkRatio = Stats(samples: theirsBulk).median / Stats(samples: oursBulk).median
+    report(Row(figure: "store insert, headlines/s, bulk (one commit per source)", ours: rates(oursBulk),
+               theirs: rates(theirsBulk) + " (Python sqlite3 executemany, same schema)", ratio: String(format: "%.2fx", bulkRatio),
+               goal: ">= Python", met: bulkRatio >= 1))
+    let perHeadline = Double(oursBytes) / n
+    report(Row(figure: "store bytes per headline, search index included (1,000,000, checkpointed)",
+               ours: String(format: "%.0f B (%.1f MB)", perHeadline, Double(oursBytes) / 1e6),
+               theirs: String(format: "%.0f B (Python's file, same schema)", Double(theirsBytes) / n),
+               ratio: String(format: "%.2fx", Double(oursBytes) / Double(max(1, theirsBytes))),
+               goal: "<= 250 B", met: perHeadline <= 250))
+
+    // Reads, over the batched store.
+    let store = try HeadlineStore(path: storePath, clock: clock)
+    let word = "election"
+    let query = try Query.parse(word)
+    var indexed = 0, scanned = 0
+    let searchRuns = options.quick ? 3 : 5
+    let viaIndex = try measure(runs: searchRuns) { indexed = try store.search(word, limit: .max).count }
+    let viaScan = try measure(runs: options.quick ? 1 : 3) {
+        scanned = try store.search("", limit: .max, where: { query.matches($0.headline) }).count
+    }
+    var grepCount = ""
+    let grep = try measure(runs: searchRuns) { grepCount = try runProcess(which("grep"), ["-i", "-c", word, titlesFile], capture: true).1 }
+    let grepN = grepCount.trimmingCharacters(in: .whitespacesAndNewlines)
+    report(Row(figure: "store search \"\(word)\", 1,000,000 stored, word index (\(indexed) found)", ours: fmtMs(viaIndex),
+               theirs: fmtMs(grep) + " (grep -i -c over the titles, \(grepN))", ratio: String(format: "%.1fx", grep.median / viaIndex.median),
+               goal: "report", met: nil))
+    report(Row(figure: "store search \"\(word)\", 1,000,000 stored, full scan + matcher (\(scanned) found)", ours: fmtMs(viaScan),
+               theirs: fmtMs(grep) + " (grep -i -c)", ratio: String(format: "%.1fx", grep.median / viaScan.median),
+               goal: "report", met: nil))
+    var got = 0
+    let recent = try measure(runs: 5) { got = try store.recent(limit: 100_000).count }
+    let arrivals = try measure(runs: 5) { got = min(got, try store.recentArrivals(limit: 100_000, start: seen).count) }
+    let opened = try measure(runs: 5) {
+        let s = try HeadlineStore(path: storePath, clock: clock)
+        got = min(got, try s.recentArrivals(limit: 100_000, start: seen).count)
+    }
+    report(Row(figure: "store start-up read, recent(limit: 100,000) of 1,000,000", ours: fmtMs(recent),
+               theirs: "-", ratio: "-", goal: "<= 300 ms", met: got == 100_000 && recent.median <= 0.3))
+    report(Row(figure: "store start-up read, recentArrivals(limit: 100,000); open + read", ours: fmtMs(arrivals) + "; " + fmtMs(opened),
+               theirs: "-", ratio: "-", goal: "<= 300 ms", met: got == 100_000 && opened.median <= 0.3))
+}
+
+/// The store's key hash (FNV-1a, folded to 32 bits), for the rows Python inserts: the same
+/// as `Schema.keyHash` in NewsStore, which is internal.
+enum StoreBenchSupport {
+    static func keyHash(_ id: String) -> Int64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 {
+            h ^= UInt64(byte)
+            h &*= 0x0000_0100_0000_01b3
+        }
+        return Int64(Int32(truncatingIfNeeded: h ^ (h >> 32)))
+    }
+}
+
 // MARK: import of a table
 
 /// The whole `newsdesk import` process on a 1,000,000-row CSV and the same rows as JSON
@@ -894,6 +1054,7 @@ struct NewsBench {
         if wanted("import") { try benchFeedImport() }
         if wanted("import") { try benchTableImport() }
         if wanted("timing") { try await benchReplayTiming() }
+        if wanted("store") { try benchStore(headlines, titlesFile: titlesFile) }
         printTable(machine: machine)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import NewsCore
 
 #if canImport(Glibc)
@@ -47,6 +48,13 @@ public final class HeadlineStore: Sendable {
         config.busyMode = .timeout(5)
         config.journalMode = .wal
         config.label = "newsdesk.store"
+        // synchronous=NORMAL in WAL (DECISIONS.md, 2026-12-02): a commit is not fsynced, the
+        // log is at checkpoints. A killed process (kill -9, a crash) loses nothing committed,
+        // since the log is in the OS's cache; only a power loss or a kernel crash can lose the
+        // last commits, never the file's consistency. 16 MiB of page cache a connection.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
@@ -112,46 +120,102 @@ public final class HeadlineStore: Sendable {
 
     /// ``insert(_:feed:)``, saying for each headline whether it is new and, if not, the
     /// marks the store holds for it (what the view shows for an item seen in an earlier run).
+    ///
+    /// The hot path of a live run: prepared statements stepped through SQLite's C API, text
+    /// bound straight from each string's UTF-8 (no argument arrays, no `Row` per headline).
     public func store(_ headlines: [Headline], feed: String) throws(StoreError) -> [InsertOutcome] {
         if headlines.isEmpty { return [] }
         let now = clock().milliseconds
         return try write { db in
             let feedID = try Self.feedID(db, name: feed, create: true)!
-            let find = try db.cachedStatement(sql: """
+            let find = try RawStatement(db, """
                 SELECT id, title, url, summary, outlet, note, source, read, starred FROM items
-                WHERE feed_id = ? AND key_hash = ? AND item_id = ?
+                WHERE feed_id = ?1 AND key_hash = ?2 AND item_id = ?3
                 """)
-            let add = try db.cachedStatement(sql: """
+            let add = try RawStatement(db, """
                 INSERT INTO items (feed_id, key_hash, published, first_seen, item_id, title, url, summary, outlet, note, source)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 """)
-            let change = try db.cachedStatement(sql: """
-                UPDATE items SET title = ?, url = ?, summary = ?, outlet = ?, note = ?, source = ? WHERE id = ?
-                """)
+            // The rowids this batch's new headlines get are above the largest now (an
+            // INTEGER PRIMARY KEY takes max + 1).
+            let before = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM items")) ?? 0
             var result: [InsertOutcome] = []
             result.reserveCapacity(headlines.count)
-            for h in headlines {
-                let hash = Schema.keyHash(h.id)
+            var added = 0
+            // The word index and the unread count, once for the batch (schema v2): the titles
+            // of the rows above `indexed`, in one statement. Also before changing a row (its
+            // trigger takes the old title out of the index, which must hold it then).
+            var indexed = before, lastAdded = before, unindexed = 0
+            func index() throws {
+                guard unindexed > 0 else { return }
+                try db.cachedStatement(sql: "INSERT INTO items_fts(rowid, title) SELECT id, title FROM items WHERE id > ?")
+                    .execute(arguments: [indexed])
+                try db.cachedStatement(sql: "UPDATE feeds SET unread = unread + ? WHERE id = ?")
+                    .execute(arguments: [unindexed, feedID])
+                indexed = lastAdded
+                unindexed = 0
+            }
+            // The key hashes of the batch the feed holds already, in one statement: a
+            // headline whose hash is not among them (nor added earlier in the batch) is new
+            // without a look-up of its own.
+            let hashes = headlines.map { Schema.keyHash($0.id) }
+            var known = Set<Int64>()
+            do {
+                let held = try RawStatement(db, """
+                    SELECT key_hash FROM items WHERE feed_id = ?1 AND key_hash IN (SELECT value FROM json_each(?2))
+                    """)
+                held.bind(1, feedID)
+                held.bind(2, "[" + hashes.map { String($0) }.joined(separator: ",") + "]")
+                defer { held.reset() }
+                while try held.step() { known.insert(held.int64(0)) }
+            }
+            for (h, hash) in zip(headlines, hashes) {
                 let source: String? = h.source == feed ? nil : h.source
-                if let row = try Row.fetchOne(find, arguments: [feedID, hash, h.id]) {
-                    let same = row[1] as String == h.title && row[2] as String? == h.url
-                        && row[3] as String? == h.summary && row[4] as String? == h.outlet
-                        && row[5] as String? == h.note && row[6] as String? == source
-                    if !same {
-                        try change.execute(arguments: [h.title, h.url, h.summary, h.outlet, h.note, source, row[0] as Int64])
-                    }
+                let held = known.contains(hash)
+                if held {
+                    find.bind(1, feedID)
+                    find.bind(2, hash)
+                    find.bind(3, h.id)
+                }
+                if try held && find.step() {
+                    let same = find.text(1) == h.title && find.optionalText(2) == h.url
+                        && find.optionalText(3) == h.summary && find.optionalText(4) == h.outlet
+                        && find.optionalText(5) == h.note && find.optionalText(6) == source
+                    let rowID = find.int64(0)
                     var marks: HeadlineMarks = []
-                    if row[7] as Bool { marks.insert(.read) }
-                    if row[8] as Bool { marks.insert(.starred) }
+                    if find.int64(7) != 0 { marks.insert(.read) }
+                    if find.int64(8) != 0 { marks.insert(.starred) }
+                    find.reset()
+                    if !same {
+                        try index()
+                        try db.cachedStatement(sql: """
+                            UPDATE items SET title = ?, url = ?, summary = ?, outlet = ?, note = ?, source = ? WHERE id = ?
+                            """).execute(arguments: [h.title, h.url, h.summary, h.outlet, h.note, source, rowID])
+                    }
                     result.append(InsertOutcome(isNew: false, marks: marks))
                 } else {
-                    try add.execute(arguments: [
-                        feedID, hash, h.published.milliseconds, now, h.id, h.title,
-                        h.url, h.summary, h.outlet, h.note, source,
-                    ])
+                    find.reset()
+                    known.insert(hash)
+                    add.bind(1, feedID)
+                    add.bind(2, hash)
+                    add.bind(3, h.published.milliseconds)
+                    add.bind(4, now)
+                    add.bind(5, h.id)
+                    add.bind(6, h.title)
+                    add.bind(7, h.url)
+                    add.bind(8, h.summary)
+                    add.bind(9, h.outlet)
+                    add.bind(10, h.note)
+                    add.bind(11, source)
+                    try add.run()
+                    added += 1
+                    unindexed += 1
+                    lastAdded = db.lastInsertedRowID
                     result.append(InsertOutcome(isNew: true, marks: []))
                 }
             }
+            try index()
+            _ = added
             return result
         }
     }
@@ -191,10 +255,31 @@ public final class HeadlineStore: Sendable {
     public func recent(limit: Int) throws(StoreError) -> [StoredHeadline] {
         guard limit > 0 else { return [] }
         return try read { db in
-            let names = try Self.feedNames(db)
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM items ORDER BY published DESC, id DESC LIMIT ?", arguments: [limit])
             var out: [StoredHeadline] = []
-            while let row = try rows.next() { out.append(Self.stored(row, names)) }
+            out.reserveCapacity(min(limit, 1 << 20))
+            try Self.eachStored(db, where: nil, limit: limit) { out.append($0); return true }
+            out.reverse()
+            return out
+        }
+    }
+
+    /// The newest `limit` headlines as the view's first arrivals, oldest first: each at the
+    /// offset of when the store first saw it from `start` (before it: negative), with the
+    /// marks the store holds. What ``recent(limit:)`` gives, without the `StoredHeadline`s
+    /// in between: the read a start-up waits for.
+    public func recentArrivals(limit: Int, start: Timestamp) throws(StoreError) -> [Arrival] {
+        guard limit > 0 else { return [] }
+        return try read { db in
+            var out: [Arrival] = []
+            out.reserveCapacity(min(limit, 1 << 20))
+            let origin = start.milliseconds
+            try Self.eachStored(db, where: nil, limit: limit) { stored in
+                var marks: HeadlineMarks = []
+                if stored.read { marks.insert(.read) }
+                if stored.starred { marks.insert(.starred) }
+                out.append(Arrival(offset: stored.firstSeen.milliseconds - origin, headline: stored.headline, marks: marks))
+                return true
+            }
             out.reverse()
             return out
         }
@@ -221,21 +306,13 @@ public final class HeadlineStore: Sendable {
         guard limit > 0 else { return [] }
         let terms = Self.ftsTerms(words)
         return try read { db in
-            let names = try Self.feedNames(db)
-            let rows: RowCursor
-            if terms.isEmpty {
-                rows = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM items ORDER BY published DESC, id DESC")
-            } else {
-                rows = try Row.fetchCursor(db, sql: """
-                    SELECT \(Self.columns) FROM items
-                    WHERE id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)
-                    ORDER BY published DESC, id DESC
-                    """, arguments: [terms])
-            }
             var out: [StoredHeadline] = []
-            while out.count < limit, let row = try rows.next() {
-                let item = Self.stored(row, names)
+            try Self.eachStored(
+                db, where: terms.isEmpty ? nil : "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?1)",
+                match: terms, limit: nil
+            ) { item in
                 if accept(item) { out.append(item) }
+                return out.count < limit
             }
             return out
         }
@@ -391,15 +468,60 @@ public final class HeadlineStore: Sendable {
     private static let columns =
         "feed_id, read, starred, published, first_seen, item_id, title, url, summary, outlet, note, source"
 
-    private static func stored(_ row: Row, _ names: [Int64: String]) -> StoredHeadline {
-        let feed = names[row[0] as Int64] ?? ""
-        let source: String? = row[11]
-        let headline = Headline(
-            id: row[5], source: source ?? feed, title: row[6],
-            published: Timestamp(milliseconds: row[3]),
-            outlet: row[9], summary: row[8], url: row[7], note: row[10])
-        return StoredHeadline(
-            headline: headline, feed: feed, read: row[1], starred: row[2],
-            firstSeen: Timestamp(milliseconds: row[4]))
+    /// Calls `body` with the stored headlines newest first (by published, then by id), those
+    /// `condition` selects (an SQL condition on `items`, `?1` bound to `match`), at most
+    /// `limit` of them, until it returns false. Rows are read through SQLite's C API; a
+    /// feed's name and an outlet's are made once per read and shared by the rows.
+    private static func eachStored(
+        _ db: Database, where condition: String?, match: String = "", limit: Int?,
+        _ body: (StoredHeadline) throws -> Bool
+    ) throws {
+        let names = try feedNames(db)
+        var sql = "SELECT \(columns) FROM items"
+        if let condition { sql += " WHERE " + condition }
+        sql += " ORDER BY published DESC, id DESC"
+        if limit != nil { sql += " LIMIT ?2" }
+        let rows = try RawStatement(db, sql)
+        defer { rows.reset() }
+        if condition != nil { rows.bind(1, match) }
+        if let limit { rows.bind(2, Int64(limit)) }
+        var outlets = Interner()
+        var lastFeedID: Int64 = .min
+        var feed = ""
+        while try rows.step() {
+            let feedID = rows.int64(0)
+            if feedID != lastFeedID {
+                feed = names[feedID] ?? ""
+                lastFeedID = feedID
+            }
+            let headline = Headline(
+                id: rows.text(5), source: rows.optionalText(11) ?? feed, title: rows.text(6),
+                published: Timestamp(milliseconds: rows.int64(3)),
+                outlet: outlets.text(rows, 9), summary: rows.optionalText(8), url: rows.optionalText(7),
+                note: rows.optionalText(10))
+            let stored = StoredHeadline(
+                headline: headline, feed: feed, read: rows.int64(1) != 0, starred: rows.int64(2) != 0,
+                firstSeen: Timestamp(milliseconds: rows.int64(4)))
+            if try !body(stored) { break }
+        }
+    }
+}
+
+/// Shares the strings of a column with few distinct values (outlets) across the rows of one
+/// read: one allocation per distinct value instead of one per row.
+struct Interner {
+    private var known: [(bytes: [UInt8], text: String)] = []
+
+    mutating func text(_ rows: RawStatement, _ column: Int32) -> String? {
+        guard !rows.isNull(column), let pointer = sqlite3_column_text(rows.handle, column) else { return nil }
+        let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(rows.handle, column)))
+        // Short strings are stored inline (no allocation): nothing to share.
+        if bytes.count <= 15 { return String(decoding: bytes, as: UTF8.self) }
+        for entry in known where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) {
+            return entry.text
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if known.count < 64 { known.append((Array(bytes), text)) }
+        return text
     }
 }

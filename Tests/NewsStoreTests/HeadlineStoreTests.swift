@@ -28,7 +28,7 @@ import Testing
         let dir = TempFolder()
         let path = dir.file("news.db")
         _ = try openStore(path)
-        try DatabaseQueue(path: path).write { db in try db.execute(sql: "PRAGMA user_version = 2") }
+        try DatabaseQueue(path: path).write { db in try db.execute(sql: "PRAGMA user_version = \(Schema.version + 1)") }
         #expect(storeErrorKind { _ = try openStore(path) } == .newerSchema)
     }
 
@@ -37,7 +37,7 @@ import Testing
         let path = dir.file("news.db")
         _ = try openStore(path)
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2')")
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v\(Schema.version + 1)')")
         }
         do {
             _ = try openStore(path)
