@@ -59,7 +59,7 @@ public final class StoreKeeper: Sendable {
     /// The newest `limit` stored headlines, oldest first, as the view's first arrivals:
     /// each at the offset of when the store first saw it (before `start`: negative).
     public func history(limit: Int, start: Timestamp) throws(StoreError) -> [Arrival] {
-        arrivals(try store.recent(limit: limit), start: start)
+        try store.recentArrivals(limit: limit, start: start)
     }
 
     /// Stored headlines as arrivals for the view, in their order, with their marks.

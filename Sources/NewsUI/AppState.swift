@@ -493,6 +493,11 @@ public struct AppState {
     }
 
     private mutating func perform(_ operation: Operation) -> [AppEffect] {
+        // Marks live in the store: without one there is nothing to keep them in, or show.
+        if !config.hasStore && [.toggleRead, .markAllRead, .toggleStar, .unreadOnly, .starredOnly].contains(operation) {
+            show("no store here: read and starred marks need one (--store FILE, or real feeds)")
+            return []
+        }
         if config.replay {
             switch operation {
             case .pause: return [.replay(.togglePause)]
@@ -524,7 +529,7 @@ public struct AppState {
             if let seq = selected {
                 place()
                 mode = .detail
-                if history.isUnread(seq) {
+                if config.hasStore && history.isUnread(seq) {
                     history.setMarks(seq, .read, on: true)
                     return [.setRead([history.key(seq)], true)]
                 }

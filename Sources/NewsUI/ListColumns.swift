@@ -98,14 +98,16 @@ enum ListColumns {
             }
             // An unread headline's title is bold, as in newsboat.
             var style = row.base
-            if row.state.history.isUnread(row.seq) { style.bold = true }
+            if row.state.config.hasStore && row.state.history.isUnread(row.seq) { style.bold = true }
             Renderer.writeClipped(title, row: row.y, column: columns.lowerBound, limit: columns.upperBound, style: style,
                                   styleAt: styleAt, into: &grid)
         })
 
     /// Where each column goes at a screen width: the fixed and fitted ones take their
     /// width, the rest goes to the flexible one.
-    static func layout(_ state: AppState, screenWidth: Int, columns: [ListColumn] = table) -> [(column: ListColumn, cells: Range<Int>)] {
+    static func layout(_ state: AppState, screenWidth: Int, columns given: [ListColumn]? = nil) -> [(column: ListColumn, cells: Range<Int>)] {
+        // The marks column is the store's: without one nothing is ever marked.
+        let columns = given ?? (state.config.hasStore ? table : table.filter { $0.name != "marks" })
         let rules = columns.map { $0.width(state, screenWidth) }
         func width(_ rule: ColumnWidth) -> Int {
             switch rule {

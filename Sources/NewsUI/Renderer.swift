@@ -115,8 +115,10 @@ public enum Renderer {
         let shown = grouped(state.visibleCount), total = grouped(state.history.count)
         // What is unread in the whole history (not just what is listed), then the counts alone.
         let unread = "\(grouped(state.history.unreadCount)) unread"
-        let countsLong = "\(shown) of \(total) shown · \(unread)", countsShort = "\(shown)/\(total) · \(unread)"
         let countsPlainLong = "\(shown) of \(total) shown", countsTiny = "\(shown)/\(total)"
+        // Without a store nothing is marked: no unread count.
+        let countsLong = state.config.hasStore ? "\(countsPlainLong) · \(unread)" : countsPlainLong
+        let countsShort = state.config.hasStore ? "\(countsTiny) · \(unread)" : countsTiny
         // The filter as typed: hidden sources show as sources, not as query text.
         let filterText = state.filterText.isEmpty ? "" : "/\(state.filterText)"
         // The marks filter (u, *) narrows the list as the filter does, and shows in every
@@ -422,7 +424,7 @@ public enum Renderer {
         let width = grid.columns
         // The title bar says whether it is read and starred (r and s change them here too).
         var title = " Headline"
-        if let seq = state.selected, state.history.contains(seq: seq) {
+        if state.config.hasStore, let seq = state.selected, state.history.contains(seq: seq) {
             let marks = state.history.marks(seq)
             title += marks.contains(.read) ? " · read" : " · unread"
             if marks.contains(.starred) { title += " · ★ starred" }

@@ -114,7 +114,8 @@ struct MarksTests {
 
     @Test("Stored marks arrive with the headlines: the list, the header's unread count and the marks column show them")
     func storedMarks() {
-        var state = AppState(history: History(capacity: 100, chunkSize: 4), config: AppConfig(sources: ["tech"], feedStart: t0, color: false),
+        var state = AppState(history: History(capacity: 100, chunkSize: 4),
+                             config: AppConfig(sources: ["tech"], feedStart: t0, color: false, hasStore: true),
                              columns: 80, rows: 10, now: t0)
         var batch = (0..<4).map { headline($0, "Stored \($0)", source: "tech") }
         batch[0].marks = .read
@@ -148,5 +149,20 @@ struct MarksTests {
         #expect(KeyBindings.operation(for: .char("s"), in: [.sourcePicker]) == nil)
         let help = HelpPage.lines(columns: 100, replay: false).map(\.text).joined(separator: " ")
         #expect(help.contains("Star the selected headline") && help.contains("List only unread headlines"))
+    }
+
+    @Test("Without a store nothing is marked: no marks column, no unread count, no bold; the mark keys say why and do nothing")
+    func noStoreNoMarks() {
+        var state = makeState(count: 5, columns: 80, rows: 10, hasStore: false)
+        let screen = state.screen
+        #expect(!screen[0].contains("unread"), "\(screen[0])")
+        #expect(screen[1].firstMatch(of: #/^\s*\d+[smhd]|^\s*now/#) != nil, "\(screen[1])")
+        #expect(!Renderer.render(state)[1, 12].style.bold)
+        for key in ["r", "s", "A", "u", "*"] {
+            #expect(state.apply(.key(.char(Character(key)))).isEmpty, "\(key)")
+            #expect(state.message?.text.contains("no store here") == true)
+        }
+        #expect(state.apply(.key(.enter)).isEmpty)  // opened, but not marked read: nowhere to keep it
+        #expect(state.history.unreadCount == 5 && state.mode == .detail)
     }
 }

@@ -15,9 +15,10 @@ func headline(_ n: Int, _ title: String, source: String? = nil, at offset: Int64
 
 /// An app state at a size, with headlines 0..<count ("Headline n" plus a word from `words`).
 func makeState(count: Int = 30, columns: Int = 80, rows: Int = 24, capacity: Int = 1000, color: Bool = true,
-               replay: Bool = false, sources: [String] = ["tech", "sports", "world"], titles: ((Int) -> String)? = nil) -> AppState {
+               replay: Bool = false, sources: [String] = ["tech", "sports", "world"], hasStore: Bool = true,
+               titles: ((Int) -> String)? = nil) -> AppState {
     let history = History(capacity: capacity, chunkSize: 16)
-    var state = AppState(history: history, config: AppConfig(sources: sources, feedStart: t0, color: color, replay: replay),
+    var state = AppState(history: history, config: AppConfig(sources: sources, feedStart: t0, color: color, replay: replay, hasStore: hasStore),
                          columns: columns, rows: rows, now: t0)
     let words = ["goal", "market", "storm", "chip", "final"]
     let batch = (0..<count).map { n in headline(n, titles?(n) ?? "Headline \(n) \(words[n % words.count])") }
