@@ -518,8 +518,13 @@ public struct AppState {
                 setFilter("")
                 show("filter cleared")
             }
-        case .down: move(by: 1)
-        case .up: move(by: -1)
+        case .down, .up:
+            move(by: operation == .down ? 1 : -1)
+            // In the detail view j/k open the next headline: it is read as Enter's is.
+            if mode == .detail, config.hasStore, let seq = selected, history.isUnread(seq) {
+                history.setMarks(seq, .read, on: true)
+                return [.setRead([history.key(seq)], true)]
+            }
         case .pageDown: move(by: max(1, listHeight - 1))
         case .pageUp: move(by: -max(1, listHeight - 1))
         case .newest: goLive()

@@ -116,7 +116,7 @@ public enum KeyBindings {
         Binding(.editFilter, [.list], keys: [.char("/")], hint: "filter",
                 help: "Edit the filter; the list re-filters as you type. Enter keeps it, Esc restores the previous one, Ctrl-U clears the line."),
         Binding(.clearFilter, [.list], keys: [.char("\\")], hint: "clear", help: "Clear the filter (hidden sources stay hidden)."),
-        Binding(.down, [.list, .detail], keys: [.char("j"), .down], hint: "down", help: "Select the next (older) headline."),
+        Binding(.down, [.list, .detail], keys: [.char("j"), .down], hint: "down", help: "Select the next (older) headline; in the detail view, show it (marked read, with a store)."),
         Binding(.up, [.list, .detail], keys: [.char("k"), .up], hint: "up", help: "Select the previous (newer) headline."),
         Binding(.pageDown, [.list], keys: [.pageDown, .ctrl("f")], hint: "page down", help: "One page down (older)."),
         Binding(.pageUp, [.list], keys: [.pageUp, .ctrl("b")], hint: "page up", help: "One page up (newer)."),

@@ -165,4 +165,17 @@ struct MarksTests {
         #expect(state.apply(.key(.enter)).isEmpty)  // opened, but not marked read: nowhere to keep it
         #expect(state.history.unreadCount == 5 && state.mode == .detail)
     }
+
+    @Test("j and k in the detail view open the next headline, and it is marked read as Enter's is; in the list they mark nothing")
+    func detailMovesMarkRead() {
+        var state = makeState(count: 5, columns: 80, rows: 10)
+        #expect(state.apply(.key(.char("j"))).isEmpty)  // the list: moving reads nothing
+        let opened = state.apply(.key(.enter))
+        #expect(opened.count == 1 && state.history.unreadCount == 4)
+        let next = state.apply(.key(.char("j")))
+        #expect(state.mode == .detail && state.history.unreadCount == 3)
+        #expect(next == [.setRead([state.history.key(state.selected!)], true)])
+        // Back to one already read: nothing to say.
+        #expect(state.apply(.key(.char("k"))).isEmpty && state.history.unreadCount == 3)
+    }
 }
