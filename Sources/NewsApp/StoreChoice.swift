@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NewsCore
 import NewsStore
 
@@ -30,6 +35,14 @@ public struct StoreChoice: Sendable, Equatable {
     /// Opens the store (nil without a path), or the reason it cannot be.
     public func open(clock: @escaping @Sendable () -> Timestamp = LiveFeeds.realNow) -> Result<HeadlineStore?, StoreError> {
         guard let path else { return .success(nil) }
+        // A folder, a FIFO or a device is no store: say what it is, not SQLite's "disk I/O error".
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            let kind = info.st_mode & S_IFMT
+            let what = kind == S_IFDIR ? "a folder" : kind == S_IFIFO ? "a FIFO" : kind == S_IFSOCK ? "a socket" : "a device"
+            return .failure(StoreError(path: path, reason: "\(what), not a store file (give the path of a file, made if missing)",
+                                       kind: .cannotOpen))
+        }
         do throws(StoreError) {
             return .success(try HeadlineStore(path: path, clock: clock))
         } catch {

@@ -15,6 +15,7 @@ struct StoreOptions: ParsableArguments {
     func validate() throws {
         if store != nil && noStore { throw ValidationError("--store and --no-store cannot both be given") }
         if let store, store.isEmpty { throw ValidationError("--store: the path is empty") }
+        if store == "-" { throw ValidationError("--store -: a store is a file (SQLite), not standard input or output: give a path") }
     }
 
     var choice: StoreChoice {

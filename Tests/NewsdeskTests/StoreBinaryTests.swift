@@ -80,6 +80,15 @@ struct StoreBinaryTests {
         #expect(corrupt.stdout.isEmpty)
         let both = try await newsdesk("--plain", "--store", garbage.path, "--no-store")
         #expect(both.status == 64 && both.stderr.contains("--no-store"), "\(both.stderr)")
+        // Not a file: a folder, a FIFO, standard input.
+        let fifo = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for (path, what) in [(dir.path, "a folder"), (fifo, "a FIFO")] {
+            let notAFile = try await newsdesk("--plain", "--count", "1", "--speed", "max", "--store", path)
+            #expect(notAFile.status == 73 && notAFile.stderr.contains("\(what), not a store file"), "\(notAFile.status) \(notAFile.stderr)")
+        }
+        let dash = try await newsdesk("--plain", "--count", "1", "--store", "-")
+        #expect(dash.status == 64 && dash.stderr.contains("--store -"), "\(dash.stderr)")
         let keep = try await newsdesk("--plain", "--keep", "soon")
         #expect(keep.status == 64 && keep.stderr.contains("--keep"), "\(keep.stderr)")
     }
