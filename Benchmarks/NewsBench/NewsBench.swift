@@ -548,7 +548,7 @@ func benchStore(_ headlines: [Headline], titlesFile: String) throws {
         out.reserveCapacity(headlines.count * 110)
         for (b, batch) in list.enumerated() {
             for h in batch.headlines {
-                out += "\(b)\t\(batch.feed)\t\(StoreBenchSupport.keyHash(h.id))\t\(h.published.milliseconds)\t\(seen.milliseconds)\t\(h.id)\t\(h.title)\t\(h.outlet ?? "")\n"
+                out += "\(b)\t\(batch.feed)\t\(HeadlineStore.keyHash(h.id))\t\(h.published.milliseconds)\t\(seen.milliseconds)\t\(h.id)\t\(h.title)\t\(h.outlet ?? "")\n"
             }
         }
         try out.write(toFile: path, atomically: true, encoding: .utf8)
@@ -667,18 +667,6 @@ func benchStore(_ headlines: [Headline], titlesFile: String) throws {
     }
 }
 
-/// The store's key hash (FNV-1a, folded to 32 bits), for the rows Python inserts: the same
-/// as `Schema.keyHash` in NewsStore, which is internal.
-enum StoreBenchSupport {
-    static func keyHash(_ id: String) -> Int64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
-            h ^= UInt64(byte)
-            h &*= 0x0000_0100_0000_01b3
-        }
-        return Int64(Int32(truncatingIfNeeded: h ^ (h >> 32)))
-    }
-}
 
 // MARK: import of a table
 

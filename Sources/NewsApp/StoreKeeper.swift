@@ -64,12 +64,7 @@ public final class StoreKeeper: Sendable {
 
     /// Stored headlines as arrivals for the view, in their order, with their marks.
     public func arrivals<S: Sequence>(_ stored: S, start: Timestamp) -> [Arrival] where S.Element == StoredHeadline {
-        stored.map { stored in
-            var marks: HeadlineMarks = []
-            if stored.read { marks.insert(.read) }
-            if stored.starred { marks.insert(.starred) }
-            return Arrival(offset: stored.firstSeen.milliseconds - start.milliseconds, headline: stored.headline, marks: marks)
-        }
+        stored.map { Arrival(offset: $0.firstSeen.milliseconds - start.milliseconds, headline: $0.headline, marks: $0.marks) }
     }
 
     /// The most results the view's search of the store (`F`) shows.

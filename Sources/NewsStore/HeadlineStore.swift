@@ -34,6 +34,10 @@ public final class HeadlineStore: Sendable {
         return nil
     }
 
+    /// The key hash stored with an item id (``Schema/keyHash(_:)``), for tools that write
+    /// rows of the same schema (the benchmark's Python run).
+    public static func keyHash(_ id: String) -> Int64 { Schema.keyHash(id) }
+
     private static func join(_ folder: String, _ rest: String) -> String {
         folder.hasSuffix("/") ? folder + rest : folder + "/" + rest
     }
@@ -274,10 +278,7 @@ public final class HeadlineStore: Sendable {
             out.reserveCapacity(min(limit, 1 << 20))
             let origin = start.milliseconds
             try Self.eachStored(db, where: nil, limit: limit) { stored in
-                var marks: HeadlineMarks = []
-                if stored.read { marks.insert(.read) }
-                if stored.starred { marks.insert(.starred) }
-                out.append(Arrival(offset: stored.firstSeen.milliseconds - origin, headline: stored.headline, marks: marks))
+                out.append(Arrival(offset: stored.firstSeen.milliseconds - origin, headline: stored.headline, marks: stored.marks))
                 return true
             }
             out.reverse()

@@ -31,6 +31,14 @@ public struct StoredHeadline: Hashable, Sendable {
     }
 
     public var key: ItemKey { ItemKey(feed: feed, id: headline.id) }
+
+    /// The reader's marks, as the view takes them.
+    public var marks: HeadlineMarks {
+        var marks: HeadlineMarks = []
+        if read { marks.insert(.read) }
+        if starred { marks.insert(.starred) }
+        return marks
+    }
 }
 
 /// What the store remembers of a feed between runs, so that the first poll after a start
