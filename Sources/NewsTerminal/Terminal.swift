@@ -309,6 +309,8 @@ public final class Terminal {
         case KEY_BACKSPACE: return .backspace
         case KEY_DC: return .delete
         case KEY_ENTER: return .enter
+        case KEY_BTAB: return .shiftTab
+        case KEY_F0 + 1...KEY_F0 + 12: return .function(Int(code - KEY_F0))
         default: return nil
         }
     }

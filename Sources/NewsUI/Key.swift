@@ -4,7 +4,11 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     /// Ctrl plus a letter (lower case): `.ctrl("u")` is Ctrl-U.
     case ctrl(Character)
     case enter, escape, backspace, delete, tab
+    /// Shift-Tab (back-tab: ncurses' `KEY_BTAB`, or `ESC [ Z`).
+    case shiftTab
     case up, down, left, right, pageUp, pageDown, home, end
+    /// F1 to F12.
+    case function(Int)
 
     /// How the help screen and status line name the key.
     public var description: String {
@@ -17,6 +21,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .backspace: return "Backspace"
         case .delete: return "Del"
         case .tab: return "Tab"
+        case .shiftTab: return "Shift-Tab"
+        case .function(let n): return "F\(n)"
         case .up: return "↑"
         case .down: return "↓"
         case .left: return "←"

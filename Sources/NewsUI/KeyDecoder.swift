@@ -26,6 +26,7 @@ public enum KeyDecoder {
     public static func decode(_ inputs: [TerminalInput]) -> [Key] {
         var keys: [Key] = []
         var state = State.ground
+        var csiLength = 0  // bytes after `ESC [` so far
         for input in inputs {
             guard case .character(let code) = input else {
                 if state == .escape { keys.append(.escape) }
@@ -34,9 +35,12 @@ public enum KeyDecoder {
                 continue
             }
             switch (state, code) {
-            case (.escape, 0x5B): state = .csi  // [
+            case (.escape, 0x5B): state = .csi; csiLength = 0  // [
             case (.escape, 0x4F): state = .ss3  // O
-            case (.csi, 0x20...0x3F): break  // parameters and intermediates
+            case (.csi, 0x20...0x3F): csiLength += 1  // parameters and intermediates
+            case (.csi, 0x5A) where csiLength == 0:  // ESC [ Z: Shift-Tab, where the terminal type does not say so
+                keys.append(.shiftTab)
+                state = .ground
             case (.csi, 0x40...0x7E), (.ss3, 0x20...0x7E): state = .ground  // the final byte: dropped whole
             default:
                 // Anything else ends a sequence (a broken one is dropped, the character kept);
