@@ -95,6 +95,7 @@ public final class EventLoop {
                 if case .signal(let sig) = event, sig != SIGINT { status = 128 + sig }
                 let effects = state.handle(event)
                 if effects.contains(.quit) { break running }
+                if effects.contains(.bell) { screen.bell() }
                 if case .headlines(let batch, _) = event { recycler.recycle(batch) }
                 for effect in effects { await onEffect(effect) }
                 await afterEvent(event)

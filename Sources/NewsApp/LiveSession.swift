@@ -132,7 +132,7 @@ public final class LiveSession {
                         queue.post(.storeProblem("\(error)"))
                     }
                 }
-            case .quit, .replay: break
+            case .quit, .replay, .bell: break
             }
         })
         feedTask?.cancel()

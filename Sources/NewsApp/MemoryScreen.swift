@@ -38,6 +38,10 @@ public final class MemoryScreen: Screen {
 
     public func restore() { restored = true }
 
+    /// How many times the bell rang.
+    public private(set) var bells = 0
+    public func bell() { bells += 1 }
+
     /// Whether the app has started reading input (keys sent before are lost, as on a terminal).
     public var listening: Bool { onKeys != nil }
 

@@ -119,6 +119,12 @@ public final class Terminal {
         nd_set_active(0)
     }
 
+    /// Rings the bell (ncurses' `beep`: the audible bell, else the visible one).
+    public func bell() {
+        guard active else { return }
+        beep()
+    }
+
     // MARK: drawing
 
     /// Draws what changed since the last frame and shows it.

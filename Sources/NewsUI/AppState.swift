@@ -69,6 +69,8 @@ public enum AppEffect: Equatable, Sendable {
     case setStarred(HeadlineKey, Bool)
     /// Search the whole store for this query (`F`); the answer is ``AppEvent/storeResults(query:_:)``.
     case searchStore(Query)
+    /// Ring the terminal's bell: an alert with `bell` matched in this batch of arrivals.
+    case bell
 }
 
 /// Fixed facts about this run.
@@ -90,6 +92,10 @@ public struct AppConfig: Sendable {
     public var feeds: Set<String>
     /// The run has a store: `F` searches it.
     public var hasStore = false
+    /// The saved filters (the config file's `[filters]`), in order: the header's tabs after "all".
+    public var filters: [SavedFilter] = []
+    /// The alerts (`[alerts]`): matching arrivals are highlighted and counted, some ring.
+    public var alerts: [AlertRule] = []
 
     public init(sources: [String], feedStart: Timestamp, color: Bool = true, replay: Bool = false,
                 staleAfter: Int64 = 30_000, feeds: Set<String> = [], hasStore: Bool = false) {
@@ -248,13 +254,38 @@ public struct AppState {
         self.view = FilteredView(history: history)
         self.sources = SourceOrder(config.sources)
         self.stats = SourceStats(sources: sources.names, start: config.feedStart)
+        self.tabs = FilterTabs(config.filters, sources: config.sources, history: history)
+        self.alertWatch = AlertWatch(config.alerts, sources: config.sources)
         selectNewest()
     }
+
+    // MARK: saved filters and alerts
+
+    /// The saved filters' tabs and their counts.
+    private(set) var tabs: FilterTabs
+    /// The alerts and how many arrivals matched them.
+    private(set) var alertWatch: AlertWatch
+
+    /// The tab row under the header: there are saved filters or alerts.
+    public var showsTabs: Bool { !tabs.isEmpty || !alertWatch.isEmpty }
+    /// The tabs in order, "all" first, with their counts of matches in the history.
+    public var tabCounts: [(name: String, count: Int)] {
+        [("all", history.count)] + tabs.tabs.map { ($0.name, $0.view.count) }
+    }
+    /// The tab whose query is the filter (0 "all"), nil when the filter is none of them.
+    public var currentTab: Int? { tabs.current(filterText: filterText) }
+    /// Live arrivals that matched an alert this run.
+    public var alertCount: Int { alertWatch.count }
+    /// Whether the headline `seq` matches an alert (its row is highlighted).
+    public func isAlert(_ seq: Int) -> Bool { !alertWatch.isEmpty && alertWatch.matches(seq, in: history) }
+
+    /// The first row of the list (below the header, and the tab row when there is one).
+    public var listTop: Int { showsTabs ? 2 : 1 }
 
     // MARK: derived
 
     /// Rows available to the list (between the header and the status line).
-    public var listHeight: Int { max(0, rows - 2) }
+    public var listHeight: Int { max(0, rows - 1 - listTop) }
 
     /// How many matching headlines the list shows (fewer while paused).
     public var visibleCount: Int {
@@ -333,8 +364,9 @@ public struct AppState {
     public mutating func handle(_ event: AppEvent) -> [AppEffect] {
         switch event {
         case .headlines(let batch, let time):
-            receive(batch)
+            let ring = receive(batch)
             advanceClock(to: time)
+            if ring { return [.bell] }
         case .tick(let time):
             advanceClock(to: time)
         case .resize(let newColumns, let newRows):
@@ -401,6 +433,7 @@ public struct AppState {
             stats.record(name, position: sources.position(adding: name), at: history.published(seq), recent: seq >= lo)
         }
         view = FilteredView(query: effectiveQuery, marks: marksFilter, history: history)
+        tabs.recount(history)
         finishedSources = []
         paused = false
         if mode == .detail { mode = .list }
@@ -418,28 +451,37 @@ public struct AppState {
         message = (text, now.adding(milliseconds: seconds * 1000))
     }
 
-    private mutating func receive(_ batch: [Arrival]) {
-        guard !batch.isEmpty else { return }
+    /// Takes in a batch; true when an alert with a bell matched one of its live arrivals.
+    private mutating func receive(_ batch: [Arrival]) -> Bool {
+        guard !batch.isEmpty else { return false }
         // The store's results are shown: the live list, set aside, takes the batch.
         if setAside != nil {
             swapLists()
             let results = setAside
             setAside = nil  // the live list is shown for the length of this call
-            receive(batch)
+            let ring = receive(batch)
             setAside = results
             swapLists()
             setAside!.arrived += batch.count
-            return
+            return ring
         }
         // An update replaces its headline in place: the row shows the new title where the
         // old one was; it is not a new arrival for the counts.
         let replaced = history.append(contentsOf: batch)
         let known = sources.count
         var next = 0
+        // The appended headlines' seqs, in batch order; the live ones are the alerts'.
+        var seq = history.nextSeq - (batch.count - replaced.count)
+        var live: [Int] = []
         for (i, arrival) in batch.enumerated() {
             if next < replaced.count && replaced[next].index == i {
                 next += 1
                 continue
+            }
+            defer { seq += 1 }
+            if !alertWatch.isEmpty && arrival.offset >= 0 && arrival.headline.published >= config.feedStart
+                && history.contains(seq: seq) {
+                live.append(seq)
             }
             let name = arrival.headline.source
             // An item dated before the feed started (a feed file's starting history), or
@@ -457,11 +499,13 @@ public struct AppState {
         }
         if !replaced.isEmpty { view.recheck(replaced.map(\.seq), in: history) }
         view.update(from: history)
+        if !tabs.isEmpty { tabs.update(from: history, replaced: replaced.map(\.seq)) }
         if following && !paused {
             selectNewest()
         } else {
             repairSelection()
         }
+        return live.isEmpty ? false : alertWatch.receive(live, in: history)
     }
 
     // MARK: keys
@@ -513,6 +557,14 @@ public struct AppState {
         case .quit: return [.quit]
         case .editFilter:
             editor = FilterEditor(text: filterText, cursor: filterText.count, original: filterText)
+        case .nextFilter, .previousFilter:
+            guard !tabs.isEmpty else {
+                show("no saved filters: add some under [filters] in the config file")
+                break
+            }
+            setFilter(tabs.text(after: filterText, step: operation == .nextFilter ? 1 : -1))
+            let tab = currentTab ?? 0
+            show(tab == 0 ? "all headlines" : "filter \(tabCounts[tab].name): \(filterText)")
         case .clearFilter:
             if !filterText.isEmpty {
                 setFilter("")
@@ -810,6 +862,7 @@ public struct AppState {
         pauseBoundary = other.pauseBoundary
         other = mine
         setAside = other
+        tabs.recount(history)
     }
 
     private func counted(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }

@@ -23,6 +23,8 @@ public enum KeyContext: String, CaseIterable, Sendable {
 /// detail view) is one operation, so that rebinding it rebinds it everywhere.
 public enum Operation: String, CaseIterable, Sendable {
     case editFilter, clearFilter
+    /// The next or the previous saved filter (the header's tabs, "all" among them).
+    case nextFilter, previousFilter
     case down, up, pageDown, pageUp, newest, oldest
     case open
     /// The reader's marks (issue 13): read or unread, starred, and listing by them.
@@ -116,6 +118,9 @@ public enum KeyBindings {
         Binding(.editFilter, [.list], keys: [.char("/")], hint: "filter",
                 help: "Edit the filter; the list re-filters as you type. Enter keeps it, Esc restores the previous one, Ctrl-U clears the line."),
         Binding(.clearFilter, [.list], keys: [.char("\\")], hint: "clear", help: "Clear the filter (hidden sources stay hidden)."),
+        Binding(.nextFilter, [.list], keys: [.tab], hint: "next filter",
+                help: "The next saved filter (the config file's [filters], tabs under the header, \"all\" first); / edits it as any filter."),
+        Binding(.previousFilter, [.list], keys: [.shiftTab], hint: "previous filter", help: "The previous saved filter."),
         Binding(.down, [.list, .detail], keys: [.char("j"), .down], hint: "down", help: "Select the next (older) headline; in the detail view, show it (marked read, with a store)."),
         Binding(.up, [.list, .detail], keys: [.char("k"), .up], hint: "up", help: "Select the previous (newer) headline."),
         Binding(.pageDown, [.list], keys: [.pageDown, .ctrl("f")], hint: "page down", help: "One page down (older)."),

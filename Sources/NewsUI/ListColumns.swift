@@ -17,6 +17,8 @@ struct ListRow {
     var seq = 0
     var y = 0
     var isSelected = false
+    /// The headline matches an alert: its title is in the alert colour.
+    var isAlert = false
     /// The row's own style (reversed when selected), for whatever a column does not colour.
     var base = Style.plain
     var clock = LocalClockFormatter()
@@ -32,6 +34,8 @@ struct ListRow {
 /// ``ListColumns/table``.
 struct ListColumn: Sendable {
     var name: String
+    /// Whether the column is there at all in this state (the marks need a store, the alert mark alerts).
+    var shown: @Sendable (_ state: AppState) -> Bool = { _ in true }
     /// The width rule, for the state at a screen width.
     var width: @Sendable (_ state: AppState, _ screenWidth: Int) -> ColumnWidth
     /// Draws the row into the cells `columns` of `grid`.
@@ -40,12 +44,24 @@ struct ListColumn: Sendable {
 
 /// The list's columns, left to right, one space apart.
 enum ListColumns {
-    static let table: [ListColumn] = [marks, age, source, title]
+    static let table: [ListColumn] = [marks, alert, age, source, title]
+
+    /// "!" on a headline that matches an alert (only with alerts configured).
+    static let alert = ListColumn(
+        name: "alert",
+        shown: { !$0.config.alerts.isEmpty },
+        width: { _, _ in .fixed(1) },
+        draw: { row, columns, grid in
+            guard row.isAlert else { return }
+            grid.write("!", row: row.y, column: columns.lowerBound, limit: columns.upperBound,
+                       style: row.isSelected ? row.base : row.theme.alert)
+        })
 
     /// The reader's marks in one cell: "★" starred, "●" unread (a starred one's title is
     /// bold when unread), blank read. One column on every screen: narrow ones keep it.
     static let marks = ListColumn(
         name: "marks",
+        shown: { $0.config.hasStore },
         width: { _, _ in .fixed(1) },
         draw: { row, columns, grid in
             let marks = row.state.history.marks(row.seq)
@@ -99,6 +115,11 @@ enum ListColumns {
             // An unread headline's title is bold, as in newsboat.
             var style = row.base
             if row.state.config.hasStore && row.state.history.isUnread(row.seq) { style.bold = true }
+            if row.isAlert {
+                if row.theme.color && !row.isSelected { style.foreground = .red }
+                style.bold = true
+                if !row.theme.color { style.underline = true }
+            }
             Renderer.writeClipped(title, row: row.y, column: columns.lowerBound, limit: columns.upperBound, style: style,
                                   styleAt: styleAt, into: &grid)
         })
@@ -107,7 +128,7 @@ enum ListColumns {
     /// width, the rest goes to the flexible one.
     static func layout(_ state: AppState, screenWidth: Int, columns given: [ListColumn]? = nil) -> [(column: ListColumn, cells: Range<Int>)] {
         // The marks column is the store's: without one nothing is ever marked.
-        let columns = given ?? (state.config.hasStore ? table : table.filter { $0.name != "marks" })
+        let columns = (given ?? table).filter { $0.shown(state) }
         let rules = columns.map { $0.width(state, screenWidth) }
         func width(_ rule: ColumnWidth) -> Int {
             switch rule {

@@ -45,6 +45,10 @@ public struct Theme: Sendable {
     public var highlight: Style { color ? Style(foreground: .black, background: .yellow) : Style(bold: true, underline: true) }
     public var label: Style { Style(bold: true) }
     public var dim: Style { Style(dim: true) }
+    /// The tab row: a saved filter, the current one, and the alerts' count or an alert's mark.
+    public var tab: Style { color ? Style(foreground: .cyan) : Style.plain }
+    public var tabCurrent: Style { color ? Style(foreground: .black, background: .cyan, bold: true) : Style(bold: true, reverse: true) }
+    public var alert: Style { color ? Style(foreground: .red, bold: true) : Style(bold: true) }
 }
 
 /// Draws an ``AppState`` into a ``CellGrid``: header, list, status line, or the detail
@@ -76,6 +80,7 @@ public enum Renderer {
         switch state.mode {
         case .list:
             header(state, theme, &grid)
+            if state.showsTabs { tabs(state, theme, &grid) }
             list(state, theme, &grid)
             status(state, theme, &grid)
         case .detail:
@@ -268,7 +273,7 @@ public enum Renderer {
         let count = state.visibleCount
         if count == 0 {
             let text = state.history.count == 0 ? "waiting for headlines…" : "no headlines match the filter"
-            grid.write(text, row: 1 + min(1, height - 1), column: 2, style: theme.dim)
+            grid.write(text, row: state.listTop + min(1, max(0, height - 1)), column: 2, style: theme.dim)
             return
         }
         let columns = ListColumns.layout(state, screenWidth: grid.columns)
@@ -279,11 +284,42 @@ public enum Renderer {
             let index = top + line
             guard index < count else { break }
             row.seq = state.seq(atIndex: index)
-            row.y = 1 + line
+            row.y = state.listTop + line
             row.isSelected = index == selectedIndex
+            row.isAlert = state.isAlert(row.seq)
             row.base = row.isSelected ? Style(reverse: true) : Style.plain
             if row.isSelected { grid.fill(row: row.y, style: row.base) }
             for (column, cells) in columns { column.draw(&row, cells, &grid) }
+        }
+    }
+
+    // MARK: tabs
+
+    /// The row under the header when there are saved filters or alerts: "all" and each
+    /// saved filter with its count, the current one marked; the alerts' count at the right.
+    /// Too narrow for the counts, the names alone; then as many as fit.
+    static func tabs(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
+        let y = 1
+        let width = grid.columns
+        let alerts = state.config.alerts.isEmpty ? "" : " \(grouped(state.alertCount)) " + (state.alertCount == 1 ? "alert " : "alerts ")
+        let alertsWidth = TextWidth.columns(alerts)
+        let counts = state.tabCounts
+        let current = state.currentTab
+        func label(_ i: Int, counted: Bool) -> String {
+            let name = TerminalSafe.sanitize(counts[i].name)
+            return counted ? " \(name) \(grouped(counts[i].count)) " : " \(name) "
+        }
+        let room = width - alertsWidth - 1
+        let counted = counts.indices.reduce(0) { $0 + TextWidth.columns(label($1, counted: true)) } <= room
+        var x = 0
+        for i in counts.indices {
+            let text = label(i, counted: counted)
+            let style = i == current ? theme.tabCurrent : theme.tab
+            guard x < room else { break }
+            x = writeClipped(text, row: y, column: x, limit: room, style: style, into: &grid)
+        }
+        if !alerts.isEmpty && alertsWidth < width {
+            grid.write(alerts, row: y, column: width - alertsWidth, style: state.alertCount > 0 ? theme.alert : theme.dim)
         }
     }
 

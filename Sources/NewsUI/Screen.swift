@@ -18,4 +18,6 @@ public protocol Screen: AnyObject {
     func startResizeWatch(_ onResize: @escaping @MainActor (Int, Int) -> Void)
     /// Gives the screen back as it was; safe to call twice.
     func restore()
+    /// Rings the terminal's bell (an alert with `bell` matched).
+    func bell()
 }

@@ -56,6 +56,7 @@ import Testing
         }
         func startResizeWatch(_ onResize: @escaping @MainActor (Int, Int) -> Void) { memory.startResizeWatch(onResize) }
         func restore() { memory.restore() }
+        func bell() { memory.bell() }
     }
 
     @Test func theFirstFrameIsDrawnBeforeTheFeedAsksItsSourcesForHeadlines() async throws {

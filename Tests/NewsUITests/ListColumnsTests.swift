@@ -19,14 +19,26 @@ struct ListColumnsTests {
         #expect(Self.cells(state, 80)["age"] == 2..<10)
     }
 
+    @Test("the marks column only with a store, the alert mark only with alerts")
+    func shownColumns() {
+        var config = AppConfig(sources: ["tech"], feedStart: t0, hasStore: false)
+        let plain = AppState(history: History(capacity: 10), config: config, columns: 80, rows: 24, now: t0)
+        #expect(Self.cells(plain, 80).keys.sorted() == ["age", "source", "title"])
+        config.alerts = [AlertRule(name: "a", query: "x")]
+        config.hasStore = true
+        let both = AppState(history: History(capacity: 10), config: config, columns: 80, rows: 24, now: t0)
+        #expect(Self.cells(both, 80) == ["marks": 0..<1, "alert": 2..<3, "age": 4..<8, "source": 9..<13, "title": 14..<80])
+    }
+
     @Test("the source column fits the longest source name, up to 10")
     func fitWithMaximum() {
         let long = AppState(history: History(capacity: 10), config: AppConfig(sources: ["a", "technology-and-science"], feedStart: t0),
                             columns: 80, rows: 24, now: t0)
-        #expect(Self.cells(long, 80)["source"] == 7..<17)
+        // No store: no marks column, the age comes first.
+        #expect(Self.cells(long, 80)["source"] == 5..<15)
         let short = AppState(history: History(capacity: 10), config: AppConfig(sources: ["a", "bb"], feedStart: t0),
                              columns: 80, rows: 24, now: t0)
-        #expect(Self.cells(short, 80)["source"] == 7..<9)
+        #expect(Self.cells(short, 80)["source"] == 5..<7)
     }
 
     @Test("a new column is one entry: the flexible title makes room for it")

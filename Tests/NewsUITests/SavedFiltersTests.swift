@@ -1,0 +1,109 @@
+import NewsCore
+@testable import NewsUI
+import Testing
+
+/// Issue 14: saved filters as tabs under the header, and alerts.
+@Suite("Saved filters and alerts in the view")
+struct SavedFiltersTests {
+    private func state(filters: [SavedFilter] = [], alerts: [AlertRule] = [], count: Int = 30, columns: Int = 80, color: Bool = true) -> AppState {
+        var config = AppConfig(sources: ["tech", "sports", "world"], feedStart: t0, color: color, hasStore: false)
+        config.filters = filters
+        config.alerts = alerts
+        var state = AppState(history: History(capacity: 1000, chunkSize: 16), config: config, columns: columns, rows: 24, now: t0)
+        let words = ["goal", "market", "storm", "chip", "final"]
+        _ = state.handle(.headlines((0..<count).map { headline($0, "Headline \($0) \(words[$0 % 5])") }, now: t0.adding(milliseconds: 30_000)))
+        return state
+    }
+
+    private let saved = [SavedFilter(name: "goals", query: "goal"), SavedFilter(name: "weather", query: "storm -source:tech")]
+
+    @Test("Tab and Shift-Tab cycle all, then each saved filter, and back round; the list filters as it would by /")
+    func cycle() {
+        var s = state(filters: saved)
+        #expect(s.currentTab == 0 && s.visibleCount == 30)
+        s.apply(.key(.tab))
+        #expect(s.filterText == "goal" && s.currentTab == 1 && s.visibleCount == 6)
+        #expect(s.listedTitles.allSatisfy { $0.hasSuffix("goal") })
+        s.apply(.key(.tab))
+        #expect(s.filterText == "storm -source:tech" && s.currentTab == 2)
+        #expect(s.listedTitles.allSatisfy { $0.hasSuffix("storm") } && s.visibleCount == 4, "\(s.listedTitles)")
+        s.apply(.key(.tab))
+        #expect(s.filterText == "" && s.currentTab == 0 && s.visibleCount == 30)
+        s.apply(.key(.shiftTab))
+        #expect(s.currentTab == 2)
+        s.apply(.key(.shiftTab), .key(.shiftTab))
+        #expect(s.currentTab == 0)
+    }
+
+    @Test("The tab row shows every tab with its count of matches, the current one marked; the list starts below it")
+    func tabRow() {
+        var s = state(filters: saved)
+        let screen = s.screen
+        #expect(screen[1].hasPrefix(" all 30  goals 6  weather 4 "), "\(screen[1])")
+        #expect(screen[2].contains("Headline 29"), "the list starts on the third row: \(screen[2])")
+        #expect(s.listHeight == 21)
+        let grid = Renderer.render(s)
+        #expect(grid[1, 1].style.background == .cyan, "all is the current tab")
+        s.apply(.key(.tab))
+        let after = Renderer.render(s)
+        #expect(after[1, 1].style.background != .cyan)
+        let goals = s.screen[1].range(of: "goals")!.lowerBound.utf16Offset(in: s.screen[1])
+        #expect(after[1, goals].style.background == .cyan, "goals is current")
+        // Arrivals count into every tab.
+        s.apply(.headlines([headline(30, "Another goal"), headline(31, "Storm warning", source: "world")], now: t0.adding(milliseconds: 32_000)))
+        #expect(s.tabCounts.map(\.count) == [32, 7, 5])
+    }
+
+    @Test("Editing the filter away from a saved one leaves no tab current; Tab goes on from all")
+    func editedFilter() {
+        var s = state(filters: saved)
+        s.apply(.key(.tab), .key(.char("/")))
+        s.type(" market")
+        s.apply(.key(.enter))
+        #expect(s.filterText == "goal market" && s.currentTab == nil)
+        s.apply(.key(.tab))
+        #expect(s.currentTab == 1)
+    }
+
+    @Test("Without saved filters or alerts there is no tab row, and Tab says how to get some")
+    func none() {
+        var s = state()
+        #expect(!s.showsTabs && s.listTop == 1 && s.screen[1].contains("Headline 29"))
+        s.apply(.key(.tab))
+        #expect(s.filterText == "" && s.message?.text.contains("[filters]") == true)
+    }
+
+    @Test("Live arrivals that match an alert are counted and marked; one with a bell rings once per batch")
+    func alerts() {
+        var s = state(alerts: [AlertRule(name: "chips", query: "chip"), AlertRule(name: "storms", query: "storm", bell: true)])
+        // The first batch arrived live (offsets >= 0, published after the start): 6 chips and 6 storms.
+        #expect(s.alertCount == 12)
+        #expect(s.screen[1].hasSuffix(" 12 alerts "), "\(s.screen[1])")
+        let chipRow = s.screen.firstIndex { $0.contains("Headline 28 chip") }!
+        #expect(s.screen[chipRow].hasPrefix("!"), "\(s.screen[chipRow])")
+        #expect(s.screen.first { $0.contains("Headline 26 market") }?.hasPrefix(" ") == true)
+        // One batch with two storms rings once; a batch with chips only rings not at all.
+        #expect(s.apply(.headlines([headline(40, "storm one"), headline(41, "storm two"), headline(42, "calm")], now: t0.adding(milliseconds: 42_000))) == [.bell])
+        #expect(s.apply(.headlines([headline(43, "chip news")], now: t0.adding(milliseconds: 43_000))).isEmpty)
+        #expect(s.alertCount == 15)
+        // Headlines from before the start (a store's history, a feed file's backlog) are marked but neither counted nor rung for.
+        let old = Arrival(offset: -5000, headline: Headline(id: "old-1", source: "tech", title: "old storm", published: t0.adding(milliseconds: -5000)))
+        #expect(s.apply(.headlines([old], now: t0.adding(milliseconds: 44_000))).isEmpty)
+        #expect(s.alertCount == 15)
+    }
+
+    @Test("The alert mark and colour hold in monochrome too (bold, underlined title)")
+    func monochrome() {
+        let s = state(alerts: [AlertRule(name: "chips", query: "chip")], color: false)
+        let grid = Renderer.render(s)
+        let row = s.screen.firstIndex { $0.contains("Headline 28 chip") }!
+        let titleColumn = s.screen[row].range(of: "Headline")!.lowerBound.utf16Offset(in: s.screen[row])
+        #expect(grid[row, titleColumn].style.underline)
+    }
+
+    @Test("A tab name from the config cannot put escape sequences on the screen")
+    func sanitizedNames() {
+        let s = state(filters: [SavedFilter(name: "evil\u{1B}[2J", query: "goal")])
+        #expect(!s.screen[1].contains("\u{1B}"), "\(s.screen[1])")
+    }
+}
