@@ -6,7 +6,7 @@ BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 ARGS ?=
 
-.PHONY: all deps build run test fuzz soak flood sanitize sanitize-thread sanitize-address bench bench-quick clean
+.PHONY: all deps build run test fuzz soak flood sanitize sanitize-thread sanitize-address bench bench-quick screenshot clean
 
 all: build
 
@@ -72,6 +72,10 @@ bench-quick: deps
 	$(SWIFT) build -c release --product newsdesk
 	$(SWIFT) build -c release --product NewsdeskHTTP
 	$(RELEASE_DIR)/newsdesk-bench --quick --newsdesk $(RELEASE_DIR)/newsdesk
+
+## The README's picture of the view (docs/newsdesk.svg), from a real tmux capture of it.
+screenshot: build
+	./scripts/screenshot.sh $(BIN_DIR)/newsdesk docs/newsdesk.svg
 
 clean:
 	$(SWIFT) package clean
