@@ -96,6 +96,8 @@ public struct AppConfig: Sendable {
     public var filters: [SavedFilter] = []
     /// The alerts (`[alerts]`): matching arrivals are highlighted and counted, some ring.
     public var alerts: [AlertRule] = []
+    /// The config file's `[colors]`.
+    public var colors = ThemeColors()
 
     public init(sources: [String], feedStart: Timestamp, color: Bool = true, replay: Bool = false,
                 staleAfter: Int64 = 30_000, feeds: Set<String> = [], hasStore: Bool = false) {

@@ -114,12 +114,8 @@ enum ListColumns {
             }
             // An unread headline's title is bold, as in newsboat.
             var style = row.base
-            if row.state.config.hasStore && row.state.history.isUnread(row.seq) { style.bold = true }
-            if row.isAlert {
-                if row.theme.color && !row.isSelected { style.foreground = .red }
-                style.bold = true
-                if !row.theme.color { style.underline = true }
-            }
+            if row.state.config.hasStore && row.state.history.isUnread(row.seq) { style = row.theme.unread(style) }
+            if row.isAlert { style = row.isSelected ? style.overlaid(by: Style(bold: true, underline: !row.theme.color)) : style.overlaid(by: row.theme.alert) }
             Renderer.writeClipped(title, row: row.y, column: columns.lowerBound, limit: columns.upperBound, style: style,
                                   styleAt: styleAt, into: &grid)
         })

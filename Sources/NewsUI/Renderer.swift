@@ -9,10 +9,13 @@ public struct Theme: Sendable {
     public let color: Bool
     /// The session's sources in order, for their colours.
     public let sources: SourceOrder
+    /// The config file's `[colors]`: element styles and source colours over the defaults.
+    public let colors: ThemeColors
 
-    public init(color: Bool, sources: SourceOrder = SourceOrder()) {
+    public init(color: Bool, sources: SourceOrder = SourceOrder(), colors: ThemeColors = ThemeColors()) {
         self.color = color
         self.sources = sources
+        self.colors = colors
     }
 
     /// The screen colour of a palette hue.
@@ -26,29 +29,59 @@ public struct Theme: Sendable {
         }
     }
 
-    /// A source's tag in the list (and its name in the detail view and the source picker).
-    public func source(_ name: String) -> Style {
-        guard color else { return Style(bold: true) }
+    /// A source's colour: the config's, else its place in the palette.
+    private func sourceStyle(_ name: String) -> Style {
+        if let given = colors.sources[name] { return given }
         let palette = sources.color(of: name)
         return Style(foreground: Theme.color(palette.hue), bold: palette.bold)
     }
 
-    /// Header and status bars.
-    public var bar: Style { color ? Style(foreground: .white, background: .blue) : Style(reverse: true) }
-    public var barTitle: Style { color ? Style(foreground: .white, background: .blue, bold: true) : Style(bold: true, reverse: true) }
-    public func barSource(_ name: String) -> Style {
-        color ? Style(foreground: Theme.color(sources.color(of: name).hue), background: .blue, bold: true) : Style(bold: true, reverse: true)
+    /// A source's tag in the list (and its name in the detail view and the source picker).
+    public func source(_ name: String) -> Style {
+        guard color else { return Style(bold: true) }
+        return sourceStyle(name)
     }
-    public var barDim: Style { color ? Style(foreground: .black, background: .blue) : Style(reverse: true, dim: true) }
-    public var barAlert: Style { color ? Style(foreground: .yellow, background: .blue, bold: true) : Style(bold: true, reverse: true) }
+
+    /// An element's style in colour: the config's, else the default.
+    /// The bar's parts follow a bar given alone: its background, and the title its foreground.
+    public func element(_ element: ThemeElement) -> Style {
+        if let given = colors.elements[element] { return given }
+        var style = element.defaultStyle
+        if let bar = colors.elements[.bar], [.barTitle, .barDim, .barAlert].contains(element) {
+            style.background = bar.background
+            if element == .barTitle { style.foreground = bar.foreground }
+        }
+        return style
+    }
+
+    /// Header and status bars.
+    public var bar: Style { color ? element(.bar) : Style(reverse: true) }
+    public var barTitle: Style { color ? element(.barTitle) : Style(bold: true, reverse: true) }
+    public func barSource(_ name: String) -> Style {
+        guard color else { return Style(bold: true, reverse: true) }
+        var style = sourceStyle(name)
+        style.background = element(.bar).background
+        style.bold = true
+        return style
+    }
+    public var barDim: Style { color ? element(.barDim) : Style(reverse: true, dim: true) }
+    public var barAlert: Style { color ? element(.barAlert) : Style(bold: true, reverse: true) }
     /// Matched terms in titles.
-    public var highlight: Style { color ? Style(foreground: .black, background: .yellow) : Style(bold: true, underline: true) }
+    public var highlight: Style { color ? element(.highlight) : Style(bold: true, underline: true) }
+    /// The selected row of the list and the sources screen.
+    public var selected: Style { color ? element(.selected) : Style(reverse: true) }
+    /// What an unread title adds to its row's style.
+    public func unread(_ base: Style) -> Style {
+        color && !base.reverse ? base.overlaid(by: element(.unread)) : Style(foreground: base.foreground, background: base.background, bold: true,
+                                                                             underline: base.underline, reverse: base.reverse, dim: base.dim)
+    }
     public var label: Style { Style(bold: true) }
     public var dim: Style { Style(dim: true) }
     /// The tab row: a saved filter, the current one, and the alerts' count or an alert's mark.
-    public var tab: Style { color ? Style(foreground: .cyan) : Style.plain }
-    public var tabCurrent: Style { color ? Style(foreground: .black, background: .cyan, bold: true) : Style(bold: true, reverse: true) }
-    public var alert: Style { color ? Style(foreground: .red, bold: true) : Style(bold: true) }
+    public var tab: Style { color ? element(.tab) : Style.plain }
+    public var tabCurrent: Style { color ? element(.tabCurrent) : Style(bold: true, reverse: true) }
+    /// A headline that matched an alert (its mark, and its title over the row's style).
+    public var alert: Style { color ? element(.alert) : Style(bold: true, underline: true) }
 }
 
 /// Draws an ``AppState`` into a ``CellGrid``: header, list, status line, or the detail
@@ -76,7 +109,7 @@ public enum Renderer {
             grid.write("terminal too small", row: 0, column: 0)
             return
         }
-        let theme = Theme(color: state.config.color, sources: state.sources)
+        let theme = Theme(color: state.config.color, sources: state.sources, colors: state.config.colors)
         switch state.mode {
         case .list:
             header(state, theme, &grid)
@@ -287,7 +320,7 @@ public enum Renderer {
             row.y = state.listTop + line
             row.isSelected = index == selectedIndex
             row.isAlert = state.isAlert(row.seq)
-            row.base = row.isSelected ? Style(reverse: true) : Style.plain
+            row.base = row.isSelected ? theme.selected : Style.plain
             if row.isSelected { grid.fill(row: row.y, style: row.base) }
             for (column, cells) in columns { column.draw(&row, cells, &grid) }
         }

@@ -8,7 +8,7 @@ extension Renderer {
         let name = state.sources.names[position]
         let hidden = state.hiddenSources.contains(name)
         let selected = position == state.pickerCursor
-        let base = selected ? Style(reverse: true) : Style.plain
+        let base = selected ? theme.selected : Style.plain
         if selected { grid.fill(row: row, style: base) }
         if position < 9 { grid.write(String(position + 1), row: row, column: 1, style: base) }
         grid.write(hidden ? "[ ]" : "[x]", row: row, column: 3, style: base)

@@ -107,3 +107,42 @@ struct SavedFiltersTests {
         #expect(!s.screen[1].contains("\u{1B}"), "\(s.screen[1])")
     }
 }
+
+/// Issue 14's `[colors]` as the view applies them.
+@Suite("Theme colours from the config")
+struct ThemeColorsTests {
+    private func state(colors: ThemeColors, color: Bool = true) -> AppState {
+        var config = AppConfig(sources: ["tech", "sports", "world"], feedStart: t0, color: color, hasStore: true)
+        config.colors = colors
+        var state = AppState(history: History(capacity: 100, chunkSize: 16), config: config, columns: 80, rows: 24, now: t0)
+        _ = state.handle(.headlines((0..<5).map { headline($0, "Headline \($0)") }, now: t0.adding(milliseconds: 5000)))
+        return state
+    }
+
+    @Test("An element's style and a source's colour replace the defaults in colour; monochrome ignores them")
+    func applied() {
+        let colors = ThemeColors(elements: [.bar: Style(foreground: .black, background: .green), .selected: Style(foreground: .yellow, bold: true)],
+                                 sources: ["sports": Style(foreground: .red, bold: true)])
+        let s = state(colors: colors)
+        let grid = Renderer.render(s)
+        #expect(grid[0, 0].style.background == .green && grid[0, 0].style.foreground == .black, "the header's title follows the bar")
+        #expect((0..<80).allSatisfy { grid[0, $0].style.background == .green }, "the header bar")
+        #expect(grid[23, 0].style.background == .green, "the status bar")
+        // Row 1 is the newest (Headline 4, tech: 4 % 3 = 1 is sports).
+        let text = s.screen[1]
+        let sourceColumn = text.range(of: "Sports")!.lowerBound.utf16Offset(in: text)
+        #expect(grid[1, sourceColumn].style.foreground == .red && grid[1, sourceColumn].style.bold)
+        #expect(grid[1, 0].style.foreground == .yellow && grid[1, 0].style.bold, "the selected row")
+        let mono = Renderer.render(state(colors: colors, color: false))
+        #expect((0..<80).allSatisfy { mono[0, $0].style.reverse && mono[0, $0].style.background == .default })
+        #expect(mono[1, sourceColumn].style.foreground == .default)
+    }
+
+    @Test("Without [colors] the look is the default one")
+    func defaults() {
+        let grid = Renderer.render(state(colors: ThemeColors()))
+        #expect(grid[0, 0].style == ThemeElement.barTitle.defaultStyle )
+        #expect((0..<80).contains { grid[0, $0].style == ThemeElement.bar.defaultStyle })
+        #expect(grid[1, 0].style.reverse)
+    }
+}
