@@ -497,6 +497,11 @@ public struct AppState {
         return perform(operation)
     }
 
+    /// The first key of `operation` in the list, as the help names it, for a message.
+    private func listKey(_ operation: Operation) -> String? {
+        config.keys.keys(operation, in: .list).first?.description
+    }
+
     private mutating func perform(_ operation: Operation) -> [AppEffect] {
         // Marks live in the store: without one there is nothing to keep them in, or show.
         if !config.hasStore && [.toggleRead, .markAllRead, .toggleStar, .unreadOnly, .starredOnly].contains(operation) {
@@ -569,11 +574,11 @@ public struct AppState {
         case .searchStore:
             if storeSearch != nil { leaveResults(); break }
             guard config.hasStore else {
-                show("no store here: nothing to search beyond the history (F needs a store: --store FILE, or real feeds)")
+                show("no store here: nothing to search beyond the history (\(listKey(.searchStore) ?? "searching the store") needs a store: --store FILE, or real feeds)")
                 break
             }
             guard !userQuery.matchesEverything else {
-                show("type a filter first (/): F searches the whole store for it")
+                show("type a filter first" + (listKey(.editFilter).map { " (\($0))" } ?? "") + ": \(listKey(.searchStore) ?? "the search") searches the whole store for it")
                 break
             }
             show("searching the store for \(filterText)…")

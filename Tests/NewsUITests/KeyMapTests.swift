@@ -304,6 +304,16 @@ struct KeyMapTests {
         #expect(state.storeSearch == nil)
     }
 
+    @Test("the store search's messages name the keys in force")
+    func storeSearchMessages() throws {
+        var state = Self.state(try Self.map(Self.change(.searchStore, nil, "F3"), Self.change(.editFilter, nil, "e")))
+        state.apply(.key(.function(3)))
+        #expect(state.message?.text == "type a filter first (e): F3 searches the whole store for it")
+        var standard = Self.state(.standard)
+        standard.apply(.key(.char("F")))
+        #expect(standard.message?.text == "type a filter first (/): F searches the whole store for it")
+    }
+
     @Test("--filter applies whatever key edits the filter")
     func applyFilter() throws {
         var state = Self.state(try Self.map(Self.change(.editFilter, nil, "e")))
