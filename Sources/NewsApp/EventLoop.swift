@@ -39,9 +39,7 @@ public final class EventLoop {
     /// Starts with `filter` as if it had been typed and kept.
     func applyFilter(_ filter: String?) {
         guard let filter else { return }
-        _ = state.handle(.key(.char("/")))
-        for character in filter { _ = state.handle(.key(.char(character))) }
-        _ = state.handle(.key(.enter))
+        state.applyFilter(filter)
     }
 
     /// Starts a new feed generation: events posted with an older one are dropped from now on.

@@ -98,10 +98,14 @@ public struct AppConfig: Sendable {
     public var alerts: [AlertRule] = []
     /// The config file's `[colors]`.
     public var colors = ThemeColors()
+    /// The keys in force (a config's `[keys]`): the reducer dispatches through them, the
+    /// help screen and the hints show them.
+    public var keys: KeyMap = .standard
 
     public init(sources: [String], feedStart: Timestamp, color: Bool = true, replay: Bool = false,
-                staleAfter: Int64 = 30_000, feeds: Set<String> = [], hasStore: Bool = false) {
+                staleAfter: Int64 = 30_000, feeds: Set<String> = [], hasStore: Bool = false, keys: KeyMap = .standard) {
         self.hasStore = hasStore
+        self.keys = keys
         self.sources = sources
         self.feeds = feeds
         self.feedStart = feedStart
@@ -524,10 +528,11 @@ public struct AppState {
         }
     }
 
-    /// Looks the key up in the key table and performs its operation. A key bound to
-    /// nothing types itself in the filter editor, closes the help, and does nothing else.
+    /// Looks the key up in the keys in force (``AppConfig/keys``) and performs its
+    /// operation. A key bound to nothing types itself in the filter editor, closes the
+    /// help, and does nothing else.
     private mutating func press(_ key: Key) -> [AppEffect] {
-        guard let operation = KeyBindings.operation(for: key, in: keyContexts) else {
+        guard let operation = config.keys.operation(for: key, in: keyContexts) else {
             switch keyContexts[0] {
             case .filterEditor: if case .char(let c) = key { edit { $0.insert(c) } }
             case .help: mode = helpReturn
@@ -536,6 +541,11 @@ public struct AppState {
             return []
         }
         return perform(operation)
+    }
+
+    /// The first key of `operation` in the list, as the help names it, for a message.
+    private func listKey(_ operation: Operation) -> String? {
+        config.keys.keys(operation, in: .list).first?.description
     }
 
     private mutating func perform(_ operation: Operation) -> [AppEffect] {
@@ -618,11 +628,11 @@ public struct AppState {
         case .searchStore:
             if storeSearch != nil { leaveResults(); break }
             guard config.hasStore else {
-                show("no store here: nothing to search beyond the history (F needs a store: --store FILE, or real feeds)")
+                show("no store here: nothing to search beyond the history (\(listKey(.searchStore) ?? "searching the store") needs a store: --store FILE, or real feeds)")
                 break
             }
             guard !userQuery.matchesEverything else {
-                show("type a filter first (/): F searches the whole store for it")
+                show("type a filter first" + (listKey(.editFilter).map { " (\($0))" } ?? "") + ": \(listKey(.searchStore) ?? "the search") searches the whole store for it")
                 break
             }
             show("searching the store for \(filterText)…")
@@ -707,6 +717,13 @@ public struct AppState {
         change(&editor)
         self.editor = editor
         setFilter(editor.text)
+    }
+
+    /// Starts with `text` as the filter, as if it had been typed and kept (`--filter`),
+    /// whatever keys edit the filter.
+    public mutating func applyFilter(_ text: String) {
+        editor = nil
+        setFilter(text)
     }
 
     /// Re-filters for new filter text (lenient: partial input is fine; a source that is
@@ -945,7 +962,7 @@ public struct AppState {
 
     /// Scrolls the help, never past its last line (`by: 0` clamps after a resize).
     private mutating func scrollHelp(by delta: Int) {
-        let count = HelpPage.lines(columns: columns, replay: config.replay).count
+        let count = HelpPage.lines(columns: columns, replay: config.replay, keys: config.keys).count
         helpScroll = max(0, min(count - helpPageHeight, helpScroll + delta))
     }
 

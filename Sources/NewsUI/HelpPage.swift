@@ -28,26 +28,45 @@ public enum HelpPage {
     static func keyWidth(columns: Int) -> Int { min(14, max(6, columns / 4)) }
 
     /// The sections of keys, one per context, in the order the help shows them; the
-    /// replay's keys are among the list's (they hold there), in table order.
-    static func sections(replay: Bool) -> [(heading: String, contexts: [KeyContext], note: String?)] {
-        [
+    /// replay's keys are among the list's (they hold there), in table order. A heading
+    /// names the list's key that leads there, as bound (none when it is unbound).
+    static func sections(replay: Bool, keys: KeyMap) -> [(heading: String, contexts: [KeyContext], note: String?)] {
+        func heading(_ text: String, _ operation: Operation) -> String {
+            guard let key = keys.keys(operation, in: .list).first else { return text }
+            return "\(text) (\(key.description))"
+        }
+        return [
             ("Keys", replay ? [.list, .replay] : [.list], nil),
-            ("In a headline (Enter)", [.detail], nil),
-            ("Editing the filter (/)", [.filterEditor], "Any other key types itself at the cursor."),
-            ("In the sources screen (s, S)", [.sourcePicker], nil),
-            ("In this help (?)", [.help], nil),
+            (heading("In a headline", .open), [.detail], nil),
+            (heading("Editing the filter", .editFilter), [.filterEditor], "Any other key types itself at the cursor."),
+            (heading("In the sources screen", .sourcePicker), [.sourcePicker], nil),
+            (heading("In this help", .help), [.help], nil),
         ]
     }
 
     /// The keys of a binding ("j/↓"), or of a group of bindings ("1-9").
     public static func keyList(_ bindings: ArraySlice<Binding>) -> String {
         guard bindings.count > 1, let first = bindings.first?.keys.first, let last = bindings.last?.keys.first else {
-            return bindings.first.map(KeyBindings.keyList) ?? ""
+            return bindings.first.map(KeyMap.keyList) ?? ""
         }
         return first.description + "-" + last.description
     }
 
-    public static func lines(columns: Int, replay: Bool) -> [Line] {
+    /// Whether a group's bindings show as one entry ("1-9"): one key each, characters in
+    /// a row, as by default. Rebound otherwise, each shows on its own.
+    static func isRun(_ bindings: ArraySlice<Binding>) -> Bool {
+        var previous: UInt32?
+        for binding in bindings {
+            guard binding.keys.count == 1, case .char(let c) = binding.keys[0], c.unicodeScalars.count == 1,
+                  let scalar = c.unicodeScalars.first?.value else { return false }
+            if let previous, scalar != previous + 1 { return false }
+            previous = scalar
+        }
+        return true
+    }
+
+    /// The help's lines for the keys in force (the standard ones by default).
+    public static func lines(columns: Int, replay: Bool, keys: KeyMap = .standard) -> [Line] {
         let keyWidth = keyWidth(columns: columns)
         let textWidth = columns - keyWidth - 3
         var lines: [Line] = []
@@ -63,16 +82,17 @@ public enum HelpPage {
                 first = false
             }
         }
-        for section in sections(replay: replay) {
+        for section in sections(replay: replay, keys: keys) {
             if !lines.isEmpty { lines.append(Line(text: "")) }
             lines.append(Line(text: section.heading, heading: true))
-            let bindings = KeyBindings.table.filter { !Set($0.contexts).isDisjoint(with: section.contexts) }
+            let bindings = keys.table.filter { !Set($0.contexts).isDisjoint(with: section.contexts) }
             var i = 0
             while i < bindings.count {
                 // A group (1-9) is one entry: its first and last keys, the first one's help.
                 var end = i + 1
                 if let group = bindings[i].helpGroup {
                     while end < bindings.count && bindings[end].helpGroup == group { end += 1 }
+                    if !isRun(bindings[i..<end]) { end = i + 1 }
                 }
                 add(keyList(bindings[i..<end]), bindings[i].help)
                 i = end
@@ -80,7 +100,8 @@ public enum HelpPage {
             if let note = section.note { add("", note) }
         }
         lines.append(Line(text: ""))
-        lines.append(Line(text: "Filters (/, or --filter)", heading: true))
+        let filterKey = keys.keys(.editFilter, in: .list).first.map { "\($0.description), or " } ?? ""
+        lines.append(Line(text: "Filters (\(filterKey)--filter)", heading: true))
         for entry in queryLanguage { add(entry.key, entry.help) }
         return lines
     }

@@ -1,6 +1,6 @@
 /// One hint of a status line or a page's bottom bar: the first key of each operation,
-/// then a short name ("j/k next/previous", "[ ] ±1m"). The keys come from
-/// ``KeyBindings/table``, so a rebound key shows as it is bound.
+/// then a short name ("j/k next/previous", "[ ] ±1m"). The keys come from the map in force
+/// (``AppConfig/keys``), so a rebound key shows as it is bound, and an unbound one not at all.
 public struct KeyHint: Sendable {
     public var operations: [Operation]
     public var context: KeyContext
@@ -16,9 +16,13 @@ public struct KeyHint: Sendable {
         self.joiner = joiner
     }
 
-    public var text: String {
-        let keys = operations.map { KeyBindings.binding($0, in: context).keys[0].description }
-        return keys.joined(separator: joiner) + " " + (name ?? KeyBindings.binding(operations[0], in: context).hint)
+    /// The hint with `keys`' keys; nil when none of its operations has a key. Of several
+    /// operations with one unbound, the others show, a single one under its own name.
+    public func text(_ keys: KeyMap) -> String? {
+        let bound = operations.compactMap { operation in keys.keys(operation, in: context).first.map { (operation, $0) } }
+        guard let first = bound.first else { return nil }
+        let name = bound.count == 1 && operations.count > 1 ? nil : self.name
+        return bound.map(\.1.description).joined(separator: joiner) + " " + (name ?? keys.binding(first.0, in: context).hint)
     }
 }
 
@@ -68,8 +72,8 @@ public enum KeyHints {
         ]
     }
 
-    /// Hints two spaces apart, as a page's bottom bar shows them.
-    public static func line(_ hints: [KeyHint]) -> String {
-        hints.map(\.text).joined(separator: "  ")
+    /// Hints two spaces apart, as a page's bottom bar shows them (the unbound left out).
+    public static func line(_ hints: [KeyHint], _ keys: KeyMap) -> String {
+        hints.compactMap { $0.text(keys) }.joined(separator: "  ")
     }
 }

@@ -97,6 +97,9 @@ public struct Binding: Sendable {
     /// Consecutive bindings of one group show as one entry on the help screen (`1-9`,
     /// with the first one's help), where nine lines would say the same nine times.
     public var helpGroup: String?
+    /// The entry that makes Ctrl-C quit where nothing else does: a rebinding of `quit`
+    /// without a context leaves it (``KeyMap/rebinding(_:)``).
+    var safety = false
 
     public init(_ operation: Operation, _ contexts: [KeyContext], keys: [Key], hint: String, help: String, helpGroup: String? = nil) {
         self.operation = operation
@@ -106,13 +109,19 @@ public struct Binding: Sendable {
         self.help = help
         self.helpGroup = helpGroup
     }
+
+    init(_ operation: Operation, _ contexts: [KeyContext], keys: [Key], hint: String, help: String, safety: Bool) {
+        self.init(operation, contexts, keys: keys, hint: hint, help: help)
+        self.safety = safety
+    }
 }
 
-/// The one key table: ``AppState`` dispatches through it, ``HelpPage`` and ``KeyHints``
-/// are generated from it. An operation may have one entry per context where its keys
-/// differ (Ctrl-C quits everywhere, `q` only in the list).
+/// The one key table, as it is by default (``KeyMap/standard``): ``AppState`` dispatches
+/// through the map in force (``AppConfig/keys``, this table with a config's changes), and
+/// ``HelpPage`` and ``KeyHints`` are generated from it. An operation may have one entry per
+/// context where its keys differ (Ctrl-C quits everywhere, `q` only in the list).
 public enum KeyBindings {
-    /// Every binding, in help-screen order.
+    /// Every binding by default, in help-screen order.
     public static let table: [Binding] = [
         // The list (and, in a replay, the replay's own keys among them).
         Binding(.editFilter, [.list], keys: [.char("/")], hint: "filter",
@@ -210,35 +219,21 @@ public enum KeyBindings {
                 help: "Show only the source under the cursor (every other one is hidden; a source that appears later is shown)."),
         Binding(.pickerClose, [.sourcePicker], keys: [.escape, .enter, .char("q"), .char("S")], hint: "close", help: "Close the list, back to the headlines."),
 
-        // Ctrl-C quits from anywhere.
-        Binding(.quit, [.detail, .filterEditor, .help, .sourcePicker], keys: [.ctrl("c")], hint: "quit", help: "Quit."),
+        // Ctrl-C quits from anywhere, whatever the config rebinds (KeyMap.quitKey).
+        Binding(.quit, [.detail, .filterEditor, .help, .sourcePicker], keys: [.ctrl("c")], hint: "quit", help: "Quit.", safety: true),
     ]
 
-    private static let byKey: [KeyContext: [Key: Operation]] = {
-        var map: [KeyContext: [Key: Operation]] = [:]
-        for binding in table {
-            for context in binding.contexts {
-                for key in binding.keys { map[context, default: [:]][key] = binding.operation }
-            }
-        }
-        return map
-    }()
-
-    /// The operation `key` performs in the first of `contexts` that binds it.
+    /// The operation `key` performs by default in the first of `contexts` that binds it
+    /// (the app asks the map in force, ``AppConfig/keys``).
     public static func operation(for key: Key, in contexts: [KeyContext]) -> Operation? {
-        for context in contexts {
-            if let operation = byKey[context]?[key] { return operation }
-        }
-        return nil
+        KeyMap.standard.operation(for: key, in: contexts)
     }
 
-    /// The entry of `operation` (in `context`, when given).
+    /// The default entry of `operation` (in `context`, when given).
     public static func binding(_ operation: Operation, in context: KeyContext? = nil) -> Binding {
-        table.first { $0.operation == operation && (context.map($0.contexts.contains) ?? true) }!
+        KeyMap.standard.binding(operation, in: context)
     }
 
     /// "j/↓" for the help screen.
-    public static func keyList(_ binding: Binding) -> String {
-        binding.keys.map(\.description).joined(separator: "/")
-    }
+    public static func keyList(_ binding: Binding) -> String { KeyMap.keyList(binding) }
 }

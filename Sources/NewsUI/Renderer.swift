@@ -387,7 +387,7 @@ public enum Renderer {
             let cursorColumn = x + widthOf(start..<cursor)
             x = grid.write(visible, row: y, column: x, limit: fieldEnd, style: theme.barTitle)
             // The editor's own keys, where the text leaves room for them.
-            let keys = KeyHints.line(KeyHints.filterEditor)
+            let keys = KeyHints.line(KeyHints.filterEditor, state.config.keys)
             if fieldEnd - 1 - x >= TextWidth.columns(keys) + 2 {
                 grid.write(keys, row: y, column: fieldEnd - 1 - TextWidth.columns(keys), style: theme.bar)
             }
@@ -403,7 +403,10 @@ public enum Renderer {
         if let query = state.storeSearch {
             var text = " store search: \(query) · \(state.history.count) found"
             if state.arrivedWhileSearching > 0 { text += " · \(state.arrivedWhileSearching) new live" }
-            writeClipped(text + " · F or Esc back", row: y, column: 0, limit: width, style: theme.barTitle, into: &grid)
+            // The way back, by the keys in force.
+            let back = [Operation.searchStore, .leaveSearch].compactMap { state.config.keys.keys($0, in: .list).first?.description }
+            if !back.isEmpty { text += " · " + back.joined(separator: " or ") + " back" }
+            writeClipped(text, row: y, column: 0, limit: width, style: theme.barTitle, into: &grid)
             return
         }
         // Nothing shown is being kept: that stays said, not only for a message's seconds.
@@ -412,23 +415,25 @@ public enum Renderer {
             return
         }
         if let replay = state.replay {
-            progress(replay, theme, row: y, &grid)
+            progress(replay, state.config.keys, theme, row: y, &grid)
             return
         }
         // The keys that mean something now, each with a rank: where they do not all fit,
         // the highest ranks go first ("Space resume" while paused stays with "/ filter").
-        func hint(_ op: Operation, _ name: String? = nil) -> String {
-            KeyHint(op, in: .list, name: name).text
+        // An operation with no key is left out.
+        var hints: [(text: String, rank: Int)] = []
+        func hint(_ op: Operation, _ name: String? = nil, rank: Int) {
+            if let text = KeyHint(op, in: .list, name: name).text(state.config.keys) { hints.append((text, rank)) }
         }
-        var hints: [(text: String, rank: Int)] = [(hint(.editFilter), 0)]
-        if !state.filterText.isEmpty { hints.append((hint(.clearFilter), 5)) }
-        if !state.following && !state.paused { hints.append((hint(.newest), 6)) }
-        hints.append(state.paused ? (hint(.pause, "resume"), 0) : (hint(.pause), 3))
-        hints.append((hint(.open), 4))
-        if !state.sources.names.isEmpty { hints.append((hint(.sourcePicker), 7)) }
-        hints.append((hint(.toggleTime), 8))
-        hints.append((hint(.help), 1))
-        hints.append((hint(.quit), 2))
+        hint(.editFilter, rank: 0)
+        if !state.filterText.isEmpty { hint(.clearFilter, rank: 5) }
+        if !state.following && !state.paused { hint(.newest, rank: 6) }
+        if state.paused { hint(.pause, "resume", rank: 0) } else { hint(.pause, rank: 3) }
+        hint(.open, rank: 4)
+        if !state.sources.names.isEmpty { hint(.sourcePicker, rank: 7) }
+        hint(.toggleTime, rank: 8)
+        hint(.help, rank: 1)
+        hint(.quit, rank: 2)
         writeHints(hints, row: y, column: 1, theme, &grid)
     }
 
@@ -445,7 +450,7 @@ public enum Renderer {
     }
 
     /// The replay's progress line: state, position / duration, percentage, speed, keys.
-    static func progress(_ replay: ReplayStatus, _ theme: Theme, row y: Int, _ grid: inout CellGrid) {
+    static func progress(_ replay: ReplayStatus, _ keys: KeyMap, _ theme: Theme, row y: Int, _ grid: inout CellGrid) {
         let width = grid.columns
         let mark = replay.ended ? "■" : replay.paused ? "⏸" : "▶"
         // The replay's clock runs on past the last event; the position shown stops there.
@@ -463,7 +468,7 @@ public enum Renderer {
             x = grid.write("  " + counted(replay.skipped, "bad line", "bad lines") + " skipped", row: y, column: x, style: theme.barAlert)
         }
         x += 2
-        for hint in KeyHints.replay(paused: replay.paused).map(\.text) {
+        for hint in KeyHints.replay(paused: replay.paused).compactMap({ $0.text(keys) }) {
             let w = TextWidth.columns(hint)
             if x + w > width { break }
             x = grid.write(hint, row: y, column: x, style: theme.bar) + 2
@@ -498,7 +503,7 @@ public enum Renderer {
             title += marks.contains(.read) ? " · read" : " · unread"
             if marks.contains(.starred) { title += " · ★ starred" }
         }
-        page(title: title, keys: " " + KeyHints.line(KeyHints.detail), theme, &grid)
+        page(title: title, keys: " " + KeyHints.line(KeyHints.detail, state.config.keys), theme, &grid)
         guard let seq = state.selected, state.history.contains(seq: seq) else { return }
         let headline = state.history.headline(seq)
         var row = 2
@@ -539,10 +544,10 @@ public enum Renderer {
 
     static func help(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
         let width = grid.columns
-        let lines = HelpPage.lines(columns: width, replay: state.config.replay)
+        let lines = HelpPage.lines(columns: width, replay: state.config.replay, keys: state.config.keys)
         let height = grid.rows - 2
         let first = max(0, min(state.helpScroll, lines.count - height))
-        page(title: " Help", keys: " " + KeyHints.line(KeyHints.help), theme, &grid)
+        page(title: " Help", keys: " " + KeyHints.line(KeyHints.help, state.config.keys), theme, &grid)
         if lines.count > height {
             // Where the page is in the help.
             let last = min(lines.count, first + height)

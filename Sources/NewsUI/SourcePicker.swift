@@ -1,7 +1,7 @@
 import NewsCore
 
 extension Renderer {
-    /// The start of a row of the sources screen, in both of its layouts: the key (1-9), shown
+    /// The start of a row of the sources screen, in both of its layouts: the key (1-9 by default), shown
     /// or not, the name in its colour up to `nameEnd`; the row's style and whether the source is hidden.
     static func pickerRowStart(_ state: AppState, _ theme: Theme, position: Int, row: Int, nameStart: Int, nameEnd: Int,
                                _ grid: inout CellGrid) -> (base: Style, hidden: Bool) {
@@ -10,7 +10,11 @@ extension Renderer {
         let selected = position == state.pickerCursor
         let base = selected ? theme.selected : Style.plain
         if selected { grid.fill(row: row, style: base) }
-        if position < 9 { grid.write(String(position + 1), row: row, column: 1, style: base) }
+        // The key that toggles it here, as bound (two columns of it at most).
+        if position < Operation.sourceToggles.count,
+           let key = state.config.keys.keys(Operation.sourceToggles[position], in: .sourcePicker).first {
+            writeClipped(key.description, row: row, column: 1, limit: 3, style: base, into: &grid)
+        }
         grid.write(hidden ? "[ ]" : "[x]", row: row, column: 3, style: base)
         var nameStyle = theme.source(name)
         nameStyle.reverse = selected
@@ -49,7 +53,8 @@ extension Renderer {
 
         let y = grid.rows - 1
         grid.fill(row: y, style: theme.bar)
-        writeHints(KeyHints.sourcePicker.enumerated().map { ($0.element.text, $0.offset) }, row: y, column: 1, theme, &grid)
+        writeHints(KeyHints.sourcePicker.enumerated().compactMap { hint in hint.element.text(state.config.keys).map { ($0, hint.offset) } },
+                   row: y, column: 1, theme, &grid)
 
         guard !names.isEmpty else {
             grid.write("no sources yet", row: 1 + min(1, height - 1), column: 2, style: theme.dim)

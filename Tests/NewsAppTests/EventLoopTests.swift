@@ -84,4 +84,16 @@ import Testing
         _ = await loop.run()
         #expect(loop.state.history.count == 2)
     }
+
+    /// `--filter` is the filter from the start, whatever keys edit it: with `/` rebound, typing
+    /// `/`, the text and Enter would have run the text as list keys.
+    @Test func theStartingFilterHoldsWithReboundKeys() throws {
+        let keys = try KeyMap.standard.rebinding([KeyRebinding(operation: .editFilter, keys: [.char("e")])])
+        let screen = MemoryScreen()
+        let loop = EventLoop(screen: screen, state: AppState(
+            history: History(capacity: 100), config: AppConfig(sources: ["tech"], feedStart: t0, keys: keys),
+            columns: screen.columns, rows: screen.rows, now: t0), watchSignals: false)
+        loop.applyFilter("quake")
+        #expect(loop.state.filterText == "quake" && loop.state.editor == nil)
+    }
 }
