@@ -20,7 +20,7 @@ public enum HelpPage {
         ("a AND b", "Both, as a space does."),
         ("NOT b", "Without b, as -b does: bank NOT rates."),
         ("( )", "Group: (goal final) | (late winner)."),
-        ("source:tech", "Only the sources whose name starts so (src:sp too); -source:world leaves one out. The keys 1-9 and the source list (s) hide sources apart from the filter."),
+        ("source:tech", "Only the sources whose name starts so (src:sp too); -source:world leaves one out. The keys 1-9 and the sources screen (S) hide sources apart from the filter."),
         ("", "AND, OR and NOT are operators only in capitals. Matching ignores case, in any script: ZÜRICH finds Zürich."),
     ]
 
