@@ -272,14 +272,13 @@ public enum Renderer {
             return
         }
         let columns = ListColumns.layout(state, screenWidth: grid.columns)
-        let top = state.topIndex
         let selectedIndex = state.selectedIndex
         var row = ListRow(state: state, theme: theme)
         for line in 0..<height {
-            let index = top + line
-            guard index < count else { break }
+            // The layout the mouse's hit test reads too (HitTest.swift).
+            guard let index = listIndex(state, atRow: listFirstRow + line) else { break }
             row.seq = state.seq(atIndex: index)
-            row.y = 1 + line
+            row.y = listFirstRow + line
             row.isSelected = index == selectedIndex
             row.base = row.isSelected ? Style(reverse: true) : Style.plain
             if row.isSelected { grid.fill(row: row.y, style: row.base) }
