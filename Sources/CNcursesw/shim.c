@@ -125,6 +125,34 @@ static void crash_handler(int sig, siginfo_t *info, void *context) {
 
 void nd_set_active(int active) { terminal_active = active; }
 
+// Ctrl-Z: ncurses' own SIGTSTP handler leaves curses mode, stops the process and, once
+// continued, redraws. Mouse reporting is ours, so it is turned off around that stop (the
+// shell would get the reports) and on again after it.
+static struct sigaction curses_tstp;
+
+static void suspend_handler(int sig) {
+    int saved_errno = errno;
+    int reporting = mouse_on;
+    if (reporting) write_all(mouse_off_sequence, sizeof(mouse_off_sequence) - 1);
+    if (curses_tstp.sa_handler != SIG_DFL && curses_tstp.sa_handler != SIG_IGN) curses_tstp.sa_handler(sig);
+    if (reporting && mouse_on) write_all(mouse_on_sequence, sizeof(mouse_on_sequence) - 1);
+    errno = saved_errno;
+}
+
+void nd_install_suspend_hook(void) {
+    static int installed = 0;
+    if (installed) return;
+    struct sigaction current;
+    if (sigaction(SIGTSTP, NULL, &current) != 0) return;
+    // Only around a plain handler of ncurses' (none: Ctrl-Z is ignored, or stops as it is).
+    if ((current.sa_flags & SA_SIGINFO) || current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN) return;
+    installed = 1;
+    curses_tstp = current;
+    struct sigaction action = current;
+    action.sa_handler = suspend_handler;
+    sigaction(SIGTSTP, &action, NULL);
+}
+
 static void atexit_restore(void) {
     if (terminal_active) {
         if (mouse_on) nd_mouse_reporting(0);

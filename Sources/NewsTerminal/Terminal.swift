@@ -80,6 +80,7 @@ public final class Terminal {
         active = true
         nd_set_active(1)
         nd_install_crash_handlers()
+        nd_install_suspend_hook()
         cbreak()  // Ctrl-C stays a signal: it quits even when the app is busy
         noecho()
         nonl()

@@ -109,7 +109,7 @@ struct LinksTerminalTests {
         }
     }
 
-    @Test("Ctrl-C and a crash turn mouse reporting off too")
+    @Test("Ctrl-Z turns mouse reporting off until fg; Ctrl-C and a crash turn it off too")
     func mouseOffOnEveryExit() async throws {
         let dir = scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -119,6 +119,14 @@ struct LinksTerminalTests {
             try await tmux.keys("Enter")
             try await tmux.waitFor("the story") { $0.first?.contains("1 of 1") == true }
             #expect(try await mouseFlags(tmux) == "11")
+            // Ctrl-Z: off while stopped (the shell would get the reports), on again after fg.
+            try await tmux.keys("C-z")
+            try await tmux.waitFor("the job stopped") { $0.contains { $0.contains("Stopped") } }
+            #expect(try await mouseFlags(tmux) == "00", "mouse reporting left on while stopped")
+            try await tmux.type("fg")
+            try await tmux.keys("Enter")
+            try await tmux.waitFor("the view again") { $0.first?.contains("1 of 1") == true }
+            #expect(try await mouseFlags(tmux) == "11", "mouse reporting not back after fg")
             try await tmux.keys("C-c")
             try await tmux.checkRestored()
             #expect(try await mouseFlags(tmux) == "00")
