@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <errno.h>
 
 WINDOW *nd_stdscr(void) { return stdscr; }
 int nd_lines(void) { return LINES; }
@@ -65,12 +66,41 @@ static volatile sig_atomic_t terminal_active = 0;
 static struct termios saved_modes;
 static int have_saved_modes = 0;
 static const char restore_sequence[] = "\033[?1049l\033[?25h\033[0m\r\n";
+static volatile sig_atomic_t mouse_on = 0;
+static const char mouse_on_sequence[] = "\033[?1000h\033[?1006h";
+static const char mouse_off_sequence[] = "\033[?1006l\033[?1000l";
+
+static void write_all(const char *bytes, size_t count) {
+    while (count > 0) {
+        ssize_t n = write(STDOUT_FILENO, bytes, count);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        bytes += n;
+        count -= (size_t)n;
+    }
+}
+
+void nd_mouse_reporting(int on) {
+    if (on) {
+        write_all(mouse_on_sequence, sizeof(mouse_on_sequence) - 1);
+        mouse_on = 1;
+    } else {
+        mouse_on = 0;
+        write_all(mouse_off_sequence, sizeof(mouse_off_sequence) - 1);
+    }
+}
 
 void nd_save_terminal(void) {
     if (tcgetattr(STDOUT_FILENO, &saved_modes) == 0) have_saved_modes = 1;
 }
 
 void nd_restore_terminal_raw(void) {
+    if (mouse_on) {
+        mouse_on = 0;
+        write_all(mouse_off_sequence, sizeof(mouse_off_sequence) - 1);
+    }
     ssize_t ignored = write(STDOUT_FILENO, restore_sequence, sizeof(restore_sequence) - 1);
     (void)ignored;
     if (have_saved_modes) tcsetattr(STDOUT_FILENO, TCSANOW, &saved_modes);
@@ -95,8 +125,37 @@ static void crash_handler(int sig, siginfo_t *info, void *context) {
 
 void nd_set_active(int active) { terminal_active = active; }
 
+// Ctrl-Z: ncurses' own SIGTSTP handler leaves curses mode, stops the process and, once
+// continued, redraws. Mouse reporting is ours, so it is turned off around that stop (the
+// shell would get the reports) and on again after it.
+static struct sigaction curses_tstp;
+
+static void suspend_handler(int sig) {
+    int saved_errno = errno;
+    int reporting = mouse_on;
+    if (reporting) write_all(mouse_off_sequence, sizeof(mouse_off_sequence) - 1);
+    if (curses_tstp.sa_handler != SIG_DFL && curses_tstp.sa_handler != SIG_IGN) curses_tstp.sa_handler(sig);
+    if (reporting && mouse_on) write_all(mouse_on_sequence, sizeof(mouse_on_sequence) - 1);
+    errno = saved_errno;
+}
+
+void nd_install_suspend_hook(void) {
+    static int installed = 0;
+    if (installed) return;
+    struct sigaction current;
+    if (sigaction(SIGTSTP, NULL, &current) != 0) return;
+    // Only around a plain handler of ncurses' (none: Ctrl-Z is ignored, or stops as it is).
+    if ((current.sa_flags & SA_SIGINFO) || current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN) return;
+    installed = 1;
+    curses_tstp = current;
+    struct sigaction action = current;
+    action.sa_handler = suspend_handler;
+    sigaction(SIGTSTP, &action, NULL);
+}
+
 static void atexit_restore(void) {
     if (terminal_active) {
+        if (mouse_on) nd_mouse_reporting(0);
         endwin();
         terminal_active = 0;
     }

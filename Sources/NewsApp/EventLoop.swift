@@ -28,6 +28,10 @@ public final class EventLoop {
     /// When free heap memory was last given back to the system (see `run`).
     private var lastTrim = ContinuousClock.now
     let recycler = Recycler()
+    /// What opens links (`o`): the integrator sets the configured command here.
+    public var linkOpener = LinkOpener()
+    /// The monotonic clock mouse reports are stamped with (a double click is two clicks close in it).
+    private let inputEpoch = ContinuousClock.now
 
     public init(screen: any Screen, state: AppState, watchSignals: Bool = true) {
         self.screen = screen
@@ -48,6 +52,23 @@ public final class EventLoop {
         return feedGeneration
     }
 
+    /// Milliseconds since the loop started, of the monotonic clock.
+    private func inputTime() -> Int64 {
+        (ContinuousClock.now - inputEpoch).milliseconds
+    }
+
+    /// Starts the program that opens `url`; what came of it goes to the status line (and,
+    /// if the program fails, that too, when it ends).
+    private func openLink(_ url: String) {
+        let queue = self.queue
+        switch linkOpener.open(url, exited: { name, status in
+            if status != 0 { queue.post(.notice("\(name) ended with status \(status): the link may not have opened")) }
+        }) {
+        case .success(let name): queue.post(.notice("opened in \(name)"))
+        case .failure(let failure): queue.post(.notice(failure.message))
+        }
+    }
+
     func draw() {
         Renderer.render(state, into: &grid)
         screen.draw(grid)
@@ -66,8 +87,22 @@ public final class EventLoop {
         }
         let queue = self.queue
         screen.startInput(
-            onKeys: { keys in for key in keys { queue.post(.key(key)) } },
+            mouse: state.config.mouse,
+            onInput: { [weak self] inputs in
+                for input in inputs {
+                    switch input {
+                    case .key(let key): queue.post(.key(key))
+                    case .mouse(var event):
+                        event.time = self?.inputTime() ?? 0
+                        queue.post(.mouse(event))
+                    }
+                }
+            },
             onHangup: { queue.post(.signal(SIGHUP)) })
+        // The same once input (and the mouse's reports) are on: the crash restore turns them off.
+        if ProcessInfo.processInfo.environment["NEWSDESK_TEST_CRASH"] == "after-input" {
+            fatalError("crashing on purpose (NEWSDESK_TEST_CRASH)")
+        }
         screen.startResizeWatch { columns, rows in queue.post(.resize(columns: columns, rows: rows)) }
         if watchSignals {
             for sig in [SIGINT, SIGTERM, SIGHUP] {
@@ -95,7 +130,13 @@ public final class EventLoop {
                 if effects.contains(.quit) { break running }
                 if effects.contains(.bell) { screen.bell() }
                 if case .headlines(let batch, _) = event { recycler.recycle(batch) }
-                for effect in effects { await onEffect(effect) }
+                for effect in effects {
+                    if case .openLink(let url) = effect {
+                        openLink(url)
+                    } else {
+                        await onEffect(effect)
+                    }
+                }
                 await afterEvent(event)
             }
             draw()

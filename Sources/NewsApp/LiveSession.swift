@@ -28,6 +28,10 @@ public struct LiveSettings: Sendable {
     public var keeper: StoreKeeper?
     /// Why the store could not be opened, shown on the status line.
     public var storeProblem: String?
+    /// The mouse is used (`[ui] mouse`).
+    public var mouse = true
+    /// The command that opens links (`[open] command`); nil: `$BROWSER`, else xdg-open.
+    public var openCommand: [String]?
 
     /// The settings for the sources and the recording of `wiring`.
     public init(_ wiring: LiveRun.Wiring, clock: ClockChoice, merge: MergeOptions, historyCapacity: Int, filter: String?, staleAfter: Int64) {
@@ -68,8 +72,9 @@ public final class LiveSession {
         let loop = EventLoop(screen: screen, state: AppState(
             history: History(capacity: settings.historyCapacity),
             config: AppConfig(sources: sources.map(\.name), feedStart: start, color: screen.color, staleAfter: settings.staleAfter,
-                              feeds: settings.feeds, hasStore: settings.keeper != nil),
+                              feeds: settings.feeds, hasStore: settings.keeper != nil, mouse: settings.mouse),
             columns: screen.columns, rows: screen.rows, now: start), watchSignals: watchSignals)
+        loop.linkOpener.command = settings.openCommand
         loop.applyFilter(settings.filter)
         loopForTests = loop
         let keeper = settings.keeper
@@ -132,7 +137,7 @@ public final class LiveSession {
                         queue.post(.storeProblem("\(error)"))
                     }
                 }
-            case .quit, .replay, .bell: break
+            case .quit, .replay, .bell, .openLink: break  // the loop rings and opens links itself
             }
         })
         feedTask?.cancel()

@@ -12,7 +12,9 @@ public final class MemoryScreen: Screen {
     public private(set) var framesDrawn = 0
     /// Whether ``restore()`` has been called.
     public private(set) var restored = false
-    private var onKeys: (@MainActor ([Key]) -> Void)?
+    /// Whether the app asked for mouse reports (``startInput(mouse:onInput:onHangup:)``).
+    public private(set) var mouseReporting = false
+    private var onInput: (@MainActor ([Input]) -> Void)?
     private var onHangup: (@MainActor () -> Void)?
     private var onResize: (@MainActor (Int, Int) -> Void)?
 
@@ -27,8 +29,9 @@ public final class MemoryScreen: Screen {
         framesDrawn += 1
     }
 
-    public func startInput(onKeys: @escaping @MainActor ([Key]) -> Void, onHangup: @escaping @MainActor () -> Void) {
-        self.onKeys = onKeys
+    public func startInput(mouse: Bool, onInput: @escaping @MainActor ([Input]) -> Void, onHangup: @escaping @MainActor () -> Void) {
+        mouseReporting = mouse
+        self.onInput = onInput
         self.onHangup = onHangup
     }
 
@@ -36,17 +39,23 @@ public final class MemoryScreen: Screen {
         self.onResize = onResize
     }
 
-    public func restore() { restored = true }
+    public func restore() {
+        restored = true
+        mouseReporting = false
+    }
 
     /// How many times the bell rang.
     public private(set) var bells = 0
     public func bell() { bells += 1 }
 
     /// Whether the app has started reading input (keys sent before are lost, as on a terminal).
-    public var listening: Bool { onKeys != nil }
+    public var listening: Bool { onInput != nil }
 
     /// Types `keys`, as a terminal delivers them.
-    public func type(_ keys: [Key]) { onKeys?(keys) }
+    public func type(_ keys: [Key]) { onInput?(keys.map { .key($0) }) }
+
+    /// Sends mouse reports, as a terminal does (whether or not reporting is on: a test checks that).
+    public func mouse(_ events: [MouseEvent]) { onInput?(events.map { .mouse($0) }) }
 
     /// The terminal went away.
     public func hangUp() { onHangup?() }

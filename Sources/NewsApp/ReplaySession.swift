@@ -15,6 +15,10 @@ public struct ReplaySettings: Sendable {
     /// A filter to start with, as if typed (`--filter`).
     public var filter: String?
     public var historyCapacity: Int
+    /// The mouse is used (`[ui] mouse`).
+    public var mouse = true
+    /// The command that opens links (`[open] command`); nil: `$BROWSER`, else xdg-open.
+    public var openCommand: [String]?
 
     public init(speed: Double, loop: Bool, strict: Bool, idleLimit: Int64?, staleAfter: Int64, filter: String?, historyCapacity: Int) {
         self.speed = speed
@@ -64,8 +68,10 @@ public final class ReplaySession {
         // the order in which they first appear.
         loop = EventLoop(screen: screen, state: AppState(
             history: History(capacity: settings.historyCapacity),
-            config: AppConfig(sources: header.sources, feedStart: header.started, color: screen.color, replay: true, staleAfter: settings.staleAfter),
+            config: AppConfig(sources: header.sources, feedStart: header.started, color: screen.color, replay: true, staleAfter: settings.staleAfter,
+                              mouse: settings.mouse),
             columns: screen.columns, rows: screen.rows, now: now), watchSignals: watchSignals)
+        loop.linkOpener.command = settings.openCommand
         loop.applyFilter(settings.filter)
         postStatus()
 

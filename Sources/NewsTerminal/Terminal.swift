@@ -22,6 +22,8 @@ public final class Terminal {
     private var inputSource: DispatchSourceRead?
     private var resizeSource: DispatchSourceSignal?
     private var cursorVisible = false
+    /// Whether this terminal turned mouse reporting on (``startInput(mouse:onInput:onHangup:)``).
+    private var mouseReporting = false
     /// Where keys are read: stdin, or /dev/tty (ncurses reads it to the end of the process).
     private let inputDescriptor: Int32
     /// Bytes written to the terminal so far (for the idle-output figure).
@@ -78,11 +80,15 @@ public final class Terminal {
         active = true
         nd_set_active(1)
         nd_install_crash_handlers()
+        nd_install_suspend_hook()
         cbreak()  // Ctrl-C stays a signal: it quits even when the app is busy
         noecho()
         nonl()
         intrflush(nd_stdscr(), false)
         keypad(nd_stdscr(), true)
+        // The view decodes mouse reports itself (KeyDecoder): ncurses' kmous key (ESC [ < under
+        // xterm-256color) would swallow a report's start and leave the rest as characters.
+        keyok(KEY_MOUSE, false)
         nodelay(nd_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
@@ -113,6 +119,10 @@ public final class Terminal {
         inputSource = nil
         resizeSource = nil
         guard active else { return }
+        if mouseReporting {
+            nd_mouse_reporting(0)
+            mouseReporting = false
+        }
         curs_set(1)
         endwin()
         active = false
@@ -233,10 +243,18 @@ public final class Terminal {
 
     // MARK: input
 
-    /// Calls `onKeys` on the main actor whenever keys are waiting, and `onHangup` if the
-    /// terminal goes away. Reading drains ncurses' queue without blocking, from a dispatch
-    /// source on stdin: no thread waits in ncurses, and nothing else is starved.
-    public func startInput(onKeys: @escaping @MainActor ([Key]) -> Void, onHangup: @escaping @MainActor () -> Void) {
+    /// Calls `onInput` on the main actor whenever keys (or mouse reports) are waiting, and
+    /// `onHangup` if the terminal goes away. Reading drains ncurses' queue without blocking,
+    /// from a dispatch source on stdin: no thread waits in ncurses, and nothing else is
+    /// starved. With `mouse`, turns on the terminal's mouse reports (button presses and
+    /// releases and the wheel, SGR 1006 encoding); ``restore()`` turns them off, and so does
+    /// the crash-time restore.
+    public func startInput(mouse: Bool, onInput: @escaping @MainActor ([Input]) -> Void, onHangup: @escaping @MainActor () -> Void) {
+        if mouse && active && !mouseReporting {
+            // Between frames: ncurses has flushed its output, so the bytes go out whole.
+            nd_mouse_reporting(1)
+            mouseReporting = true
+        }
         let source = DispatchSource.makeReadSource(fileDescriptor: inputDescriptor, queue: .main)
         var emptyWakeups = 0
         source.setEventHandler { [weak self] in
@@ -249,7 +267,7 @@ public final class Terminal {
                     return
                 }
                 emptyWakeups = 0
-                if !keys.isEmpty { onKeys(keys) }
+                if !keys.isEmpty { onInput(keys) }
             }
         }
         source.resume()
@@ -285,9 +303,10 @@ public final class Terminal {
         clearok(nd_stdscr(), true)
     }
 
-    /// Drains ncurses' queue; ``KeyDecoder`` turns the codes into keys (dropping escape
-    /// sequences the terminal type does not describe). Nil when there was nothing to read.
-    func readKeys() -> [Key]? {
+    /// Drains ncurses' queue; ``KeyDecoder`` turns the codes into keys and mouse reports
+    /// (dropping escape sequences the terminal type does not describe). Nil when there was
+    /// nothing to read.
+    func readKeys() -> [Input]? {
         var inputs: [TerminalInput] = []
         var code: wint_t = 0
         while true {
@@ -299,7 +318,7 @@ public final class Terminal {
             }
             inputs.append(.character(UInt32(code)))
         }
-        return inputs.isEmpty ? nil : KeyDecoder.decode(inputs)
+        return inputs.isEmpty ? nil : KeyDecoder.decodeInputs(inputs)
     }
 
     static func functionKey(_ code: Int32) -> Key? {

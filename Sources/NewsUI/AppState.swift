@@ -6,6 +6,10 @@ public enum AppEvent: Sendable {
     /// A batch from the merged feed; `now` is the feed clock when it was handed over.
     case headlines([Arrival], now: Timestamp)
     case key(Key)
+    /// A mouse report (with ``AppConfig/mouse`` on): the wheel scrolls, a click selects, a double click opens.
+    case mouse(MouseEvent)
+    /// A message for the status line from the runtime (what opening a link came to).
+    case notice(String)
     /// The clock ticked (aligned to whole seconds of feed time).
     case tick(now: Timestamp)
     case resize(columns: Int, rows: Int)
@@ -71,6 +75,8 @@ public enum AppEffect: Equatable, Sendable {
     case searchStore(Query)
     /// Ring the terminal's bell: an alert with `bell` matched in this batch of arrivals.
     case bell
+    /// Open this link (`o`) with the person's browser: an http, https or file URL (``OpenableLink``).
+    case openLink(String)
 }
 
 /// Fixed facts about this run.
@@ -101,11 +107,16 @@ public struct AppConfig: Sendable {
     /// The keys in force (a config's `[keys]`): the reducer dispatches through them, the
     /// help screen and the hints show them.
     public var keys: KeyMap = .standard
+    /// The mouse is used (`[ui] mouse`): the terminal reports it, and the view acts on it.
+    /// Off, the terminal's own selection works.
+    public var mouse = true
 
     public init(sources: [String], feedStart: Timestamp, color: Bool = true, replay: Bool = false,
-                staleAfter: Int64 = 30_000, feeds: Set<String> = [], hasStore: Bool = false, keys: KeyMap = .standard) {
+                staleAfter: Int64 = 30_000, feeds: Set<String> = [], hasStore: Bool = false, keys: KeyMap = .standard,
+                mouse: Bool = true) {
         self.hasStore = hasStore
         self.keys = keys
+        self.mouse = mouse
         self.sources = sources
         self.feeds = feeds
         self.feedStart = feedStart
@@ -199,6 +210,8 @@ public struct AppState {
     public private(set) var stats: SourceStats
     /// A transient message for the status line, and until when it shows.
     public private(set) var message: (text: String, until: Timestamp)?
+    /// The last click on a list row (the headline, the event's time), for a double click.
+    private var lastClick: (seq: Int, time: Int64)?
     /// Sources that are failing now (being retried, or given up), with the error: shown in
     /// the header until the source produces again.
     public private(set) var failing: [String: String] = [:]
@@ -383,6 +396,10 @@ public struct AppState {
             scrollPicker()
         case .key(let key):
             return press(key)
+        case .mouse(let event):
+            return mouse(event)
+        case .notice(let text):
+            show(TerminalSafe.sanitize(text), seconds: 6)
         case .sourceRestarting(let source, let text, let retryIn):
             failing[source] = text
             // A source that paces its own retries (retryIn 0) says when in its text.
@@ -680,6 +697,8 @@ public struct AppState {
             openHelp()
         case .replayStep, .replayFaster, .replaySlower, .replayForward, .replayBack:
             break  // replays only
+        case .openLink:
+            return openLink()
         case .detailClose:
             mode = .list
         case .helpScrollDown: scrollHelp(by: 1)
@@ -964,6 +983,97 @@ public struct AppState {
     private mutating func scrollHelp(by delta: Int) {
         let count = HelpPage.lines(columns: columns, replay: config.replay, keys: config.keys).count
         helpScroll = max(0, min(count - helpPageHeight, helpScroll + delta))
+    }
+
+    // MARK: links and the mouse
+
+    /// `o`: the selected headline's link, if it is one to open; else a message says why not.
+    private mutating func openLink() -> [AppEffect] {
+        guard let seq = selected, history.contains(seq: seq) else {
+            show("nothing selected: no link to open")
+            return []
+        }
+        switch OpenableLink.check(history.headline(seq).url) {
+        case .missing:
+            show("no link")
+        case .refused(let reason):
+            show("not opened: \(reason.text)")
+        case .open(let url):
+            show("opening \(OpenableLink.shown(url))")
+            return [.openLink(url)]
+        }
+        return []
+    }
+
+    /// How many list rows (or help lines, or sources) one notch of the wheel scrolls, as most terminals do.
+    public static let wheelStep = 3
+    /// Two clicks on the same row at most this far apart (ms) are a double click.
+    public static let doubleClickInterval: Int64 = 400
+
+    /// A mouse report: the wheel scrolls the list (the help, the sources screen); a click
+    /// on a list row selects its headline, a second one on the same row within
+    /// ``doubleClickInterval`` opens it. A press acts, its release does not (the pair
+    /// counts once); clicks anywhere else, other buttons and motion do nothing.
+    private mutating func mouse(_ event: MouseEvent) -> [AppEffect] {
+        guard config.mouse else { return [] }
+        let step: Int
+        switch event.kind {
+        case .wheelUp: step = -Self.wheelStep
+        case .wheelDown: step = Self.wheelStep
+        case .press(.left):
+            return click(event)
+        default:
+            return []
+        }
+        switch mode {
+        case .list: scrollList(by: step)
+        case .help: scrollHelp(by: step)
+        case .sources: movePicker(by: step)
+        case .detail: break
+        }
+        return []
+    }
+
+    private mutating func click(_ event: MouseEvent) -> [AppEffect] {
+        let target = editor == nil ? Renderer.hitTest(self, row: event.row, column: event.column) : nil
+        if case .tab(let tab)? = target {
+            // A click on a tab switches to its filter, as Tab does.
+            lastClick = nil
+            let text = tab == 0 ? "" : tabs.tabs[tab - 1].text
+            if text != filterText {
+                setFilter(text)
+                show(tab == 0 ? "all headlines" : "filter \(tabCounts[tab].name): \(filterText)")
+            }
+            return []
+        }
+        guard case .listRow(let index)? = target else {
+            lastClick = nil
+            return []
+        }
+        let seq = seq(atIndex: index)
+        if let last = lastClick, last.seq == seq, event.time >= last.time, event.time - last.time <= Self.doubleClickInterval {
+            lastClick = nil
+            if selected != seq { select(index: index) }
+            return perform(.open)
+        }
+        lastClick = (seq, event.time)
+        if selected != seq { select(index: index) }
+        return []
+    }
+
+    /// Moves the list's rows by `delta` (positive: towards older) without moving the
+    /// selection, unless it would leave the screen; then it stays on the edge row.
+    private mutating func scrollList(by delta: Int) {
+        guard visibleCount > 0 else { return }
+        let height = max(1, listHeight)
+        let current = topIndex
+        let top = max(0, min(max(0, visibleCount - height), current + delta))
+        guard top != current else { return }
+        place()
+        topSeq = seq(atIndex: top)
+        if let index = selectedIndex {
+            selected = seq(atIndex: min(max(index, top), min(visibleCount - 1, top + height - 1)))
+        }
     }
 
     private mutating func keepSelectionInView() {

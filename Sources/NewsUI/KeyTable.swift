@@ -27,6 +27,8 @@ public enum Operation: String, CaseIterable, Sendable {
     case nextFilter, previousFilter
     case down, up, pageDown, pageUp, newest, oldest
     case open
+    /// Open the selected headline's link in the browser (an http, https or file URL).
+    case openLink
     /// The reader's marks (issue 13): read or unread, starred, and listing by them.
     case toggleRead, markAllRead, toggleStar, unreadOnly, starredOnly
     /// Search the whole store with the filter (the results replace the list), and back.
@@ -138,6 +140,8 @@ public enum KeyBindings {
                 help: "Jump to the newest headline and follow the live feed (also resumes after a pause). Once you move the selection or open a headline, new arrivals leave it where it is, until G."),
         Binding(.oldest, [.list], keys: [.char("g"), .home], hint: "oldest", help: "Jump to the oldest headline in history."),
         Binding(.open, [.list], keys: [.enter], hint: "open", help: "Show the selected headline in full: its title, source, time, id and every field it has (" + HeadlineField.allCases.map(\.label).joined(separator: ", ") + "); it is marked read."),
+        Binding(.openLink, [.list, .detail], keys: [.char("o")], hint: "open link",
+                help: "Open the selected headline's link in the browser ($BROWSER, else xdg-open; never through a shell): http, https and file links only."),
         Binding(.toggleRead, [.list, .detail], keys: [.char("r")], hint: "read", help: "Mark the selected headline read, or unread again."),
         Binding(.markAllRead, [.list], keys: [.char("A")], hint: "all read",
                 help: "Mark every listed headline read: the whole filtered list, not only the screen."),

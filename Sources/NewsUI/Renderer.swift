@@ -310,12 +310,11 @@ public enum Renderer {
             return
         }
         let columns = ListColumns.layout(state, screenWidth: grid.columns)
-        let top = state.topIndex
         let selectedIndex = state.selectedIndex
         var row = ListRow(state: state, theme: theme)
         for line in 0..<height {
-            let index = top + line
-            guard index < count else { break }
+            // The layout the mouse's hit test reads too (HitTest.swift).
+            guard let index = listIndex(state, atRow: state.listTop + line) else { break }
             row.seq = state.seq(atIndex: index)
             row.y = state.listTop + line
             row.isSelected = index == selectedIndex
@@ -334,26 +333,41 @@ public enum Renderer {
     static func tabs(_ state: AppState, _ theme: Theme, _ grid: inout CellGrid) {
         let y = 1
         let width = grid.columns
-        let alerts = state.config.alerts.isEmpty ? "" : " \(grouped(state.alertCount)) " + (state.alertCount == 1 ? "alert " : "alerts ")
-        let alertsWidth = TextWidth.columns(alerts)
-        let counts = state.tabCounts
+        let layout = tabLayout(state, width: width)
         let current = state.currentTab
+        for (i, label) in layout.labels.enumerated() {
+            writeClipped(label, row: y, column: layout.spans[i].lowerBound, limit: layout.spans[i].upperBound,
+                         style: i == current ? theme.tabCurrent : theme.tab, into: &grid)
+        }
+        if !layout.alerts.isEmpty {
+            grid.write(layout.alerts, row: y, column: width - TextWidth.columns(layout.alerts),
+                       style: state.alertCount > 0 ? theme.alert : theme.dim)
+        }
+    }
+
+    /// Where the tabs go (the same for drawing and for a click): each tab's label and its
+    /// columns, and the alerts' count at the right. Too narrow for the counts, the names
+    /// alone; then as many as fit, the last one cut.
+    static func tabLayout(_ state: AppState, width: Int) -> (labels: [String], spans: [Range<Int>], alerts: String) {
+        var alerts = state.config.alerts.isEmpty ? "" : " \(grouped(state.alertCount)) " + (state.alertCount == 1 ? "alert " : "alerts ")
+        if TextWidth.columns(alerts) >= width { alerts = "" }
+        let counts = state.tabCounts
         func label(_ i: Int, counted: Bool) -> String {
             let name = TerminalSafe.sanitize(counts[i].name)
             return counted ? " \(name) \(grouped(counts[i].count)) " : " \(name) "
         }
-        let room = width - alertsWidth - 1
+        let room = width - TextWidth.columns(alerts) - 1
         let counted = counts.indices.reduce(0) { $0 + TextWidth.columns(label($1, counted: true)) } <= room
+        var labels: [String] = [], spans: [Range<Int>] = []
         var x = 0
-        for i in counts.indices {
+        for i in counts.indices where x < room {
             let text = label(i, counted: counted)
-            let style = i == current ? theme.tabCurrent : theme.tab
-            guard x < room else { break }
-            x = writeClipped(text, row: y, column: x, limit: room, style: style, into: &grid)
+            let end = min(room, x + TextWidth.columns(text))
+            labels.append(text)
+            spans.append(x..<end)
+            x = end
         }
-        if !alerts.isEmpty && alertsWidth < width {
-            grid.write(alerts, row: y, column: width - alertsWidth, style: state.alertCount > 0 ? theme.alert : theme.dim)
-        }
+        return (labels, spans, alerts)
     }
 
     /// Writes `text`, ending with "…" at the limit if it does not fit (a cell is never

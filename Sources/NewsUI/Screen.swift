@@ -12,8 +12,10 @@ public protocol Screen: AnyObject {
     var color: Bool { get }
     /// Shows `grid` (an implementation may send only what changed).
     func draw(_ grid: CellGrid)
-    /// Starts calling `onKeys` whenever keys arrive, and `onHangup` if the input goes away.
-    func startInput(onKeys: @escaping @MainActor ([Key]) -> Void, onHangup: @escaping @MainActor () -> Void)
+    /// Starts calling `onInput` whenever keys (or, with `mouse`, mouse reports) arrive, and
+    /// `onHangup` if the input goes away. With `mouse` the screen turns the terminal's mouse
+    /// reporting on (and ``restore()`` off again); without it the terminal's own selection works.
+    func startInput(mouse: Bool, onInput: @escaping @MainActor ([Input]) -> Void, onHangup: @escaping @MainActor () -> Void)
     /// Starts calling `onResize` with the new size whenever it changes.
     func startResizeWatch(_ onResize: @escaping @MainActor (Int, Int) -> Void)
     /// Gives the screen back as it was; safe to call twice.

@@ -51,8 +51,8 @@ import Testing
             memory.draw(grid)
             probe.drawn.withLock { $0 = true }
         }
-        func startInput(onKeys: @escaping @MainActor ([Key]) -> Void, onHangup: @escaping @MainActor () -> Void) {
-            memory.startInput(onKeys: onKeys, onHangup: onHangup)
+        func startInput(mouse: Bool, onInput: @escaping @MainActor ([Input]) -> Void, onHangup: @escaping @MainActor () -> Void) {
+            memory.startInput(mouse: mouse, onInput: onInput, onHangup: onHangup)
         }
         func startResizeWatch(_ onResize: @escaping @MainActor (Int, Int) -> Void) { memory.startResizeWatch(onResize) }
         func restore() { memory.restore() }

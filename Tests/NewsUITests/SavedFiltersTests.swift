@@ -54,6 +54,23 @@ struct SavedFiltersTests {
         #expect(s.tabCounts.map(\.count) == [32, 7, 5])
     }
 
+    @Test("A click on a tab switches to its filter; a click on a list row under the tab row selects that row")
+    func clicks() {
+        var s = state(filters: saved)
+        let row = s.screen[1]
+        let weather = row.range(of: "weather")!.lowerBound.utf16Offset(in: row)
+        s.apply(.mouse(MouseEvent(.press(.left), column: weather, row: 1)))
+        #expect(s.currentTab == 2 && s.filterText == "storm -source:tech")
+        s.apply(.mouse(MouseEvent(.press(.left), column: 2, row: 1)))
+        #expect(s.currentTab == 0 && s.visibleCount == 30)
+        // Past the last tab: nothing.
+        s.apply(.mouse(MouseEvent(.press(.left), column: 70, row: 1)))
+        #expect(s.currentTab == 0)
+        // Row 4 of the screen is the third headline (rows 0 and 1 are the header and the tabs).
+        s.apply(.mouse(MouseEvent(.press(.left), column: 10, row: 4, time: 1000)))
+        #expect(s.selectedIndex == 2 && s.screen[4].contains(s.history.title(s.selected!)))
+    }
+
     @Test("Editing the filter away from a saved one leaves no tab current; Tab goes on from all")
     func editedFilter() {
         var s = state(filters: saved)

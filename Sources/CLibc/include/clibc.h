@@ -2,6 +2,7 @@
 #define CLIBC_H
 #include <stddef.h>
 #include <malloc.h>
+#include <spawn.h>
 
 // glibc declares memmem only under _GNU_SOURCE, which Swift's Glibc module does not
 // set; declare it here (the same prototype) so NewsCore can call libc's optimized
@@ -16,5 +17,9 @@ int posix_openpt(int flags);
 int grantpt(int fd);
 int unlockpt(int fd);
 char *ptsname(int fd);
+
+// glibc (2.34 and later) declares it only under _GNU_SOURCE: the link opener closes every
+// descriptor but 0-2 in the program it starts.
+int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
 
 #endif

@@ -54,6 +54,14 @@ void nd_save_terminal(void);
 void nd_install_crash_handlers(void);
 // The same restoring, unconditionally.
 void nd_restore_terminal_raw(void);
+// Turns the terminal's mouse reports on (1: buttons and wheel, ESC [ ? 1000 h, in the SGR
+// encoding, ESC [ ? 1006 h) or off (0), written straight to stdout (call it between
+// frames, when ncurses has nothing buffered). While on, the crash-time restore and the
+// atexit backstop turn them off too.
+void nd_mouse_reporting(int on);
+// Wraps ncurses' SIGTSTP handler (installed by newterm) so that mouse reporting is off
+// while the process is stopped (Ctrl-Z) and on again when it continues.
+void nd_install_suspend_hook(void);
 // Marks whether the terminal is in curses mode; an atexit backstop (installed once by
 // nd_install_crash_handlers) restores it only then, for exits that skip endwin.
 void nd_set_active(int active);
