@@ -23,7 +23,7 @@ public enum DefaultConfigFile {
         add("# An operation and its key, or a list of keys: quit = \"x\", down = [\"n\", \"Down\"];")
         add("# \"\" or [] unbinds it. Here it is rebound wherever it holds; in [keys.CONTEXT]")
         add("# (" + KeyContext.allCases.map(\.rawValue).joined(separator: ", ") + ") in that context only.")
-        add("# Key names: " + Key.nameSyntax + ".")
+        lines += wrapped("Key names: " + Key.nameSyntax + ".")
         add("# The defaults (the context each holds in, and what it does):")
         var seen: Set<Operation> = []
         for binding in KeyBindings.table where !seen.contains(binding.operation) {
@@ -60,8 +60,7 @@ public enum DefaultConfigFile {
         option("mouse = true", "clicks and the wheel in the view (true or false)")
         add()
         add("[colors]")
-        add("# Colours of the view (never in monochrome: NO_COLOR, --color never): words, in any")
-        add("# order: " + ColorSpec.syntax + ".")
+        lines += wrapped("Colours of the view (never in monochrome: NO_COLOR, --color never): words, in any order: " + ColorSpec.syntax + ".")
         for element in ConfigColors.Element.allCases {
             option("\(element.rawValue) = \"\(ColorSpec.text(element.defaultStyle))\"", element.help)
         }
@@ -92,10 +91,28 @@ public enum DefaultConfigFile {
         return out + "\""
     }
 
+    /// Up to the first ". " or "; " outside parentheses.
     static func firstSentence(_ text: String) -> String {
-        var sentence = text
-        if let end = text.range(of: ". ") { sentence = String(text[..<end.lowerBound]) + "." }
-        if let semicolon = sentence.range(of: "; ") { sentence = String(sentence[..<semicolon.lowerBound]) + "." }
-        return sentence
+        var depth = 0
+        var previous: Character = " "
+        for index in text.indices {
+            let c = text[index]
+            if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
+            if c == " ", depth == 0, previous == "." || previous == ";" {
+                return String(text[..<text.index(before: index)]) + "."
+            }
+            previous = c
+        }
+        return text
+    }
+
+    /// `text` as comment lines of at most 90 columns.
+    static func wrapped(_ text: String) -> [String] {
+        var lines: [String] = [], line = "#"
+        for word in text.split(separator: " ") {
+            if line.count + 1 + word.count > 90, line != "#" { lines.append(line); line = "#" }
+            line += " " + word
+        }
+        return lines + [line]
     }
 }

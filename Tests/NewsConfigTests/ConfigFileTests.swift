@@ -263,3 +263,14 @@ struct ConfigDocsTests {
         }
     }
 }
+
+@Suite("The default file's comments")
+struct DefaultCommentTests {
+    @Test("each operation's comment is the first sentence of its help, cut outside parentheses")
+    func sentences() {
+        let text = DefaultConfigFile.text
+        #expect(text.contains("# list: List only unread headlines, or all again (apart from the filter; the header says so)."))
+        #expect(text.contains("# list: Edit the filter.\n"))
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("# ") && !$0.contains(" = ") && $0.count > 90 })
+    }
+}
