@@ -8,9 +8,9 @@ public struct Config: Sendable, Equatable {
     /// `[keys]` and `[keys.CONTEXT]`: every rebinding, in file order.
     public var keys: [KeyRebinding] = []
     /// `[filters]`: the saved filters, in file order (the order of the tabs).
-    public var filters: [SavedFilter] = []
+    public var filters: [ConfigFilter] = []
     /// `[alerts]`: in file order.
-    public var alerts: [AlertRule] = []
+    public var alerts: [ConfigAlert] = []
     /// `[open] command`: the program (and its first arguments) a headline's link is
     /// opened with; the link is its last argument. Nil: the built-in choice.
     public var openCommand: [String]? = nil
@@ -44,7 +44,7 @@ public struct KeyRebinding: Sendable, Equatable {
 }
 
 /// `name = "query"` in `[filters]`.
-public struct SavedFilter: Sendable, Equatable {
+public struct ConfigFilter: Sendable, Equatable {
     public var name: String
     public var query: Query
     public var line: Int
@@ -57,7 +57,7 @@ public struct SavedFilter: Sendable, Equatable {
 }
 
 /// `name = { query = "...", bell = true }` in `[alerts]`.
-public struct AlertRule: Sendable, Equatable {
+public struct ConfigAlert: Sendable, Equatable {
     public var name: String
     public var query: Query
     /// Ring the terminal's bell when a headline matches (default false).
@@ -78,45 +78,40 @@ public struct AlertRule: Sendable, Equatable {
 /// `underline`, `reverse`, `dim`: `"bold yellow on blue"` (see ``ColorSpec``).
 /// In monochrome (a terminal without colour, `NO_COLOR`, `--color never`) none of it applies.
 public struct ConfigColors: Sendable, Equatable {
-    /// The elements that can be given a style, with today's look as the default.
+    /// The elements that can be given a style, with today's look as the default. The
+    /// names, defaults and help are NewsUI's `ThemeElement`'s (on main since 0cd4d7d), one
+    /// for one, so that `ThemeElement(rawValue: element.rawValue)` maps them.
     public enum Element: String, CaseIterable, Sendable {
-        /// The header and the status line.
-        case bar
-        /// The title on the header bar.
-        case barTitle
-        /// Quieter text on the bars (counts, hints).
-        case barDim
-        /// An alert on the bars (a failing source, a warning).
-        case alert
-        /// The selected row of the list.
-        case selected
-        /// An unread headline's title (with a store).
-        case unread
-        /// Matched query terms in titles.
-        case highlight
+        case bar, barTitle, barDim, barAlert, selected, unread, highlight, tab, tabCurrent, alert
 
-        /// The look the view has without a config file (Theme in NewsUI).
+        /// The look the view has without a config file.
         public var defaultStyle: Style {
             switch self {
             case .bar: return Style(foreground: .white, background: .blue)
             case .barTitle: return Style(foreground: .white, background: .blue, bold: true)
             case .barDim: return Style(foreground: .black, background: .blue)
-            case .alert: return Style(foreground: .yellow, background: .blue, bold: true)
+            case .barAlert: return Style(foreground: .yellow, background: .blue, bold: true)
             case .selected: return Style(reverse: true)
             case .unread: return Style(bold: true)
             case .highlight: return Style(foreground: .black, background: .yellow)
+            case .tab: return Style(foreground: .cyan)
+            case .tabCurrent: return Style(foreground: .black, background: .cyan, bold: true)
+            case .alert: return Style(foreground: .red, bold: true)
             }
         }
 
         public var help: String {
             switch self {
             case .bar: return "the header and the status line"
-            case .barTitle: return "the title on the header"
+            case .barTitle: return "the title and the filter on the bars"
             case .barDim: return "quieter text on the bars"
-            case .alert: return "alerts and warnings on the bars"
+            case .barAlert: return "messages and warnings on the bars"
             case .selected: return "the selected row"
             case .unread: return "an unread headline's title (with a store)"
-            case .highlight: return "query terms matched in titles"
+            case .highlight: return "the filter's words in titles"
+            case .tab: return "a saved filter's tab"
+            case .tabCurrent: return "the current tab"
+            case .alert: return "a headline that matched an alert, and the alerts' count"
             }
         }
     }

@@ -164,21 +164,21 @@ struct ConfigChecker {
         }
     }
 
-    func filters(_ entries: [(key: String, value: TOMLNode)], at section: TOMLPath) throws(ConfigError) -> [SavedFilter] {
-        var result: [SavedFilter] = []
+    func filters(_ entries: [(key: String, value: TOMLNode)], at section: TOMLPath) throws(ConfigError) -> [ConfigFilter] {
+        var result: [ConfigFilter] = []
         for (name, value) in entries {
             let at = section + [.key(name)]
             guard !name.isEmpty else { throw fail(at, "[filters]: a filter's name is empty") }
             guard case .string(let text) = value else {
                 throw fail(at, "[filters] \(name) must be a query string (\(name) = \"...\"), not \(value.kind)")
             }
-            result.append(SavedFilter(name: name, query: try query(text, "[filters] \(name)", at: at), line: scan.line(of: at)))
+            result.append(ConfigFilter(name: name, query: try query(text, "[filters] \(name)", at: at), line: scan.line(of: at)))
         }
         return result
     }
 
-    func alerts(_ entries: [(key: String, value: TOMLNode)], at section: TOMLPath) throws(ConfigError) -> [AlertRule] {
-        var result: [AlertRule] = []
+    func alerts(_ entries: [(key: String, value: TOMLNode)], at section: TOMLPath) throws(ConfigError) -> [ConfigAlert] {
+        var result: [ConfigAlert] = []
         for (name, value) in entries {
             let at = section + [.key(name)]
             guard !name.isEmpty else { throw fail(at, "[alerts]: an alert's name is empty") }
@@ -204,7 +204,7 @@ struct ConfigChecker {
                 }
             }
             guard let query else { throw fail(at, "[alerts] \(name) has no query ({ query = \"...\" })") }
-            result.append(AlertRule(name: name, query: query, bell: bell, line: scan.line(of: at)))
+            result.append(ConfigAlert(name: name, query: query, bell: bell, line: scan.line(of: at)))
         }
         return result
     }

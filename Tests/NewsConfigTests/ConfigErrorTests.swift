@@ -122,7 +122,7 @@ let badConfigs: [BadConfig] = [
               message: "c.toml:2: unknown option 'program' in [open] (options: command)"),
     // [colors]
     BadConfig(name: "an unknown colour option", text: "[colors]\nheader = \"blue\"\n",
-              message: "c.toml:2: unknown option 'header' in [colors] (options: sources, bar, barTitle, barDim, alert, selected, unread, highlight)"),
+              message: "c.toml:2: unknown option 'header' in [colors] (options: sources, bar, barTitle, barDim, barAlert, selected, unread, highlight, tab, tabCurrent, alert)"),
     BadConfig(name: "a colour that is not one", text: "[colors]\nbar = \"white on purple\"\n",
               message: "c.toml:2: [colors] bar: 'purple' is not a colour: use \(ColorSpec.syntax)"),
     BadConfig(name: "a misspelt colour", text: "[colors]\nbar = \"white on bleu\"\n",
