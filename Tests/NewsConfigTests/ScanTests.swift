@@ -66,3 +66,51 @@ struct ScanTests {
 }
 
 
+
+@Suite("Config files cut short")
+struct TruncatedConfigTests {
+    @Test("every prefix of a full file parses or fails with a line inside the file, never traps")
+    func prefixes() {
+        let text = """
+            [keys]
+            down = [
+              "j",   # vi
+              "Down",
+            ]
+            "help.scrollDown" = 'j'
+            [keys.list]
+            quit = ["x", "Ctrl-c"]
+            [filters]
+            a = \"\"\"
+            breaking\"\"\"
+            b = '"rate cut" | inflation'
+            [alerts]
+            x = { query = "fire", bell = true }
+            [open]
+            command = ["firefox", "--new-tab"]
+            [ui]
+            mouse = false
+            [colors]
+            bar = "white on black"
+            [colors.sources]
+            tech = "bold cyan"
+            """
+        let bytes = Array(text.utf8)
+        let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        var failures = 0
+        for end in 0...bytes.count {
+            let prefix = String(decoding: bytes[..<end], as: UTF8.self)
+            do {
+                _ = try ConfigFile.parse(text: prefix, path: "p.toml")
+            } catch {
+                failures += 1
+                let line = error.line ?? 0
+                #expect(line >= 1 && line <= lineCount, "\(end): \(error)")
+                #expect(!error.reason.contains("\n"), "\(end): \(error)")
+            }
+        }
+        // Most cuts land inside a key, a string or an array.
+        #expect(failures > bytes.count / 2)
+        #expect(throws: Never.self) { try ConfigFile.parse(text: text, path: "p.toml") }
+    }
+}
