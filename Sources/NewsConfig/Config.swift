@@ -6,7 +6,7 @@ import NewsUI
 /// take what they need from it.
 public struct Config: Sendable, Equatable {
     /// `[keys]` and `[keys.CONTEXT]`: every rebinding, in file order.
-    public var keys: [KeyRebinding] = []
+    public var keys: [ConfigKeyBinding] = []
     /// `[filters]`: the saved filters, in file order (the order of the tabs).
     public var filters: [ConfigFilter] = []
     /// `[alerts]`: in file order.
@@ -25,8 +25,11 @@ public struct Config: Sendable, Equatable {
     public static let defaults = Config()
 }
 
-/// One line of `[keys]` or `[keys.CONTEXT]`: `operation = "x"` or `= ["n", "Down"]`.
-public struct KeyRebinding: Sendable, Equatable {
+/// One line of `[keys]` or `[keys.CONTEXT]`: `operation = "x"` or `= ["n", "Down"]`. The
+/// fields are those of NewsUI's `KeyRebinding` (on main, `KeyMap.rebinding(_:)`), plus the
+/// line, for the key map's errors (a key bound twice) to name: not that type, whose name it
+/// would clash with.
+public struct ConfigKeyBinding: Sendable, Equatable {
     /// Nil for `[keys]` (wherever the operation holds); else the `[keys.CONTEXT]` section's.
     public var context: KeyContext?
     public var operation: Operation

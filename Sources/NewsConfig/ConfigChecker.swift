@@ -83,8 +83,8 @@ struct ConfigChecker {
 
     static let contextNames = KeyContext.allCases.map(\.rawValue)
 
-    func keys(_ entries: [(key: String, value: TOMLNode)], at section: TOMLPath) throws(ConfigError) -> [KeyRebinding] {
-        var result: [KeyRebinding] = []
+    func keys(_ entries: [(key: String, value: TOMLNode)], at section: TOMLPath) throws(ConfigError) -> [ConfigKeyBinding] {
+        var result: [ConfigKeyBinding] = []
         for (name, value) in entries {
             let at = section + [.key(name)]
             if case .table(let inner) = value {
@@ -107,7 +107,7 @@ struct ConfigChecker {
         return result
     }
 
-    func binding(_ name: String, _ value: TOMLNode, context: KeyContext?, at: TOMLPath) throws(ConfigError) -> KeyRebinding {
+    func binding(_ name: String, _ value: TOMLNode, context: KeyContext?, at: TOMLPath) throws(ConfigError) -> ConfigKeyBinding {
         let section = context.map { "[keys.\($0.rawValue)]" } ?? "[keys]"
         // `help.scrollDown = "j"` unquoted is TOML's [keys.help] scrollDown: in a context, the
         // name of one of its own operations may leave out the context's prefix.
@@ -146,7 +146,7 @@ struct ConfigChecker {
         default:
             throw fail(at, "\(section) \(name) must be a key name or a list of them, not \(value.kind)")
         }
-        return KeyRebinding(context: context, operation: operation, keys: keys, line: scan.line(of: at))
+        return ConfigKeyBinding(context: context, operation: operation, keys: keys, line: scan.line(of: at))
     }
 
     func key(_ text: String, at: TOMLPath) throws(ConfigError) -> Key {

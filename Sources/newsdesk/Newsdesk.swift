@@ -69,8 +69,13 @@ struct LiveCommand: AsyncParsableCommand {
     /// Wiring only: what runs is ``LiveRun``'s.
     func runLive() async throws {
         // The config file first: a broken one stops the run before any terminal or feed is touched.
-        // TODO(issue 14, integrator): hand `config` to the view (LiveSettings: keys, filters,
-        // alerts, colours, mouse); NewsApp does not depend on NewsConfig yet.
+        // TODO(issue 14, integrator): hand `config` to the view; NewsApp does not depend on
+        // NewsConfig yet. On main: AppConfig.filters = config.filters.map { SavedFilter(name: $0.name,
+        // query: $0.query.text) }, alerts likewise (with bell), colors = ThemeColors(elements: each
+        // ThemeElement(rawValue: element.rawValue), sources: config.colors.sources by name), the key map
+        // KeyBindings' map .rebinding(config.keys.map { KeyRebinding(operation: $0.operation, context:
+        // $0.context, keys: $0.keys) }) with a KeyMapError reported at the binding's line (exit 78),
+        // and config.mouse, config.openCommand.
         let config = try self.config.load()
         _ = config
         let feed = self.feed, output = self.output, live = self.live

@@ -84,7 +84,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         // The config file before the recording is opened or the terminal set up.
-        // TODO(issue 14, integrator): hand `config` to ReplaySettings (keys, filters, alerts, colours, mouse).
+        // TODO(issue 14, integrator): hand `config` to ReplaySettings as LiveCommand.runLive's TODO says.
         let config = try self.config.load()
         _ = config
         try await withExitCode {

@@ -48,11 +48,11 @@ struct ConfigFileTests {
             world = "default"
             """)
         #expect(config.keys == [
-            KeyRebinding(context: nil, operation: .quit, keys: [.char("x")], line: 3),
-            KeyRebinding(context: nil, operation: .down, keys: [.char("n"), .down], line: 4),
-            KeyRebinding(context: nil, operation: .toggleStar, keys: [], line: 5),
-            KeyRebinding(context: nil, operation: .helpScrollDown, keys: [], line: 6),
-            KeyRebinding(context: .list, operation: .pause, keys: [.ctrl("p")], line: 9),
+            ConfigKeyBinding(context: nil, operation: .quit, keys: [.char("x")], line: 3),
+            ConfigKeyBinding(context: nil, operation: .down, keys: [.char("n"), .down], line: 4),
+            ConfigKeyBinding(context: nil, operation: .toggleStar, keys: [], line: 5),
+            ConfigKeyBinding(context: nil, operation: .helpScrollDown, keys: [], line: 6),
+            ConfigKeyBinding(context: .list, operation: .pause, keys: [.ctrl("p")], line: 9),
         ])
         #expect(config.filters.map(\.name) == ["zeta", "alpha", "mid"])
         #expect(config.filters.map(\.line) == [12, 13, 14])
