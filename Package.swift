@@ -25,6 +25,8 @@ let package = Package(
         // The persistent store (issue 13): SQLite through GRDB; on Linux it links the
         // system's libsqlite3 (libsqlite3-dev, scripts/ensure-deps.sh).
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // The config file (issue 14): TOML, read with toml++ behind TOMLKit.
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // The headline vocabularies and templates live as plain text under the
@@ -72,6 +74,16 @@ let package = Package(
             name: "NewsApp",
             dependencies: ["NewsUI", "NewsCore", "NewsFeeds", "NewsFetch", "NewsStore", "CLibc"]
         ),
+        // The config file (issue 14): where it is, TOML read with TOMLKit, every line of it
+        // checked against the key table, the query parser and the options it may hold.
+        .target(
+            name: "NewsConfig",
+            dependencies: [
+                "NewsCore",
+                "NewsUI",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         .executableTarget(
             name: "newsdesk",
             dependencies: [
@@ -79,6 +91,7 @@ let package = Package(
                 "NewsCore",
                 "NewsUI",
                 "NewsApp",
+                "NewsConfig",
                 "NewsTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -201,6 +214,10 @@ let package = Package(
         .testTarget(
             name: "NewsAppTests",
             dependencies: ["NewsApp", "NewsUI", "NewsCore", "NewsFeeds", "NewsFetch", "NewsStore"]
+        ),
+        .testTarget(
+            name: "NewsConfigTests",
+            dependencies: ["NewsConfig", "NewsUI", "NewsCore"]
         ),
         .testTarget(
             name: "NewsdeskTests",

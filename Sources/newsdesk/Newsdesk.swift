@@ -13,7 +13,7 @@ struct Newsdesk: AsyncParsableCommand {
         abstract: "A live, merged headline feed for the terminal.",
         discussion: HelpText.root,
         version: "newsdesk \(version)",
-        subcommands: [LiveCommand.self, RecordCommand.self, ReplayCommand.self, ImportCommand.self, FeedsCommand.self, ExportCommand.self, SearchCommand.self],
+        subcommands: [LiveCommand.self, RecordCommand.self, ReplayCommand.self, ImportCommand.self, FeedsCommand.self, ExportCommand.self, SearchCommand.self, ConfigCommand.self],
         defaultSubcommand: LiveCommand.self
     )
 
@@ -51,6 +51,7 @@ struct LiveCommand: AsyncParsableCommand {
     @OptionGroup(title: "Recording") var recording: RecordOptions
     @OptionGroup(title: "Store") var store: StoreOptions
     @OptionGroup(title: "Store") var keeping: KeepOptions
+    @OptionGroup(title: "Config") var config: ConfigOptions
 
     func validate() throws {
         try live.validate(feed)
@@ -67,6 +68,16 @@ struct LiveCommand: AsyncParsableCommand {
 
     /// Wiring only: what runs is ``LiveRun``'s.
     func runLive() async throws {
+        // The config file first: a broken one stops the run before any terminal or feed is touched.
+        // TODO(issue 14, integrator): hand `config` to the view; NewsApp does not depend on
+        // NewsConfig yet. On main: AppConfig.filters = config.filters.map { SavedFilter(name: $0.name,
+        // query: $0.query.text) }, alerts likewise (with bell), colors = ThemeColors(elements: each
+        // ThemeElement(rawValue: element.rawValue), sources: config.colors.sources by name), the key map
+        // KeyBindings' map .rebinding(config.keys.map { KeyRebinding(operation: $0.operation, context:
+        // $0.context, keys: $0.keys) }) with a KeyMapError reported at the binding's line (exit 78),
+        // and config.mouse, config.openCommand.
+        let config = try self.config.load()
+        _ = config
         let feed = self.feed, output = self.output, live = self.live
         // The feeds given, else the subscriptions file's, else none (the simulated sources).
         let subscribed = try live.subscribed(feed)

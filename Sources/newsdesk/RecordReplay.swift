@@ -75,12 +75,18 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Headlines kept in history (the newest are kept).")
     var history: Int = History.defaultCapacity
 
+    @OptionGroup(title: "Config") var config: ConfigOptions
+
     func validate() throws {
         try validateFilter(filter)
         if let problem = UsageRules.countProblem(count) ?? UsageRules.historyProblem(history) { throw ValidationError(problem) }
     }
 
     func run() async throws {
+        // The config file before the recording is opened or the terminal set up.
+        // TODO(issue 14, integrator): hand `config` to ReplaySettings as LiveCommand.runLive's TODO says.
+        let config = try self.config.load()
+        _ = config
         try await withExitCode {
             let (input, header) = try ReplayRun.open(file)
             // The header names the recording's sources: a source: that names none is exit 64.
