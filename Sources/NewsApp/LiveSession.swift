@@ -28,10 +28,8 @@ public struct LiveSettings: Sendable {
     public var keeper: StoreKeeper?
     /// Why the store could not be opened, shown on the status line.
     public var storeProblem: String?
-    /// The mouse is used (`[ui] mouse`).
-    public var mouse = true
-    /// The command that opens links (`[open] command`); nil: `$BROWSER`, else xdg-open.
-    public var openCommand: [String]?
+    /// The config file's keys, saved filters, alerts, colours, mouse and link command.
+    public var preferences = ViewPreferences()
 
     /// The settings for the sources and the recording of `wiring`.
     public init(_ wiring: LiveRun.Wiring, clock: ClockChoice, merge: MergeOptions, historyCapacity: Int, filter: String?, staleAfter: Int64) {
@@ -69,12 +67,13 @@ public final class LiveSession {
     /// Runs the view on `screen` until quit; returns the exit status.
     public func run(on screen: any Screen, watchSignals: Bool = true) async throws -> Int32 {
         let settings = self.settings, start = settings.start, sources = settings.sources
+        var config = AppConfig(sources: sources.map(\.name), feedStart: start, color: screen.color, staleAfter: settings.staleAfter,
+                               feeds: settings.feeds, hasStore: settings.keeper != nil)
+        settings.preferences.apply(to: &config)
         let loop = EventLoop(screen: screen, state: AppState(
-            history: History(capacity: settings.historyCapacity),
-            config: AppConfig(sources: sources.map(\.name), feedStart: start, color: screen.color, staleAfter: settings.staleAfter,
-                              feeds: settings.feeds, hasStore: settings.keeper != nil, mouse: settings.mouse),
+            history: History(capacity: settings.historyCapacity), config: config,
             columns: screen.columns, rows: screen.rows, now: start), watchSignals: watchSignals)
-        loop.linkOpener.command = settings.openCommand
+        loop.linkOpener.command = settings.preferences.openCommand
         loop.applyFilter(settings.filter)
         loopForTests = loop
         let keeper = settings.keeper

@@ -15,10 +15,8 @@ public struct ReplaySettings: Sendable {
     /// A filter to start with, as if typed (`--filter`).
     public var filter: String?
     public var historyCapacity: Int
-    /// The mouse is used (`[ui] mouse`).
-    public var mouse = true
-    /// The command that opens links (`[open] command`); nil: `$BROWSER`, else xdg-open.
-    public var openCommand: [String]?
+    /// The config file's keys, saved filters, alerts, colours, mouse and link command.
+    public var preferences = ViewPreferences()
 
     public init(speed: Double, loop: Bool, strict: Bool, idleLimit: Int64?, staleAfter: Int64, filter: String?, historyCapacity: Int) {
         self.speed = speed
@@ -66,12 +64,13 @@ public final class ReplaySession {
     public func run(on screen: any Screen, from: Int64, watchSignals: Bool = true) async throws -> Int32 {
         // The recording's sources in its order; without a list (or for a source not in it),
         // the order in which they first appear.
+        var config = AppConfig(sources: header.sources, feedStart: header.started, color: screen.color, replay: true,
+                               staleAfter: settings.staleAfter)
+        settings.preferences.apply(to: &config)
         loop = EventLoop(screen: screen, state: AppState(
-            history: History(capacity: settings.historyCapacity),
-            config: AppConfig(sources: header.sources, feedStart: header.started, color: screen.color, replay: true, staleAfter: settings.staleAfter,
-                              mouse: settings.mouse),
+            history: History(capacity: settings.historyCapacity), config: config,
             columns: screen.columns, rows: screen.rows, now: now), watchSignals: watchSignals)
-        loop.linkOpener.command = settings.openCommand
+        loop.linkOpener.command = settings.preferences.openCommand
         loop.applyFilter(settings.filter)
         postStatus()
 

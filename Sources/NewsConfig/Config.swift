@@ -81,43 +81,8 @@ public struct ConfigAlert: Sendable, Equatable {
 /// `underline`, `reverse`, `dim`: `"bold yellow on blue"` (see ``ColorSpec``).
 /// In monochrome (a terminal without colour, `NO_COLOR`, `--color never`) none of it applies.
 public struct ConfigColors: Sendable, Equatable {
-    /// The elements that can be given a style, with today's look as the default. The
-    /// names, defaults and help are NewsUI's `ThemeElement`'s (on main since 0cd4d7d), one
-    /// for one, so that `ThemeElement(rawValue: element.rawValue)` maps them.
-    public enum Element: String, CaseIterable, Sendable {
-        case bar, barTitle, barDim, barAlert, selected, unread, highlight, tab, tabCurrent, alert
-
-        /// The look the view has without a config file.
-        public var defaultStyle: Style {
-            switch self {
-            case .bar: return Style(foreground: .white, background: .blue)
-            case .barTitle: return Style(foreground: .white, background: .blue, bold: true)
-            case .barDim: return Style(foreground: .black, background: .blue)
-            case .barAlert: return Style(foreground: .yellow, background: .blue, bold: true)
-            case .selected: return Style(reverse: true)
-            case .unread: return Style(bold: true)
-            case .highlight: return Style(foreground: .black, background: .yellow)
-            case .tab: return Style(foreground: .cyan)
-            case .tabCurrent: return Style(foreground: .black, background: .cyan, bold: true)
-            case .alert: return Style(foreground: .red, bold: true)
-            }
-        }
-
-        public var help: String {
-            switch self {
-            case .bar: return "the header and the status line"
-            case .barTitle: return "the title and the filter on the bars"
-            case .barDim: return "quieter text on the bars"
-            case .barAlert: return "messages and warnings on the bars"
-            case .selected: return "the selected row"
-            case .unread: return "an unread headline's title (with a store)"
-            case .highlight: return "the filter's words in titles"
-            case .tab: return "a saved filter's tab"
-            case .tabCurrent: return "the current tab"
-            case .alert: return "a headline that matched an alert, and the alerts' count"
-            }
-        }
-    }
+    /// The elements that can be given a style: NewsUI's, with their defaults and help.
+    public typealias Element = ThemeElement
 
     /// The element styles given in the file (an element not given keeps ``Element/defaultStyle``).
     public var elements: [Element: Style] = [:]

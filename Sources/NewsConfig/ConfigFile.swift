@@ -51,7 +51,11 @@ public enum ConfigFile {
             throw ConfigError(path: path, line: line, reason: "a string holds \\u0000 (NUL), which newsdesk cannot use")
         }
         var checker = ConfigChecker(path: path, scan: scan)
-        return try checker.check(TOMLNode(table, path: [], scan: scan))
+        let config = try checker.check(TOMLNode(table, path: [], scan: scan))
+        // The key table's own rules (a key bound twice, Ctrl-C) are checked here too, so
+        // that `config --check` finds what a run would.
+        _ = try config.keyMap(path: path)
+        return config
     }
 
     /// toml++'s message, with its line; a key given twice says where it was first.

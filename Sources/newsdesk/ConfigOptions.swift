@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NewsConfig
+import NewsUI
 
 /// `--config FILE`: the config file a command reads (see NewsConfig's ``ConfigLocation``).
 struct ConfigOptions: ParsableArguments {
@@ -22,6 +23,17 @@ struct ConfigOptions: ParsableArguments {
     func load() throws -> Config {
         do {
             return try ConfigFile.load(location)
+        } catch {
+            reportConfigError(error)
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    /// What the view takes from the config (the defaults without a file).
+    func preferences() throws -> ViewPreferences {
+        let config = try load()
+        do {
+            return try config.viewPreferences(path: location.path ?? "config.toml")
         } catch {
             reportConfigError(error)
             throw ExitCode(error.exitCode)

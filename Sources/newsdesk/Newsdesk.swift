@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NewsApp
+import NewsUI
 import NewsCore
 import NewsTerminal
 
@@ -69,15 +70,7 @@ struct LiveCommand: AsyncParsableCommand {
     /// Wiring only: what runs is ``LiveRun``'s.
     func runLive() async throws {
         // The config file first: a broken one stops the run before any terminal or feed is touched.
-        // TODO(issue 14, integrator): hand `config` to the view; NewsApp does not depend on
-        // NewsConfig yet. On main: AppConfig.filters = config.filters.map { SavedFilter(name: $0.name,
-        // query: $0.query.text) }, alerts likewise (with bell), colors = ThemeColors(elements: each
-        // ThemeElement(rawValue: element.rawValue), sources: config.colors.sources by name), the key map
-        // KeyBindings' map .rebinding(config.keys.map { KeyRebinding(operation: $0.operation, context:
-        // $0.context, keys: $0.keys) }) with a KeyMapError reported at the binding's line (exit 78),
-        // and config.mouse, config.openCommand.
-        let config = try self.config.load()
-        _ = config
+        let preferences = try self.config.preferences()
         let feed = self.feed, output = self.output, live = self.live
         // The feeds given, else the subscriptions file's, else none (the simulated sources).
         let subscribed = try live.subscribed(feed)
@@ -95,15 +88,17 @@ struct LiveCommand: AsyncParsableCommand {
                                    recorder: nil, lineBuffered: output.lineBuffered)
         // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
         let view: ((LiveRun.Wiring) async throws -> Int32)? = useView(plain: output.plain) ? { wiring in
-            try await liveView(wiring, feed: feed, output: output, merge: merge)
+            try await liveView(wiring, feed: feed, output: output, merge: merge, preferences: preferences)
         } : nil
         try CommandExit.check(try await run.run(printer: printer, view: view))
     }
 
     /// The live view on the terminal, fed by `wiring`.
-    func liveView(_ wiring: LiveRun.Wiring, feed: FeedOptions, output: OutputOptions, merge: MergeOptions) async throws -> Int32 {
-        let settings = LiveSettings(wiring, clock: ClockChoice(feed.speed), merge: merge, historyCapacity: feed.history,
+    func liveView(_ wiring: LiveRun.Wiring, feed: FeedOptions, output: OutputOptions, merge: MergeOptions,
+                  preferences: ViewPreferences) async throws -> Int32 {
+        var settings = LiveSettings(wiring, clock: ClockChoice(feed.speed), merge: merge, historyCapacity: feed.history,
                                     filter: output.filter, staleAfter: output.staleAfter.milliseconds)
+        settings.preferences = preferences
         return try await runView(color: output.color) { try await LiveSession(settings).run(on: $0) }
     }
 }

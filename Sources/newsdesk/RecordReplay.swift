@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NewsApp
+import NewsUI
 import NewsCore
 
 /// `newsdesk record --out FILE`: the live merged feed to a recording, without a view.
@@ -84,18 +85,17 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         // The config file before the recording is opened or the terminal set up.
-        // TODO(issue 14, integrator): hand `config` to ReplaySettings as LiveCommand.runLive's TODO says.
-        let config = try self.config.load()
-        _ = config
+        let preferences = try self.config.preferences()
         try await withExitCode {
             let (input, header) = try ReplayRun.open(file)
             // The header names the recording's sources: a source: that names none is exit 64.
             try validateFilter(filter, sources: header.sources)
             let idleLimit = timing.idleLimit?.milliseconds
             let from = try ReplayRun.startOffset(timing.from, input: input, file: file, idleLimit: idleLimit)
-            let settings = ReplaySettings(
+            var settings = ReplaySettings(
                 speed: timing.speed.factor, loop: timing.loop, strict: timing.strict, idleLimit: idleLimit,
                 staleAfter: timing.staleAfter.milliseconds, filter: filter, historyCapacity: history)
+            settings.preferences = preferences
             if useView(plain: plain) {
                 try CommandExit.check(try await runView(color: color) {
                     try await ReplaySession(input: input, header: header, settings: settings, from: from).run(on: $0, from: from)

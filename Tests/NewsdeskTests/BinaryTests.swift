@@ -9,6 +9,8 @@ let newsdeskBinary: String = {
     // Every run of the binary, here and in tmux, keeps its feed states in a folder of the
     // tests' own, never in the person's ~/.local/state.
     setenv("XDG_STATE_HOME", testStateHome, 1)
+    // Nor reads the person's config file (~/.config/newsdesk/config.toml): an empty folder.
+    setenv("XDG_CONFIG_HOME", testStateHome + "/config", 1)
     if let path = ProcessInfo.processInfo.environment["NEWSDESK_BIN"], !path.isEmpty { return path }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     return root.appendingPathComponent(".build/debug/newsdesk").path
