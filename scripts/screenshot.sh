@@ -16,10 +16,8 @@ trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
 config=()
 [ -f docs/screenshot-config.toml ] && config=(--config docs/screenshot-config.toml)
 tmux new-session -d -s "$session" -x "$columns" -y "$rows" \
-  "env TERM=tmux-256color LANG=C.UTF-8 XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config $binary --seed 7 ${config[*]:-}"
-sleep 5
-tmux send-keys -t "$session" Tab
-sleep 2
+  "env TERM=tmux-256color LANG=C.UTF-8 XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config $binary --seed 7 --speed 10 ${config[*]:-}"
+sleep 6
 tmux capture-pane -e -p -t "$session" > "$work/screen.ans"
 tmux send-keys -t "$session" q
 python3 scripts/ansi2svg.py "$work/screen.ans" "$out" "newsdesk" "$columns"

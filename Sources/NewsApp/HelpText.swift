@@ -20,7 +20,7 @@ public enum HelpText {
         written, a store that is damaged or cannot be written, or a terminal the view \
         cannot start on, 69 HTTP feeds without the HTTP plugin \
         (libNewsdeskHTTP.so, built beside newsdesk), 78 a malformed subscriptions \
-        file, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
+        or config file, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
         """
 
     /// `newsdesk live --help`.
