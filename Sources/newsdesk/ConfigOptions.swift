@@ -12,6 +12,8 @@ struct ConfigOptions: ParsableArguments {
 
     func validate() throws {
         if let config, config.isEmpty { throw ValidationError("--config: the path is empty") }
+        // Standard input may be a feed (--feed -) or the keys' terminal; a config is a file.
+        if config == "-" { throw ValidationError("--config - : the config is read from a file, not standard input (--config FILE)") }
     }
 
     var location: ConfigLocation {

@@ -56,6 +56,13 @@ struct ConfigBinaryTests {
         #expect(given.status == 66)
         #expect(given.stderr == "\(missing): no such file\n")
 
+        // - is not standard input (which may be a feed, or where keys come from): 64, for the view too.
+        for arguments in [["config", "--check", "--config", "-"], ["--plain", "--config", "-", "--count", "1"]] {
+            let dash = try await run(newsdeskBinary, arguments, environment: ["XDG_CONFIG_HOME": empty])
+            #expect(dash.status == 64, "\(arguments)")
+            #expect(dash.stderr.contains("--config - : the config is read from a file"), "\(dash.stderr)")
+        }
+
         let usage = try await newsdesk("config", environment: ["XDG_CONFIG_HOME": empty])
         #expect(usage.status == 64)
         #expect(usage.stderr.contains("say what to do: --default, --check or --path"))
