@@ -75,6 +75,22 @@ struct ConfigTerminalTests {
         }
     }
 
+    @Test("[ui] mouse = false: the view never turns mouse reporting on, so the terminal keeps its own selection")
+    func mouseOff() async throws {
+        let dir = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let feed = try LinksTerminalTests.feed((1...3).map { ("\($0)", "Story number \($0)", nil) }, in: dir)
+        let config = try config("[ui]\nmouse = false\n", in: dir)
+        try await withTmux(columns: 100, rows: 20) { tmux in
+            try await tmux.type("S=$(stty -g); clear; \(newsdeskBinary) --config \(config) --feed f=\(feed)")
+            try await tmux.keys("Enter")
+            try await tmux.waitFor("three stories") { $0.first?.contains("3 of 3") == true }
+            #expect(try await links.mouseFlags(tmux) == "00", "mouse reporting turned on although [ui] mouse = false")
+            try await tmux.type("q")
+            try await tmux.checkRestored()
+        }
+    }
+
     @Test("A config with a key bound twice stops the view before it starts: FILE:LINE: reason, exit 78, the terminal untouched")
     func brokenConfig() async throws {
         let dir = scratchFolder()
