@@ -440,6 +440,8 @@ public enum Renderer {
             if let text = KeyHint(op, in: .list, name: name).text(state.config.keys) { hints.append((text, rank)) }
         }
         hint(.editFilter, rank: 0)
+        // With saved filters, the key to their tabs.
+        if !state.config.filters.isEmpty { hint(.nextFilter, "filters", rank: 5) }
         if !state.filterText.isEmpty { hint(.clearFilter, rank: 5) }
         if !state.following && !state.paused { hint(.newest, rank: 6) }
         if state.paused { hint(.pause, "resume", rank: 0) } else { hint(.pause, rank: 3) }

@@ -42,6 +42,7 @@ struct SavedFiltersTests {
         #expect(screen[1].hasPrefix(" all 30  goals 6  weather 4 "), "\(screen[1])")
         #expect(screen[2].contains("Headline 29"), "the list starts on the third row: \(screen[2])")
         #expect(s.listHeight == 21)
+        #expect(screen[23].contains("Tab filters"), "the status line names the tabs' key: \(screen[23])")
         let grid = Renderer.render(s)
         #expect(grid[1, 1].style.background == .cyan, "all is the current tab")
         s.apply(.key(.tab))
@@ -86,6 +87,7 @@ struct SavedFiltersTests {
     func none() {
         var s = state()
         #expect(!s.showsTabs && s.listTop == 1 && s.screen[1].contains("Headline 29"))
+        #expect(!s.screen[23].contains("Tab"))
         s.apply(.key(.tab))
         #expect(s.filterText == "" && s.message?.text.contains("[filters]") == true)
     }
