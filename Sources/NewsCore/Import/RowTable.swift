@@ -164,10 +164,16 @@ final class RunReader {
     private(set) var time: Int64 = 0
     private(set) var body: [UInt8] = []
 
+    /// Bytes of the file not read yet: a refill reads at most this (and 1 MiB), so that a
+    /// reader of a small run holds a small buffer, however many runs are merged.
+    private var unread: Int
+
     init(path: String) throws(ImportError) {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .output(FileError(path: path, reason: "cannot read back a sorted run (\(String(cString: strerror(errno))))")) }
+        var info = stat()
+        unread = fstat(fd, &info) == 0 ? Int(info.st_size) : 1 << 20
         try advance()
     }
 
@@ -176,22 +182,29 @@ final class RunReader {
     /// `count` more bytes from the file, or nil at its end.
     private func take(_ count: Int) throws(ImportError) -> ArraySlice<UInt8>? {
         while buffer.count - start < count {
-            if start > 0 {
-                buffer.removeFirst(start)
-                start = 0
+            // A new buffer: what is left of the old one, then the file read straight onto
+            // its end (no chunk of its own to copy from, no zeroes written first).
+            let leftover = buffer.count - start
+            let want = max(count - leftover, min(1 << 20, max(unread, 1)))
+            var got = 0, failure: Int32 = 0
+            let old = buffer, from = start
+            buffer = [UInt8](unsafeUninitializedCapacity: leftover + want) { raw, initialized in
+                old.withUnsafeBufferPointer { src in
+                    if leftover > 0 { raw.baseAddress!.initialize(from: src.baseAddress! + from, count: leftover) }
+                }
+                var n: Int
+                repeat { n = read(fd, raw.baseAddress! + leftover, want) } while n < 0 && errno == EINTR
+                if n < 0 { failure = errno }
+                got = max(n, 0)
+                initialized = leftover + got
             }
-            // Read straight onto the end of the buffer (no chunk of its own to copy from).
-            let have = buffer.count
-            let want = max(1 << 20, count)
-            buffer.append(contentsOf: repeatElement(0, count: want))
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + have, want) }
-            buffer.removeLast(want - max(n, 0))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .output(FileError(path: path, reason: "cannot read back a sorted run (\(String(cString: strerror(errno))))"))
+            start = 0
+            unread = max(0, unread - got)
+            if failure != 0 {
+                throw .output(FileError(path: path, reason: "cannot read back a sorted run (\(String(cString: strerror(failure))))"))
             }
-            if n == 0 {
-                guard buffer.count == start else { throw .output(FileError(path: path, reason: "cannot read back a sorted run (it ends inside a row)")) }
+            if got == 0 {
+                guard leftover == 0 else { throw .output(FileError(path: path, reason: "cannot read back a sorted run (it ends inside a row)")) }
                 return nil
             }
         }
