@@ -38,6 +38,18 @@ public final class HeadlineStore: Sendable {
     /// rows of the same schema (the benchmark's Python run).
     public static func keyHash(_ id: String) -> Int64 { Schema.keyHash(id) }
 
+    /// The key hash values a new feed's ids are stored under, in the order they are first
+    /// stored: each id's ``keyHash(_:)``, or the next value of its window that no earlier id
+    /// took (schema v3). For tools that write the same rows (the benchmark's Python run).
+    public struct KeySlots: Sendable {
+        private var taken = Set<Int64>()
+        public init() {}
+        public mutating func take(_ id: String) -> Int64 {
+            for slot in Schema.keyWindow(Schema.keyHash(id)) where taken.insert(slot).inserted { return slot }
+            return Schema.keyHash(id)
+        }
+    }
+
     private static func join(_ folder: String, _ rest: String) -> String {
         folder.hasSuffix("/") ? folder + rest : folder + "/" + rest
     }
@@ -126,7 +138,10 @@ public final class HeadlineStore: Sendable {
     /// marks the store holds for it (what the view shows for an item seen in an earlier run).
     ///
     /// The hot path of a live run: prepared statements stepped through SQLite's C API, text
-    /// bound straight from each string's UTF-8 (no argument arrays, no `Row` per headline).
+    /// bound without a copy from one buffer (no argument arrays, no `Row` per headline). Each
+    /// headline is one `INSERT ... ON CONFLICT DO NOTHING` on the unique key index (schema
+    /// v3): a row that goes in is new, and only a key that is already held is looked up (for
+    /// its marks, and to tell the same id from another id with the same hash).
     public func store(_ headlines: [Headline], feed: String) throws(StoreError) -> [InsertOutcome] {
         if headlines.isEmpty { return [] }
         let now = clock().milliseconds
@@ -134,18 +149,22 @@ public final class HeadlineStore: Sendable {
             let feedID = try Self.feedID(db, name: feed, create: true)!
             let find = try RawStatement(db, """
                 SELECT id, title, url, summary, outlet, note, source, read, starred FROM items
-                WHERE feed_id = ?1 AND key_hash = ?2 AND item_id = ?3
+                WHERE feed_id = ?1 AND key_hash BETWEEN ?2 AND ?3 AND item_id = ?4
                 """)
             let add = try RawStatement(db, """
                 INSERT INTO items (feed_id, key_hash, published, first_seen, item_id, title, url, summary, outlet, note, source)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (feed_id, key_hash) DO NOTHING
                 """)
+            defer {
+                // The insert's text is bound without a copy from `texts`, which goes with
+                // this call.
+                sqlite3_clear_bindings(add.handle)
+            }
             // The rowids this batch's new headlines get are above the largest now (an
             // INTEGER PRIMARY KEY takes max + 1).
             let before = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM items")) ?? 0
             var result: [InsertOutcome] = []
             result.reserveCapacity(headlines.count)
-            var added = 0
             // The word index and the unread count, once for the batch (schema v2): the titles
             // of the rows above `indexed`, in one statement. Also before changing a row (its
             // trigger takes the old title out of the index, which must hold it then).
@@ -159,67 +178,78 @@ public final class HeadlineStore: Sendable {
                 indexed = lastAdded
                 unindexed = 0
             }
-            // The key hashes of the batch the feed holds already, in one statement: a
-            // headline whose hash is not among them (nor added earlier in the batch) is new
-            // without a look-up of its own.
-            let hashes = headlines.map { Schema.keyHash($0.id) }
-            var known = Set<Int64>()
-            do {
-                let held = try RawStatement(db, """
-                    SELECT key_hash FROM items WHERE feed_id = ?1 AND key_hash IN (SELECT value FROM json_each(?2))
-                    """)
-                held.bind(1, feedID)
-                held.bind(2, "[" + hashes.map { String($0) }.joined(separator: ",") + "]")
-                defer { held.reset() }
-                while try held.step() { known.insert(held.int64(0)) }
-            }
-            for (h, hash) in zip(headlines, hashes) {
-                let source: String? = h.source == feed ? nil : h.source
-                let held = known.contains(hash)
-                if held {
-                    find.bind(1, feedID)
-                    find.bind(2, hash)
-                    find.bind(3, h.id)
-                }
-                if try held && find.step() {
-                    let same = find.text(1) == h.title && find.optionalText(2) == h.url
-                        && find.optionalText(3) == h.summary && find.optionalText(4) == h.outlet
-                        && find.optionalText(5) == h.note && find.optionalText(6) == source
-                    let rowID = find.int64(0)
-                    var marks: HeadlineMarks = []
-                    if find.int64(7) != 0 { marks.insert(.read) }
-                    if find.int64(8) != 0 { marks.insert(.starred) }
-                    find.reset()
-                    if !same {
-                        try index()
-                        try db.cachedStatement(sql: """
-                            UPDATE items SET title = ?, url = ?, summary = ?, outlet = ?, note = ?, source = ? WHERE id = ?
-                            """).execute(arguments: [h.title, h.url, h.summary, h.outlet, h.note, source, rowID])
-                    }
-                    result.append(InsertOutcome(isNew: false, marks: marks))
-                } else {
-                    find.reset()
-                    known.insert(hash)
+            var texts = TextBuffer()
+            /// Inserts `h` under `hash` unless the feed holds that value: whether it did.
+            func insert(_ h: Headline, source: String?, hash: Int64) throws -> Bool {
+                texts.clear()
+                let id = texts.add(h.id), title = texts.add(h.title), url = texts.add(h.url)
+                let summary = texts.add(h.summary), outlet = texts.add(h.outlet), note = texts.add(h.note)
+                let from = texts.add(source)
+                try texts.withBytes { bytes in
                     add.bind(1, feedID)
                     add.bind(2, hash)
                     add.bind(3, h.published.milliseconds)
                     add.bind(4, now)
-                    add.bind(5, h.id)
-                    add.bind(6, h.title)
-                    add.bind(7, h.url)
-                    add.bind(8, h.summary)
-                    add.bind(9, h.outlet)
-                    add.bind(10, h.note)
-                    add.bind(11, source)
+                    add.bind(5, id, in: bytes)
+                    add.bind(6, title, in: bytes)
+                    add.bind(7, url, in: bytes)
+                    add.bind(8, summary, in: bytes)
+                    add.bind(9, outlet, in: bytes)
+                    add.bind(10, note, in: bytes)
+                    add.bind(11, from, in: bytes)
                     try add.run()
-                    added += 1
-                    unindexed += 1
-                    lastAdded = db.lastInsertedRowID
+                }
+                guard sqlite3_changes(db.sqliteConnection) == 1 else { return false }
+                unindexed += 1
+                lastAdded = db.lastInsertedRowID
+                return true
+            }
+            /// Inserts `h` under the first value of its window the feed does not hold.
+            func insertInWindow(_ h: Headline, source: String?, hash: Int64) throws {
+                for slot in Schema.keyWindow(hash).dropFirst() {
+                    if try insert(h, source: source, hash: slot) { return }
+                }
+                throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "more than 16 item ids of feed \(feed) share a key hash window")
+            }
+            /// The stored row of `h`'s key: its marks, its title and fields brought up to date.
+            func held(_ h: Headline, source: String?, hash: Int64) throws -> HeadlineMarks? {
+                let window = Schema.keyWindow(hash)
+                find.bind(1, feedID)
+                find.bind(2, window.lowerBound)
+                find.bind(3, window.upperBound)
+                find.bind(4, h.id)
+                defer { find.reset() }
+                guard try find.step() else { return nil }
+                let same = find.text(1) == h.title && find.optionalText(2) == h.url
+                    && find.optionalText(3) == h.summary && find.optionalText(4) == h.outlet
+                    && find.optionalText(5) == h.note && find.optionalText(6) == source
+                let rowID = find.int64(0)
+                var marks: HeadlineMarks = []
+                if find.int64(7) != 0 { marks.insert(.read) }
+                if find.int64(8) != 0 { marks.insert(.starred) }
+                find.reset()
+                if !same {
+                    try index()
+                    try db.cachedStatement(sql: """
+                        UPDATE items SET title = ?, url = ?, summary = ?, outlet = ?, note = ?, source = ? WHERE id = ?
+                        """).execute(arguments: [h.title, h.url, h.summary, h.outlet, h.note, source, rowID])
+                }
+                return marks
+            }
+            for h in headlines {
+                let source: String? = h.source == feed ? nil : h.source
+                let hash = Schema.keyHash(h.id)
+                if try insert(h, source: source, hash: hash) {
+                    result.append(InsertOutcome(isNew: true, marks: []))
+                } else if let marks = try held(h, source: source, hash: hash) {
+                    result.append(InsertOutcome(isNew: false, marks: marks))
+                } else {
+                    // Another id of the feed holds the window's first value.
+                    try insertInWindow(h, source: source, hash: hash)
                     result.append(InsertOutcome(isNew: true, marks: []))
                 }
             }
             try index()
-            _ = added
             return result
         }
     }
@@ -237,7 +267,7 @@ public final class HeadlineStore: Sendable {
         if keys.isEmpty { return }
         try write { db in
             let update = try db.cachedStatement(
-                sql: "UPDATE items SET \(column) = ? WHERE feed_id = ? AND key_hash = ? AND item_id = ?")
+                sql: "UPDATE items SET \(column) = ? WHERE feed_id = ? AND key_hash BETWEEN ? AND ? AND item_id = ?")
             var feedIDs: [String: Int64?] = [:]
             for key in keys {
                 let feedID: Int64?
@@ -248,7 +278,8 @@ public final class HeadlineStore: Sendable {
                     feedIDs[key.feed] = .some(feedID)
                 }
                 guard let feedID else { continue }
-                try update.execute(arguments: [value, feedID, Schema.keyHash(key.id), key.id])
+                let window = Schema.keyWindow(Schema.keyHash(key.id))
+                try update.execute(arguments: [value, feedID, window.lowerBound, window.upperBound, key.id])
             }
         }
     }
@@ -505,6 +536,29 @@ public final class HeadlineStore: Sendable {
                 firstSeen: Timestamp(milliseconds: rows.int64(4)))
             if try !body(stored) { break }
         }
+    }
+}
+
+/// The text of one row to insert, in one buffer that is reused from row to row: SQLite reads
+/// it where it is (SQLITE_STATIC) while the row is stepped, with no allocation and copy per
+/// field.
+struct TextBuffer {
+    private var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(1024) }
+
+    mutating func clear() { bytes.removeAll(keepingCapacity: true) }
+
+    /// Appends `text`'s UTF-8; its place in the buffer (nil for nil).
+    mutating func add(_ text: String?) -> Range<Int>? {
+        guard let text else { return nil }
+        let start = bytes.count
+        bytes.append(contentsOf: text.utf8)
+        return start..<bytes.count
+    }
+
+    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBufferPointer(body)
     }
 }
 
