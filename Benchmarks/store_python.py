@@ -10,6 +10,10 @@ Per batch, what the store does (schema v2): one executemany into `items`, the ba
 into the FTS5 index in one INSERT ... SELECT, the feed's unread count in one UPDATE, one
 commit. Reading the file is not timed; the key hash
 comes precomputed and there is no "already stored?" look-up: Python is given the easier job.
+Schema v3: `items_key` is a UNIQUE index, so each of these INSERTs checks the key as the
+store's `INSERT ... ON CONFLICT DO NOTHING` does (the same index seek); the key hash given is
+the value the store put each row under (its window's next free value when another id of
+the feed holds its own), so no INSERT here meets a conflict.
 
 usage: store_python.py STORE ROWS.tsv   (prints the seconds of the inserts)
 """

@@ -198,4 +198,27 @@ import Testing
         #expect(try store.search("number", limit: 1000).count == 400)
         #expect(try ftsIntact(path))
     }
+
+    @Test func everyHeadlineHasItsFeedWithoutForeignKeyEnforcement() throws {
+        let dir = TempFolder()
+        let path = dir.file("news.db")
+        let store = try openStore(path)
+        try store.insert([headline("1", "One", at: 1), headline("2", "Two", at: 2)], feed: "bbc")
+        try store.insert([headline("1", "One elsewhere", at: 3, source: "npr")], feed: "npr")
+        try store.insert([headline("3", "Three", at: 4, source: "dw")], feed: "dw")
+        #expect(try store.forget(feed: "npr") == 1)
+        #expect(try store.prune(olderThan: Timestamp(milliseconds: 2), keepAtMost: nil) == 1)
+        try store.insert([headline("4", "Four", at: 5, source: "npr")], feed: "npr")
+        let (enforced, orphans, feeds) = try DatabaseQueue(path: path).read { db in
+            (try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
+             try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count,
+             try Int.fetchOne(db, sql: "SELECT count(DISTINCT feed_id) FROM items"))
+        }
+        // GRDB's own connection enforces foreign keys; the store's do not, and need not.
+        #expect(enforced == 1)
+        #expect(orphans == 0)
+        #expect(feeds == 3)
+        #expect(try store.feeds() == ["bbc", "dw", "npr"])
+        #expect(try store.count() == 3)
+    }
 }
