@@ -225,7 +225,7 @@ public final class HeadlineStore: Sendable {
                 throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "more than 16 item ids of feed \(feed) share a key hash window")
             }
             /// The stored row of `h`'s key: its marks, its title and fields brought up to date.
-            func held(_ h: Headline, source: String?, hash: Int64) throws -> HeadlineMarks? {
+            func held(_ h: Headline, source: String?, hash: Int64) throws -> (rowID: Int64, marks: HeadlineMarks)? {
                 let window = Schema.keyWindow(hash)
                 find.bind(1, feedID)
                 find.bind(2, window.lowerBound)
@@ -247,14 +247,81 @@ public final class HeadlineStore: Sendable {
                         UPDATE items SET title = ?, url = ?, summary = ?, outlet = ?, note = ?, source = ? WHERE id = ?
                         """).execute(arguments: [h.title, h.url, h.summary, h.outlet, h.note, source, rowID])
                 }
-                return marks
+                return (rowID, marks)
             }
-            for h in headlines {
+            /// Inserts `chunk` (``chunkRows`` headlines) in one statement, each row unless the
+            /// feed holds its hash: how many went in. One statement for 16 rows does about a
+            /// seventh less work in SQLite than 16 (no step, reset and statement set-up each).
+            let addChunk = try RawStatement(db, Self.chunkInsertSQL)
+            defer { sqlite3_clear_bindings(addChunk.handle) }
+            var places = [Range<Int>?](repeating: nil, count: Self.chunkRows * 7)
+            func insert(chunk: ArraySlice<Headline>) throws -> Int {
+                texts.clear()
+                var p = 0
+                for h in chunk {
+                    places[p] = texts.add(h.id)
+                    places[p + 1] = texts.add(h.title)
+                    places[p + 2] = texts.add(h.url)
+                    places[p + 3] = texts.add(h.summary)
+                    places[p + 4] = texts.add(h.outlet)
+                    places[p + 5] = texts.add(h.note)
+                    places[p + 6] = texts.add(h.source == feed ? nil : h.source)
+                    p += 7
+                }
+                try texts.withBytes { bytes in
+                    var column: Int32 = 1, p = 0
+                    for h in chunk {
+                        addChunk.bind(column, feedID)
+                        addChunk.bind(column + 1, Schema.keyHash(h.id))
+                        addChunk.bind(column + 2, h.published.milliseconds)
+                        addChunk.bind(column + 3, now)
+                        for field in 0..<7 { addChunk.bind(column + 4 + Int32(field), places[p + field], in: bytes) }
+                        column += 11
+                        p += 7
+                    }
+                    try addChunk.run()
+                }
+                let added = Int(sqlite3_changes(db.sqliteConnection))
+                if added > 0 {
+                    unindexed += added
+                    lastAdded = db.lastInsertedRowID
+                }
+                return added
+            }
+            var start = headlines.startIndex
+            // Whole chunks of 16 in one statement each: when all 16 go in, all are new.
+            // Otherwise each is looked up: a row above the chunk's start that no headline
+            // before it in the batch took is its own, just stored (new); any other row is
+            // one the feed held (seen, or the same id earlier in the batch); none means
+            // another id holds its hash, and it goes in a row of its own.
+            var taken = Set<Int64>()
+            while headlines.endIndex - start >= Self.chunkRows {
+                let chunk = headlines[start..<(start + Self.chunkRows)]
+                start += Self.chunkRows
+                // The largest rowid now: what this statement adds is above it.
+                let floor = lastAdded
+                if try insert(chunk: chunk) == Self.chunkRows {
+                    for _ in chunk { result.append(InsertOutcome(isNew: true, marks: [])) }
+                    continue
+                }
+                for h in chunk {
+                    let source: String? = h.source == feed ? nil : h.source
+                    let hash = Schema.keyHash(h.id)
+                    if let (rowID, marks) = try held(h, source: source, hash: hash) {
+                        let isNew = rowID > floor && taken.insert(rowID).inserted
+                        result.append(InsertOutcome(isNew: isNew, marks: isNew ? [] : marks))
+                    } else {
+                        try insertInWindow(h, source: source, hash: hash)
+                        result.append(InsertOutcome(isNew: true, marks: []))
+                    }
+                }
+            }
+            for h in headlines[start...] {
                 let source: String? = h.source == feed ? nil : h.source
                 let hash = Schema.keyHash(h.id)
                 if try insert(h, source: source, hash: hash) {
                     result.append(InsertOutcome(isNew: true, marks: []))
-                } else if let marks = try held(h, source: source, hash: hash) {
+                } else if let (_, marks) = try held(h, source: source, hash: hash) {
                     result.append(InsertOutcome(isNew: false, marks: marks))
                 } else {
                     // Another id of the feed holds the window's first value.
@@ -266,6 +333,15 @@ public final class HeadlineStore: Sendable {
             return result
         }
     }
+
+    /// Rows a chunk insert takes (``store(_:feed:)``).
+    static let chunkRows = 16
+
+    static let chunkInsertSQL = """
+        INSERT INTO items (feed_id, key_hash, published, first_seen, item_id, title, url, summary, outlet, note, source)
+        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunkRows).joined(separator: ", "))
+        ON CONFLICT (feed_id, key_hash) DO NOTHING
+        """
 
     /// Marks the headlines read or unread; keys the store does not hold are ignored.
     public func setRead(_ keys: [ItemKey], _ read: Bool) throws(StoreError) {

@@ -221,4 +221,38 @@ import Testing
         #expect(try store.feeds() == ["bbc", "dw", "npr"])
         #expect(try store.count() == 3)
     }
+
+    /// A batch goes in 16 rows a statement; a chunk where not all 16 go in says of each
+    /// headline what it is: seen (with marks, a changed title updated), the same id again,
+    /// two ids sharing a window, new.
+    @Test func aChunkWithSeenDuplicateAndClashingIdsSaysWhatEachIs() throws {
+        let dir = TempFolder()
+        let path = dir.file("news.db")
+        let store = try openStore(path)
+        let (a, b) = Self.clash
+        #expect(try store.insert((0..<20).map { headline("s-\($0)", "Story \($0)", at: Int64($0)) }, feed: "bbc").allSatisfy { $0 })
+        try store.setRead([ItemKey(feed: "bbc", id: "s-3")], true)
+        let batch = [
+            headline("s-3", "Story 3", at: 3), headline("n-1", "New one", at: 30), headline("n-1", "New one", at: 30),
+            headline(a, "Clash a", at: 31), headline(b, "Clash b", at: 32), headline("s-5", "Story five renamed", at: 5),
+        ] + (2..<12).map { headline("n-\($0)", "New \($0)", at: Int64(40 + $0)) } + [headline("s-7", "Story 7", at: 7)]
+        #expect(batch.count == HeadlineStore.chunkRows + 1)
+        let outcomes = try store.store(batch, feed: "bbc")
+        #expect(outcomes.map(\.isNew) == [false, true, false, true, true, false] + Array(repeating: true, count: 10) + [false])
+        #expect(outcomes[0].marks == [.read])
+        #expect(outcomes.dropFirst().allSatisfy { $0.marks.isEmpty })
+        #expect(try store.count() == 33)
+        #expect(try store.unreadCount() == 32)
+        let hashes = try keyHashes(path)
+        #expect(hashes[a] == Schema.keyHash(a))
+        #expect(hashes[b] == Schema.keyHash(a) + 1)
+        #expect(try store.search("renamed", limit: 10).map(\.headline.id) == ["s-5"])
+        #expect(try store.search("story", limit: 100).count == 20)
+        #expect(try store.search("new", limit: 100).count == 11)
+        // The same batch again: nothing new, every mark as stored.
+        #expect(try store.store(batch, feed: "bbc").allSatisfy { !$0.isNew })
+        #expect(try store.count() == 33)
+        #expect(try store.integrityCheck())
+        #expect(try ftsIntact(path))
+    }
 }
