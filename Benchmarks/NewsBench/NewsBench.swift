@@ -546,9 +546,14 @@ func benchStore(_ headlines: [Headline], titlesFile: String) throws {
     func tsv(_ list: [(feed: String, headlines: ArraySlice<Headline>)], _ path: String) throws {
         var out = ""
         out.reserveCapacity(headlines.count * 110)
+        // The key hash each row is stored under: its own, or when another id of the feed
+        // holds that, the next free value of its window (HeadlineStore.keySlots), as ours
+        // stores them; Python's plain INSERTs then meet no conflict in the unique key index.
+        var slots: [String: HeadlineStore.KeySlots] = [:]
         for (b, batch) in list.enumerated() {
             for h in batch.headlines {
-                out += "\(b)\t\(batch.feed)\t\(HeadlineStore.keyHash(h.id))\t\(h.published.milliseconds)\t\(seen.milliseconds)\t\(h.id)\t\(h.title)\t\(h.outlet ?? "")\n"
+                let key = slots[batch.feed, default: HeadlineStore.KeySlots()].take(h.id)
+                out += "\(b)\t\(batch.feed)\t\(key)\t\(h.published.milliseconds)\t\(seen.milliseconds)\t\(h.id)\t\(h.title)\t\(h.outlet ?? "")\n"
             }
         }
         try out.write(toFile: path, atomically: true, encoding: .utf8)

@@ -39,6 +39,18 @@ struct RawStatement {
         }
     }
 
+    /// Binds `range` of `bytes` as text (NULL for nil) without a copy (SQLITE_STATIC): `bytes`
+    /// must stay where it is, unchanged, until the statement is stepped and bound anew.
+    func bind(_ index: Int32, _ range: Range<Int>?, in bytes: UnsafeBufferPointer<UInt8>) {
+        guard let range else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        // A non-nil pointer even for "" (SQLite binds NULL for a nil one).
+        let base = bytes.baseAddress.map { $0 + range.lowerBound } ?? UnsafePointer(bitPattern: 1)!
+        _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(range.count), nil)
+    }
+
     /// One step: true for a row, false when done.
     func step() throws -> Bool {
         switch sqlite3_step(handle) {

@@ -5,7 +5,7 @@ import GRDB
 enum Schema {
     /// The `PRAGMA user_version` the newest migration leaves, so that a store written by a
     /// newer newsdesk is recognised even by tools that do not read GRDB's table.
-    static let version: Int32 = 2
+    static let version: Int32 = 3
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -14,6 +14,9 @@ enum Schema {
         }
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
+        }
+        migrator.registerMigration("v3") { db in
+            try migrateToV3(db)
         }
         return migrator
     }
@@ -95,9 +98,62 @@ enum Schema {
         PRAGMA user_version = 2;
         """
 
-    /// The 32-bit key hash of an item id: FNV-1a over its UTF-8 bytes, folded. Stable
-    /// forever (it is stored); collisions only cost a row comparison.
+    /// v3 (2026-12-02, DECISIONS.md): the key index is UNIQUE on (feed_id, key_hash), so that
+    /// storing a headline is one `INSERT ... ON CONFLICT DO NOTHING`: the index seek that
+    /// places a new row is also the look-up that tells a seen key from a new one (v2 looked
+    /// each batch's keys up in a query of their own first).
+    ///
+    /// The hash keeps v2's 32 bits (its size is the store's size) with its low four bits
+    /// cleared: ``keyHash(_:)`` is the first value of a window of 16 (``keyWindow(_:)``).
+    /// An id whose window's first value another id of the feed holds takes the next free
+    /// value of the window. Rule: a window whose first value is free is empty, so a new id
+    /// whose insert goes in is new; `items_key_refill` keeps the rule when a window's first
+    /// row is deleted, moving a row of its window into its place. The migration clears the
+    /// four bits of every stored hash and spreads the rows that then share a value over their
+    /// window. No other data changes.
+    static let v3 = """
+        DROP INDEX items_key;
+        UPDATE items SET key_hash = key_hash & ~15;
+        UPDATE items SET key_hash = items.key_hash + clash.n
+            FROM (SELECT id, row_number() OVER (PARTITION BY feed_id, key_hash ORDER BY id) - 1 AS n FROM items) AS clash
+            WHERE items.id = clash.id AND clash.n > 0;
+        CREATE UNIQUE INDEX items_key ON items(feed_id, key_hash);
+        CREATE TRIGGER items_key_refill AFTER DELETE ON items WHEN old.key_hash & 15 = 0 BEGIN
+            UPDATE items SET key_hash = old.key_hash WHERE id = (
+                SELECT id FROM items WHERE feed_id = old.feed_id AND key_hash BETWEEN old.key_hash + 1 AND old.key_hash + 15
+                LIMIT 1);
+        END;
+        PRAGMA user_version = 3;
+        """
+
+    /// v3's migration: refuses a store with more than 16 ids of one feed in one window (the
+    /// 28 bits left of the hash would have to agree 17 times), which it could not place.
+    static func migrateToV3(_ db: Database) throws {
+        let crowded = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM (SELECT 1 FROM items GROUP BY feed_id, key_hash & ~15 HAVING count(*) > 16)
+            """) ?? 0
+        if crowded > 0 {
+            throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "more than 16 item ids of one feed share a key hash window")
+        }
+        try db.execute(sql: v3)
+    }
+
+    /// The key hash of an item id (v3): FNV-1a over its UTF-8 bytes folded to 32 bits, as v1
+    /// and v2 stored it, with the low four bits cleared. Stable forever (it is stored). For
+    /// ids that differ in their last characters (`tech-1`, `tech-2`) the values stay close,
+    /// so a batch's new keys land on few pages of the index.
     static func keyHash(_ id: String) -> Int64 {
+        keyHashV2(id) & ~15
+    }
+
+    /// The 16 values a key may be stored under: its hash (first) and the 15 after it.
+    static func keyWindow(_ hash: Int64) -> ClosedRange<Int64> {
+        let base = hash & ~15
+        return base...(base | 15)
+    }
+
+    /// The key hash v1 and v2 stored: FNV-1a folded to 32 bits.
+    static func keyHashV2(_ id: String) -> Int64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in id.utf8 {
             h ^= UInt64(byte)

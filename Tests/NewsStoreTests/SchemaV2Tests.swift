@@ -42,7 +42,7 @@ import Testing
                 try db.execute(sql: """
                     INSERT INTO items (feed_id, key_hash, published, first_seen, item_id, title, url, summary, outlet, note, source)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
-                    """, arguments: [feed, Schema.keyHash(id), published, published + 7, id, title,
+                    """, arguments: [feed, Schema.keyHashV2(id), published, published + 7, id, title,
                                      "https://example.org/\(id)", id == "b1" ? "A summary" : nil, outlet, source])
             }
             try db.execute(sql: "UPDATE items SET read = 1 WHERE item_id IN ('b1', 'n1')")
@@ -67,9 +67,10 @@ import Testing
              try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'items_insert'"),
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"))
         }
-        #expect(after.0 == Int(Schema.version) && Schema.version == 2)
+        // Through v2 to the newest (v3: SchemaV3Tests).
+        #expect(after.0 == Int(Schema.version) && Schema.version == 3)
         #expect(after.1 == 0)
-        #expect(after.2 == ["v1", "v2"])
+        #expect(after.2 == ["v1", "v2", "v3"])
 
         // Every headline, whole, with its marks and first-seen time.
         let all = try store.recent(limit: 10)
