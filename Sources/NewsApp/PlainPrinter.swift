@@ -22,6 +22,8 @@ public struct PlainPrinter: Sendable {
     /// not seen is printed, unless `showSeen` (`--all`).
     public var keeper: StoreKeeper?
     public var showSeen = false
+    /// The config's source colours (`[colors.sources]`) as escape sequences.
+    public var sourceColors: [String: String] = [:]
 
     public init(query: Query, limit: Int, color: Bool, recorder: RecordingWriter?, strict: Bool = false, lineBuffered: Bool = false,
                 sourceOrder: [String]? = nil) {
@@ -65,6 +67,7 @@ public struct PlainPrinter: Sendable {
     func print(_ sources: [any HeadlineSource], clock: ClockChoice, options: MergeOptions) async throws {
         let writer = OutputWriter(fd: STDOUT_FILENO, mode: .choose(lineBuffered: lineBuffered, paced: clock.paced, fd: STDOUT_FILENO))
         var formatter = PlainFormatter(color: color, sources: sourceOrder ?? sources.map(\.name))
+        formatter.sourceColors = sourceColors
         // Lines are not kept: each headline is matched on its own, no history needed.
         var matcher = HeadlineMatcher(query)
         var printed = 0

@@ -1,5 +1,6 @@
 import Foundation
 import NewsCore
+import NewsUI
 
 /// `--from`: a point of the recording, as a time or a percentage of its duration.
 public enum ReplayStart: Equatable, Sendable {
@@ -65,12 +66,13 @@ public enum ReplayRun {
         let report = ReportBox()
         let source = ReplaySource(path: input.name, spool: input.spool, name: "replay", idleLimit: settings.idleLimit, from: from,
                                   loop: settings.loop, strict: settings.strict, report: { r in report.set(r) })
-        let printer = PlainPrinter(query: query, limit: limit, color: color, recorder: nil, strict: settings.strict, lineBuffered: lineBuffered,
+        var printer = PlainPrinter(query: query, limit: limit, color: color, recorder: nil, strict: settings.strict, lineBuffered: lineBuffered,
                                   sourceOrder: sourceOrder)
+        printer.sourceColors = settings.preferences.colors.sources.mapValues(\.ansi)
         // Time starts once the first events are read, so they are not late.
         let clock: ClockChoice = settings.speed == .infinity ? .virtual : .replay(ReplayClock(speed: settings.speed, holdUntilReady: true))
         let failure = Protected<(any Error)?>(nil)
-        let status = await Interruptible.run(onError: { error in failure.withLock { $0 = error } }) {
+        let status = await Interruptible.run(onError: { error in failure.withLock { $0 = error } }) { [printer] in
             try await printer.run([source], clock: clock, options: MergeOptions())
         }
         let failed = failure.withLock { $0 }

@@ -50,6 +50,19 @@ public struct ThemeColors: Sendable, Equatable {
 }
 
 extension Style {
+    /// The escape sequence that starts this style on an ANSI terminal (`ESC [1;31m`), for
+    /// `--plain`'s coloured source names.
+    public var ansi: String {
+        var codes: [String] = []
+        if bold { codes.append("1") }
+        if dim { codes.append("2") }
+        if underline { codes.append("4") }
+        if reverse { codes.append("7") }
+        if foreground != .default { codes.append(String(29 + Int(foreground.rawValue))) }
+        if background != .default { codes.append(String(39 + Int(background.rawValue))) }
+        return "\u{1B}[" + (codes.isEmpty ? "0" : codes.joined(separator: ";")) + "m"
+    }
+
     /// This style with what `other` sets laid over it: its colours where they are not the
     /// default, its attributes added.
     public func overlaid(by other: Style) -> Style {

@@ -84,8 +84,10 @@ struct LiveCommand: AsyncParsableCommand {
         run.store = store.choice
         run.keep = keeping.keep.flatMap(Retention.init)
         run.showSeen = keeping.all
-        let printer = PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
+        var printer = PlainPrinter(query: output.query, limit: output.count ?? .max, color: output.color.enabled(for: STDOUT_FILENO),
                                    recorder: nil, lineBuffered: output.lineBuffered)
+        // [colors.sources] colours the names in lines too (with --color, never under NO_COLOR).
+        printer.sourceColors = preferences.colors.sources.mapValues(\.ansi)
         // The interactive view on a terminal; lines when asked, in a pipe, or where the view cannot run.
         let view: ((LiveRun.Wiring) async throws -> Int32)? = useView(plain: output.plain) ? { wiring in
             try await liveView(wiring, feed: feed, output: output, merge: merge, preferences: preferences)

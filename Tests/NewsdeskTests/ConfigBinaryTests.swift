@@ -38,6 +38,20 @@ struct ConfigBinaryTests {
         #expect(check.stdout == "\(path): ok\n")
     }
 
+    @Test("[colors.sources] colours a source's name in --plain lines too, with --color always; NO_COLOR or --color never leaves them plain")
+    func plainSourceColours() async throws {
+        let home = try configHome("[colors.sources]\ntech = \"bold red\"\n")
+        let arguments = ["--plain", "--seed", "1", "--speed", "max", "--count", "30", "--color", "always"]
+        let coloured = try await run(newsdeskBinary, arguments, environment: ["XDG_CONFIG_HOME": home])
+        #expect(coloured.status == 0)
+        #expect(coloured.stdout.contains("\u{1B}[1;31mTech\u{1B}[0m: "), "\(coloured.stdout.prefix(300))")
+        #expect(coloured.stdout.contains("\u{1B}[32mSports\u{1B}[0m: "), "the others keep the palette's colour")
+        let never = try await run(newsdeskBinary, Array(arguments.dropLast()) + ["never"], environment: ["XDG_CONFIG_HOME": home])
+        #expect(never.status == 0 && !never.stdout.contains("\u{1B}"))
+        let noColor = try await run(newsdeskBinary, Array(arguments.dropLast(2)), environment: ["XDG_CONFIG_HOME": home, "NO_COLOR": "1"])
+        #expect(noColor.status == 0 && !noColor.stdout.contains("\u{1B}"))
+    }
+
     @Test("config --check: FILE:LINE: reason and exit 78; a missing default file is the defaults; a missing --config is 66")
     func check() async throws {
         let broken = try configHome("# mine\n[ui]\n\nmous = true\n")

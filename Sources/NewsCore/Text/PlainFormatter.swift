@@ -22,8 +22,13 @@ public struct PlainFormatter: Sendable {
     /// ANSI colour of a source's name: the same colour the interactive view gives it
     /// (a source not yet known takes the next place).
     public mutating func ansiColor(for source: String) -> String {
-        SourcePalette.color(at: sources.position(adding: source)).ansi
+        if let given = sourceColors[source] { return given }
+        return SourcePalette.color(at: sources.position(adding: source)).ansi
     }
+
+    /// Sources whose colour the config file gives (`[colors.sources]`), as the escape
+    /// sequence that starts it; the others keep the palette's.
+    public var sourceColors: [String: String] = [:]
 
     /// Appends one line (with its newline) for `headline` to `out`.
     public mutating func append(_ headline: borrowing Headline, to out: inout [UInt8]) {
