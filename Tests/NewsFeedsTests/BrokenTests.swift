@@ -182,6 +182,9 @@ struct SnifferTests {
         #expect(kind("<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\">") == .feed(.atom, version: "0.3"))
         #expect(kind("{\"version\": \"https://jsonfeed.org/version/1\", \"items\": []}") == .feed(.jsonFeed, version: "1.0"))
         #expect(kind(" {\"items\": [], \"version\": \"https://jsonfeed.org/version/1.1\"}") == .feed(.jsonFeed, version: "1.1"))
+        // Slashes escaped, as PHP's json_encode and Foundation's JSONSerialization write them.
+        #expect(kind("{\"version\":\"https:\\/\\/jsonfeed.org\\/version\\/1.1\",\"items\":[]}") == .feed(.jsonFeed, version: "1.1"))
+        #expect(kind("{\"version\":\"https:\\/\\/jsonfeed.org\\/version\\/1\"}") == .feed(.jsonFeed, version: "1.0"))
         let units: [UInt8] = "<rss version=\"2.0\">".utf16.flatMap { (u: UInt16) -> [UInt8] in [UInt8(u & 0xFF), UInt8(u >> 8)] }
         let utf16: [UInt8] = [0xFF, 0xFE] + units
         #expect(FeedSniffer.sniff(utf16) == .feed(.rss, version: "2.0"))

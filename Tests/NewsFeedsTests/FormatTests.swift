@@ -162,6 +162,14 @@ struct FormatTests {
         #expect(doc.authors == [["Ada Lovelace"], []])
     }
 
+    @Test("JSON Feed with its slashes escaped (json_encode's default): read as any other")
+    func jsonFeedEscapedSlashes() throws {
+        let text = #"{"version":"https:\/\/jsonfeed.org\/version\/1.1","title":"Escaped","items":[{"id":"1","url":"https:\/\/x.example\/a","title":"One","date_published":"2026-12-01T10:00:00Z"}]}"#
+        let doc = try FeedParser.parse(bytes: Array(text.utf8), readTime: readTime)
+        #expect(doc.format == .jsonFeed && doc.version == "1.1" && doc.title == "Escaped")
+        #expect(doc.items.map(\.url) == ["https://x.example/a"])
+    }
+
     @Test("JSON Feed 1.1: an authors array (and 1.0's author still read)")
     func jsonFeed11() throws {
         let doc = try parseFixture("jsonfeed11.json")

@@ -128,23 +128,31 @@ public enum FeedSniffer {
 
     static func sniffJSON(_ s: UnsafeBufferPointer<UInt8>, from i: Int, whole: UnsafeBufferPointer<UInt8>?) -> SniffedKind {
         let marker = Array("jsonfeed.org/version/".utf8)
+        /// Where the marker ends in `hay`, if it is there; a `/` may be written `\/`, as
+        /// JSON allows and PHP's json_encode and Foundation's JSONSerialization write it.
         func find(_ hay: UnsafeBufferPointer<UInt8>) -> Int? {
             guard hay.count >= marker.count else { return nil }
             var k = 0
             while k + marker.count <= hay.count {
                 if hay[k] == marker[0] {
-                    var same = true
-                    for m in 1..<marker.count where hay[k + m] != marker[m] { same = false; break }
-                    if same { return k }
+                    var j = k, m = 0
+                    while m < marker.count && j < hay.count {
+                        if marker[m] == 0x2F && hay[j] == 0x5C && j + 1 < hay.count && hay[j + 1] == 0x2F { j += 1 }
+                        guard hay[j] == marker[m] else { break }
+                        j += 1
+                        m += 1
+                    }
+                    if m == marker.count { return j }
                 }
                 k += 1
             }
             return nil
         }
         if s[i] == 0x7B {
-            if let k = find(s) ?? whole.flatMap(find) {
-                let hay = whole ?? s
-                var j = k + marker.count
+            let inWhole = find(s) == nil
+            if let end = find(s) ?? whole.flatMap(find) {
+                let hay = inWhole ? whole! : s
+                var j = end
                 var version = ""
                 while j < hay.count, FeedDate.isDigit(hay[j]) || hay[j] == 0x2E { version.append(Character(UnicodeScalar(hay[j]))); j += 1 }
                 return .feed(.jsonFeed, version: version.isEmpty ? nil : version == "1" ? "1.0" : version)
