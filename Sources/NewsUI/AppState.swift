@@ -457,6 +457,7 @@ public struct AppState {
         }
         view = FilteredView(query: effectiveQuery, marks: marksFilter, history: history)
         tabs.recount(history)
+        alertWatch.recount(history)
         finishedSources = []
         paused = false
         if mode == .detail { mode = .list }

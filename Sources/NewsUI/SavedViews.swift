@@ -93,6 +93,14 @@ struct AlertWatch {
         rules.contains { history.matches(seq, $0.query) }
     }
 
+    /// Counts again over `history` (a replay's seek rebuilt it from the recording): every
+    /// headline in it that matches, as if each had just arrived, so that going back and
+    /// playing again does not count twice.
+    mutating func recount(_ history: History) {
+        guard !rules.isEmpty else { return }
+        count = (history.firstSeq..<history.nextSeq).count { matches($0, in: history) }
+    }
+
     /// Counts the live arrivals among `seqs` that match; true when one matched an alert with a bell.
     mutating func receive(_ seqs: [Int], in history: History) -> Bool {
         var ring = false

@@ -111,6 +111,20 @@ struct SavedFiltersTests {
         #expect(s.alertCount == 15)
     }
 
+    @Test("A replay's seek recounts the alerts over the rebuilt history: playing a stretch again does not count it twice")
+    func seekRecounts() {
+        var s = state(alerts: [AlertRule(name: "chips", query: "chip")])
+        #expect(s.alertCount == 6)
+        // Back to the start, the first ten headlines rebuilt (two chips: 3 and 8), as a seek does.
+        let rebuilt = History(capacity: 1000, chunkSize: 16)
+        let words = ["goal", "market", "storm", "chip", "final"]
+        rebuilt.append(contentsOf: (0..<10).map { headline($0, "Headline \($0) \(words[$0 % 5])").headline })
+        s.reset(history: rebuilt, now: t0.adding(milliseconds: 10_000))
+        #expect(s.alertCount == 2)
+        s.apply(.headlines([headline(13, "Headline 13 chip")], now: t0.adding(milliseconds: 13_000)))
+        #expect(s.alertCount == 3)
+    }
+
     @Test("The alert mark and colour hold in monochrome too (bold, underlined title)")
     func monochrome() {
         let s = state(alerts: [AlertRule(name: "chips", query: "chip")], color: false)
