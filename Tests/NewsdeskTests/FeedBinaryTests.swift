@@ -177,11 +177,14 @@ struct HTTPFeedBinaryTests {
     func withServer(_ dir: URL, _ script: String, environment: [String: String] = [:]) async throws -> RunResult {
         try await run("/bin/sh", ["-c", #"""
             cd '\#(dir.path)' && python3 -u -m http.server 0 --bind 127.0.0.1 > server.log 2>&1 & SERVER=$!
-            i=0; until grep -q ' port ' '\#(dir.path)/server.log' 2>/dev/null || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done
+            # Up to 60 s for the server's port: with the whole suite running at once on two
+            # cores, Python took over the 10 s this waited before (an empty $PORT, once in CI).
+            i=0; until grep -q ' port ' '\#(dir.path)/server.log' 2>/dev/null || [ $i -ge 600 ]; do sleep 0.1; i=$((i+1)); done
             PORT=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' '\#(dir.path)/server.log' | head -1)
+            [ -n "$PORT" ] || { echo "test server: no port after 60 s" >&2; kill $SERVER; exit 99; }
             \#(script)
             status=$?; kill $SERVER; exit $status
-            """#], environment: ["ND": newsdeskBinary].merging(environment) { $1 }, timeout: .seconds(60))
+            """#], environment: ["ND": newsdeskBinary].merging(environment) { $1 }, timeout: .seconds(150))
     }
 
     @Test("--feed URL without the HTTP plugin is exit 69 with the file named; a run without URLs never opens it")
