@@ -176,9 +176,13 @@ struct HTTPFeedBinaryTests {
     /// `script` in /bin/sh with `$PORT` the port of an http.server serving `dir`.
     func withServer(_ dir: URL, _ script: String, environment: [String: String] = [:]) async throws -> RunResult {
         try await run("/bin/sh", ["-c", #"""
-            cd '\#(dir.path)' && python3 -u -m http.server 0 --bind 127.0.0.1 > server.log 2>&1 & SERVER=$!
-            # Up to 60 s for the server's port: with the whole suite running at once on two
-            # cores, Python took over the 10 s this waited before (an empty $PORT, once in CI).
+            # The log of an earlier server in this folder goes first, before the new one
+            # starts: `cd && python > server.log &` ran in the background as a whole, and the
+            # loop below read the old server's port before the new one's shell truncated the
+            # log (a dead port, or half a line and an empty $PORT, twice in fresh-clone CI).
+            cd '\#(dir.path)' || exit 98
+            rm -f server.log
+            python3 -u -m http.server 0 --bind 127.0.0.1 > server.log 2>&1 & SERVER=$!
             i=0; until grep -q ' port ' '\#(dir.path)/server.log' 2>/dev/null || [ $i -ge 600 ]; do sleep 0.1; i=$((i+1)); done
             PORT=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' '\#(dir.path)/server.log' | head -1)
             [ -n "$PORT" ] || { echo "test server: no port after 60 s" >&2; kill $SERVER; exit 99; }
