@@ -105,12 +105,9 @@ struct AlertWatch {
     mutating func receive(_ seqs: [Int], in history: History) -> Bool {
         var ring = false
         for seq in seqs {
-            var matched = false
-            for (rule, query) in rules where (!matched || (rule.bell && !ring)) && history.matches(seq, query) {
-                matched = true
-                if rule.bell { ring = true }
-            }
-            if matched { count += 1 }
+            let matching = rules.filter { history.matches(seq, $0.query) }
+            if !matching.isEmpty { count += 1 }
+            if matching.contains(where: \.rule.bell) { ring = true }
         }
         return ring
     }
